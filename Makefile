@@ -1,0 +1,43 @@
+# standardgen: `make site` builds the site, `make test` runs every check. `make help` lists all.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help site check test lint typecheck pytest bench schema clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+site: $(STAMP) ## Validate standards/ (the main job)
+	$(BIN)/standardgen check standards
+
+check: $(STAMP) ## Validate standards/ strictly (warnings are errors)
+	$(BIN)/standardgen check --strict standards
+
+schema: $(STAMP) ## Regenerate schema/*.schema.json from the model
+	$(BIN)/standardgen schema --out schema
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: $(STAMP) ## mypy --strict on src/
+	$(BIN)/mypy src
+
+pytest: $(STAMP) ## The test suite only
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest ## Lint, type-check and run the tests
+
+bench: $(STAMP) ## Benchmarks (benchmarks/), side by side with their baselines
+	@for b in benchmarks/bench_*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python "$$b" || exit 1; done
+
+clean: ## Remove generated output and caches
+	rm -rf output .pytest_cache .mypy_cache .ruff_cache

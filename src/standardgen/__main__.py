@@ -1,0 +1,3 @@
+from standardgen.cli import main
+
+main()

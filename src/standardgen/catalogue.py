@@ -1,0 +1,280 @@
+"""Read and validate every standard before anything is written.
+
+``load_catalogue`` never raises for bad input: it returns the standards that are valid and every
+problem found in all files, so an author sees all of them at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from standardgen import markup, validation
+from standardgen.model import (
+    Address,
+    Contact,
+    Frozen,
+    Municipality,
+    Paragraph,
+    Role,
+    Standard,
+)
+from standardgen.problems import InputError, Problem, Severity, display_path, errors
+from standardgen.yamlsource import YamlDocument, iter_yaml_files, load_yaml
+
+MUNICIPALITY_DIR = "municipalities"
+
+
+class Requirement(Frozen):
+    level: Literal["required", "recommended"]
+    label: str
+
+
+class Profile(Frozen):
+    description: str
+    sections: dict[Role, Requirement]
+    links: dict[str, Requirement] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LoadedStandard:
+    """A valid standard with its municipality, ready for every renderer."""
+
+    standard: Standard
+    municipality: Municipality
+    source: Path
+
+    @property
+    def slug(self) -> str:
+        return self.standard.slug
+
+    @property
+    def contact(self) -> Contact:
+        """The contact block with the municipality's address, phone and e-mail filled in."""
+        own, town = self.standard.contact, self.municipality
+        return Contact(
+            unit=own.unit,
+            address=own.address or town.address,
+            phone=own.phone or town.phone,
+            email=own.email or town.email,
+            hours=own.hours,
+        )
+
+    @property
+    def address(self) -> Address:
+        return self.contact.address or self.municipality.address
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    standards: tuple[LoadedStandard, ...]
+    problems: tuple[Problem, ...] = field(default=())
+    files: tuple[Path, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+
+def load_catalogue(paths: Iterable[Path]) -> Catalogue:
+    """Load every standard in ``paths`` (files, or folders of ``*.yaml``)."""
+    loaded: list[LoadedStandard] = []
+    problems: list[Problem] = []
+    municipalities: dict[Path, Municipality | None] = {}
+    files = _expand(paths, problems)
+    for path in files:
+        standard, found = _load_one(path, municipalities)
+        problems.extend(found)
+        if standard and not errors(found):
+            loaded.append(standard)
+    problems.extend(_duplicate_slugs(loaded))
+    return Catalogue(tuple(loaded), tuple(sorted(set(problems))), tuple(files))
+
+
+def load_standard(path: Path) -> LoadedStandard:
+    """One valid standard, or :class:`InputError` with its problems."""
+    catalogue = load_catalogue([path])
+    if not catalogue.ok or not catalogue.standards:
+        raise InputError(errors(catalogue.problems))
+    return catalogue.standards[0]
+
+
+def _expand(paths: Iterable[Path], problems: list[Problem]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = list(iter_yaml_files(path))
+            if not found:
+                problems.append(Problem(display_path(path), 0, 0, Severity.ERROR,
+                                        "mappen indeholder ingen standarder (*.yaml)", "empty-dir"))
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def _load_one(
+    path: Path, municipalities: dict[Path, Municipality | None]
+) -> tuple[LoadedStandard | None, list[Problem]]:
+    try:
+        document = load_yaml(path)
+    except InputError as exc:
+        return None, exc.problems
+    standard, problems = validation.parse(document, Standard)
+    problems = [*document.problems, *problems]
+    if standard is None:
+        return None, problems
+    problems += _rules(document, standard)
+    town_path = _find_municipality(path, standard.municipality)
+    if town_path is None:
+        problems.append(document.problem(
+            ("municipality",),
+            f"kommunefilen '{MUNICIPALITY_DIR}/{standard.municipality}.yaml' findes ikke ved "
+            "siden af standarden", code="municipality"))
+        return None, problems
+    if town_path not in municipalities:
+        municipalities[town_path], town_problems = _load_municipality(town_path)
+        problems.extend(town_problems)
+    town = municipalities[town_path]
+    if town is None:
+        return None, problems
+    return LoadedStandard(standard, town, path), problems
+
+
+def _find_municipality(path: Path, name: str) -> Path | None:
+    for folder in path.resolve().parents:
+        candidate = folder / MUNICIPALITY_DIR / f"{name}.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _load_municipality(path: Path) -> tuple[Municipality | None, list[Problem]]:
+    try:
+        document = load_yaml(path)
+    except InputError as exc:
+        return None, exc.problems
+    town, problems = validation.parse(document, Municipality)
+    return town, [*document.problems, *problems]
+
+
+def load_profile(name: str) -> Profile | None:
+    resource = resources.files("standardgen") / "data" / f"{name}.yaml"
+    if not resource.is_file():
+        return None
+    with resources.as_file(resource) as path:
+        document = load_yaml(path)
+    profile, problems = validation.parse(document, Profile)
+    if problems:  # the profiles ship with the package: a broken one is our bug
+        raise InputError(problems)
+    return profile
+
+
+# --- rules that span fields -------------------------------------------------------------------
+
+def _rules(document: YamlDocument, standard: Standard) -> list[Problem]:
+    problems = _profile_rules(document, standard)
+    problems += _section_rules(document, standard)
+    problems += _markup_rules(document, standard)
+    if document.path.stem != standard.slug:
+        problems.append(document.problem(
+            ("slug",), f"filen bør hedde '{standard.slug}.yaml' som sin slug",
+            code="slug-filename", severity=Severity.WARNING))
+    if standard.next_revision and standard.next_revision <= standard.approval.date:
+        problems.append(document.problem(
+            ("next_revision",), "næste revision skal ligge efter godkendelsesdatoen",
+            code="revision-date"))
+    return problems
+
+
+def _profile_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
+    profile = load_profile(standard.profile)
+    if profile is None:
+        return [document.problem(("profile",), f"ukendt profil '{standard.profile}'",
+                                 code="profile")]
+    problems = []
+    roles = {section.role for section in standard.sections}
+    for role, need in profile.sections.items():
+        if role not in roles:
+            problems.append(_missing(document, ("sections",), need,
+                                     f"mangler afsnittet '{need.label}' (role: {role.value})"))
+    links = {link.role for link in standard.links}
+    for role_name, need in profile.links.items():
+        if role_name not in links:
+            problems.append(_missing(document, ("links",), need,
+                                     f"mangler {need.label.lower()} (links, role: {role_name})"))
+    return problems
+
+
+def _missing(document: YamlDocument, loc: tuple[str, ...], need: Requirement,
+             message: str) -> Problem:
+    severity = Severity.ERROR if need.level == "required" else Severity.WARNING
+    kind = "påkrævet" if need.level == "required" else "anbefalet"
+    return document.problem(loc, f"{message}; afsnittet er {kind}", key=True,
+                            code=f"missing-{need.level}", severity=severity)
+
+
+def _section_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
+    problems: list[Problem] = []
+    seen_ids: dict[str, int] = {}
+    seen_roles: dict[Role, int] = {}
+    block_ids: set[str] = set()
+    generated = (Role.legal_basis, Role.contact)
+    for i, section in enumerate(standard.sections):
+        loc = ("sections", i)
+        if section.id in seen_ids:
+            problems.append(document.problem((*loc, "id"), f"afsnits-id '{section.id}' er brugt "
+                                             f"før (afsnit {seen_ids[section.id] + 1})",
+                                             code="duplicate-id"))
+        seen_ids.setdefault(section.id, i)
+        if section.role is not Role.other and section.role in seen_roles:
+            problems.append(document.problem((*loc, "role"), f"rollen '{section.role.value}' "
+                                             "har allerede et afsnit", code="duplicate-role"))
+        seen_roles.setdefault(section.role, i)
+        if not section.content and section.role not in generated:
+            problems.append(document.problem(loc, f"afsnittet '{section.title}' har intet indhold",
+                                             code="empty-section"))
+        for j, block in enumerate(section.content):
+            if isinstance(block, str) or block.id is None:
+                continue
+            if block.id in block_ids:
+                problems.append(document.problem((*loc, "content", j, "id"),
+                                                 f"tekst-id '{block.id}' er brugt før",
+                                                 code="duplicate-id"))
+            block_ids.add(block.id)
+    return problems
+
+
+def _markup_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
+    problems = []
+    for i, section in enumerate(standard.sections):
+        for j, block in enumerate(section.content):
+            texts = (
+                [block] if isinstance(block, str)
+                else [block.text] if isinstance(block, Paragraph)
+                else list(block.list)
+            )
+            problems += [document.problem(("sections", i, "content", j), message, code="link")
+                         for text in texts for message in markup.link_problems(text)]
+    return problems
+
+
+def _duplicate_slugs(loaded: list[LoadedStandard]) -> list[Problem]:
+    first: dict[str, LoadedStandard] = {}
+    problems = []
+    for item in loaded:
+        if item.slug in first:
+            problems.append(Problem(display_path(item.source), 0, 0, Severity.ERROR,
+                                    f"slug '{item.slug}' bruges også af "
+                                    f"{display_path(first[item.slug].source)}", "duplicate-slug"))
+        first.setdefault(item.slug, item)
+    return problems
+
+
+__all__ = ["Catalogue", "LoadedStandard", "load_catalogue", "load_standard"]
+

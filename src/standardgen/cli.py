@@ -1,0 +1,73 @@
+"""The command line. Thin on purpose: parse options, call the pipeline, print problems, exit.
+
+Exit codes: 0 all good, 1 problems in the input, 2 wrong use of the command.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import click
+
+from standardgen import __version__
+from standardgen.problems import Problem, Severity, errors, promote_warnings, to_json
+
+DEFAULT_STANDARDS = Path("standards")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="standardgen")
+def main() -> None:
+    """Kvalitetsstandarder som YAML: kontrol, udgivelse, afgørelsesbreve og opfølgningsskemaer."""
+
+
+def require_paths(paths: Sequence[Path], default: Path = DEFAULT_STANDARDS) -> list[Path]:
+    """The paths to read, or a usage error (exit 2) naming the first that does not exist."""
+    chosen = list(paths) or [default]
+    for path in chosen:
+        if not path.exists():
+            raise click.UsageError(f"stien findes ikke: {path}")
+    return chosen
+
+
+def report(problems: Iterable[Problem], fmt: str = "text", *, summary: str = "") -> int:
+    """Print problems (stdout) and a summary (stderr); return the exit code."""
+    problems = list(problems)
+    if fmt == "json":
+        click.echo(to_json(problems))
+    else:
+        for problem in problems:
+            click.echo(problem.format())
+    n_errors = len(errors(problems))
+    n_warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+    if summary and fmt != "json":
+        click.echo(f"{summary}: {n_errors} fejl, {n_warnings} advarsler", err=True)
+    return 1 if n_errors else 0
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Gør advarsler til fejl.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Udskrift som linjer (fil:linje:kolonne) eller JSON.")
+def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
+    """Kontrollér standarderne i PATHS (standard: standards/) uden at skrive noget."""
+    from standardgen.catalogue import load_catalogue
+
+    catalogue = load_catalogue(require_paths(paths))
+    problems = promote_warnings(catalogue.problems) if strict else list(catalogue.problems)
+    count = len(catalogue.files)
+    sys.exit(report(problems, fmt, summary=f"{count} fil(er) kontrolleret"))
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("schema"), show_default=True,
+              help="Mappe, som JSON-skemaerne skrives til.")
+def schema(out: Path) -> None:
+    """Skriv JSON-skemaerne for YAML-formaterne (til editorens autofuldførelse)."""
+    from standardgen.schema import write_all
+
+    for path in write_all(out):
+        click.echo(f"skrevet: {path}")

@@ -1,0 +1,90 @@
+"""Inline markup in standard texts: *emphasis*, **strong** and links, nothing else.
+
+markdown-it-py parses; the renderers get either safe HTML or a flat list of styled spans (for
+Word and plain text). Raw HTML in the YAML is never passed through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+
+_ALLOWED_SCHEMES = ("https://", "http://", "mailto:")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # "zero" disables every rule; enable only the inline ones a policy text needs.
+    return MarkdownIt("zero").enable(["emphasis", "link", "autolink", "escape"])
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+def _inline_tokens(text: str) -> list[Token]:
+    tokens = _parser().parseInline(text)
+    return tokens[0].children or [] if tokens else []
+
+
+def to_html(text: str) -> Markup:
+    """Safe HTML for one paragraph or list item (escaped; only em, strong and a)."""
+    return Markup(_parser().renderInline(text))
+
+
+def to_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    bold = italic = False
+    href: str | None = None
+    for token in _inline_tokens(text):
+        if token.type == "strong_open":
+            bold = True
+        elif token.type == "strong_close":
+            bold = False
+        elif token.type == "em_open":
+            italic = True
+        elif token.type == "em_close":
+            italic = False
+        elif token.type == "link_open":
+            href = str(token.attrs.get("href", ""))
+        elif token.type == "link_close":
+            href = None
+        elif token.type in ("text", "softbreak"):
+            content = token.content if token.type == "text" else " "
+            spans.append(Span(content, bold, italic, href))
+    return _merge(spans)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span in spans:
+        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].href) == (
+            span.bold, span.italic, span.href
+        ):
+            merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic, span.href)
+        else:
+            merged.append(span)
+    return merged
+
+
+def to_plain(text: str) -> str:
+    return "".join(span.text for span in to_spans(text))
+
+
+def link_problems(text: str) -> list[str]:
+    """Danish messages for links a reader could not follow."""
+    problems = []
+    for token in _inline_tokens(text):
+        if token.type == "link_open":
+            href = str(token.attrs.get("href", ""))
+            if not href.startswith(_ALLOWED_SCHEMES):
+                problems.append(f"linket '{href}' skal begynde med https:// eller mailto:")
+    return problems

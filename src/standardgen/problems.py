@@ -1,0 +1,72 @@
+"""Problems found in input files, reported as ``file:line:col: severity: message``.
+
+Messages are Danish because they are read by the policy staff and caseworkers who fix the input;
+the severity keyword stays English so that editors and CI annotators can parse the line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem. ``line`` and ``column`` are 1-based; 0 means "the whole file"."""
+
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    message: str
+    code: str = ""
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+class InputError(Exception):
+    """Raised when input cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity is Severity.ERROR]
+
+
+def promote_warnings(problems: Iterable[Problem]) -> list[Problem]:
+    """``--strict``: every warning becomes an error."""
+    return [
+        Problem(p.file, p.line, p.column, Severity.ERROR, p.message, p.code)
+        if p.severity is Severity.WARNING
+        else p
+        for p in problems
+    ]
+
+
+def to_json(problems: Iterable[Problem]) -> str:
+    return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)

@@ -1,0 +1,98 @@
+"""Turn pydantic's validation errors into located Danish problems."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from standardgen import model
+from standardgen.problems import Problem
+from standardgen.yamlsource import YamlDocument
+
+M = TypeVar("M", bound=BaseModel)
+
+_PATTERN_MESSAGES = {
+    model.SLUG: "må kun indeholde små bogstaver a-z, tal og bindestreger (fx 'min-ydelse')",
+    model.URL: "skal være en webadresse, der begynder med https:// (eller mailto:)",
+    model.EMAIL: "skal være en e-mailadresse (fx 'navn@kommune.dk')",
+    r"^\d{4}$": "skal være et postnummer med fire cifre",
+    r"^#[0-9a-fA-F]{6}$": "skal være en farvekode som '#004993'",
+}
+
+_SIMPLE_MESSAGES = {
+    "string_type": "skal være tekst",
+    "string_too_short": "må ikke være tom",
+    "too_short": "skal have mindst ét punkt",
+    "tuple_type": "skal være en liste (linjer, der begynder med '- ')",
+    "list_type": "skal være en liste (linjer, der begynder med '- ')",
+    "model_type": "skal være en gruppe af nøgler med værdier",
+    "dict_type": "skal være en gruppe af nøgler med værdier",
+    "model_attributes_type": "skal være en gruppe af nøgler med værdier",
+    "int_type": "skal være et heltal",
+    "int_parsing": "skal være et heltal",
+    "bool_type": "skal være ja (true) eller nej (false)",
+    "bool_parsing": "skal være ja (true) eller nej (false)",
+}
+
+_DATE_TYPES = {"date_type", "date_parsing", "date_from_datetime_parsing",
+               "date_from_datetime_inexact", "datetime_from_date_parsing"}
+
+
+def _all_field_names() -> list[str]:
+    names: set[str] = set()
+    for value in vars(model).values():
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            names.update(value.model_fields)
+    return sorted(names)
+
+
+_FIELD_NAMES = _all_field_names()
+
+
+def parse(document: YamlDocument, cls: type[M], data: Any = None) -> tuple[M | None, list[Problem]]:
+    """Validate ``document`` (or ``data`` from it) as ``cls``; every error becomes a problem."""
+    try:
+        return cls.model_validate(document.data if data is None else data), []
+    except ValidationError as exc:
+        return None, [_problem(document, error) for error in exc.errors()]
+
+
+def _problem(document: YamlDocument, error: ErrorDetails) -> Problem:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return document.problem(loc, _unknown_key(str(loc[-1])), key=True, code="unknown-key")
+    if kind == "missing":
+        field = loc[-1]
+        return document.problem(loc[:-1], f"mangler det påkrævede felt '{field}'", code="missing")
+    where = _field_name(loc)
+    return document.problem(loc, f"{where}{_message(error)}", code=kind)
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    names = [part for part in loc if isinstance(part, str) and part in _FIELD_NAMES]
+    return f"'{names[-1]}' " if names else ""
+
+
+def _unknown_key(key: str) -> str:
+    close = difflib.get_close_matches(key, _FIELD_NAMES, n=1, cutoff=0.75)
+    hint = f"; mente du '{close[0]}'?" if close else ""
+    return f"ukendt felt '{key}'{hint}"
+
+
+def _message(error: ErrorDetails) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind in _DATE_TYPES:
+        return f"'{value}' er ikke en gyldig dato (skriv ÅÅÅÅ-MM-DD, fx 2023-04-26)"
+    if kind == "string_pattern_mismatch":
+        return _PATTERN_MESSAGES.get(str(ctx.get("pattern")), "har et ugyldigt format")
+    if kind in ("enum", "literal_error"):
+        return f"'{value}' er ikke tilladt; brug en af: {ctx.get('expected', '')}"
+    if kind in _SIMPLE_MESSAGES:
+        return _SIMPLE_MESSAGES[kind]
+    return f"ugyldig værdi ({error['msg']})"

@@ -1,0 +1,256 @@
+"""Read a YAML file safely into plain data that remembers the line of every value.
+
+Policy staff edit these files by hand, so everything that can go wrong with YAML must become a
+located Danish message rather than a traceback, a hang or silently wrong data: PyYAML keeps the last
+of two duplicate keys without a word, expands alias bombs exponentially and recurses on deep
+nesting. We therefore scan the event stream first (iterative, cheap) to refuse aliases, foreign tags
+and deep nesting, then compose nodes and build the data ourselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from standardgen.problems import InputError, Problem, Severity, display_path
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+
+Loc = tuple[str | int, ...]
+Mark = tuple[int, int]
+
+_TAG = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+# A timestamp is left as text so that the model can report an impossible date (2023-02-30) as
+# a located problem instead of PyYAML raising while it constructs the value.
+_TEXT_TAGS = {_TAG + "str", _TAG + "timestamp"}
+
+_SYNTAX_MESSAGES: list[tuple[str, str]] = [
+    ("found character '\\t'", "tabulatortegn er ikke tilladt til indrykning; brug mellemrum"),
+    ("mapping values are not allowed", "kolon er ikke tilladt her; sæt teksten i anførselstegn"),
+    ("could not find expected ':'", "forventede et kolon efter en nøgle; tjek indrykningen"),
+    ("did not find expected key", "forventede en nøgle; tjek indrykningen"),
+    ("did not find expected '-' indicator", "forventede et listepunkt (-); tjek indrykningen"),
+    ("expected <block end>", "uventet indhold; tjek indrykningen"),
+    ("found unexpected end of stream", "filen slutter midt i en værdi; mangler et anførselstegn?"),
+    ("found unexpected ':'", "uventet kolon; sæt teksten i anførselstegn"),
+    ("found unknown escape character", "ukendt escape-tegn efter \\ i tekst i anførselstegn"),
+    ("expected ',' or ']'", "forventede ',' eller ']' i listen"),
+    ("expected ',' or '}'", "forventede ',' eller '}' i tabellen"),
+    ("found undefined tag handle", "ukendt YAML-tag"),
+    ("special characters are not allowed", "filen indeholder kontroltegn, som ikke er tilladt"),
+]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """Plain data from one YAML file with the position of every value and key."""
+
+    path: Path
+    data: dict[str, Any]
+    value_marks: dict[Loc, Mark] = field(repr=False)
+    key_marks: dict[Loc, Mark] = field(repr=False)
+    # Problems that still leave usable data (a duplicate key: the first one is kept), so that
+    # validation can go on and report everything in one run.
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    def mark(self, loc: Loc, *, key: bool = False) -> Mark:
+        """The best position for ``loc``: the deepest known prefix of it.
+
+        Elements that are not in the document (pydantic's union tags, a missing field's name) are
+        skipped, so a problem deep inside a value still lands on the nearest line we know.
+        """
+        best: Loc = ()
+        for element in loc:
+            candidate = (*best, element)
+            if candidate in self.value_marks:
+                best = candidate
+        if key and best == tuple(loc) and best in self.key_marks:
+            return self.key_marks[best]
+        return self.value_marks.get(best, (1, 1))
+
+    def problem(
+        self, loc: Loc, message: str, *, key: bool = False, code: str = "",
+        severity: Severity = Severity.ERROR,
+    ) -> Problem:
+        line, column = self.mark(loc, key=key)
+        return Problem(self.name, line, column, severity, message, code)
+
+
+def load_yaml(path: Path) -> YamlDocument:
+    """Read ``path`` into a :class:`YamlDocument` or raise :class:`InputError`."""
+    text = _read_text(path)
+    name = display_path(path)
+    _scan_events(text, name)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:  # pragma: no cover - the event scan catches these first
+        raise InputError([_syntax_problem(name, exc)]) from None
+    if node is None:
+        raise InputError([Problem(name, 1, 1, Severity.ERROR, "filen er tom", "empty")])
+    builder = _Builder(name)
+    data = builder.build(node, ())
+    if not isinstance(data, dict):
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        raise InputError([Problem(
+            name, line, col, Severity.ERROR,
+            "filen skal bestå af nøgler med værdier (fx 'title: ...'), ikke en liste eller tekst",
+            "not-mapping",
+        )])
+    return YamlDocument(path, data, builder.value_marks, builder.key_marks,
+                        tuple(builder.problems))
+
+
+def _read_text(path: Path) -> str:
+    name = display_path(path)
+
+    def fail(message: str, code: str, line: int = 0, col: int = 0) -> InputError:
+        return InputError([Problem(name, line, col, Severity.ERROR, message, code)])
+
+    if not path.exists():
+        raise fail("filen findes ikke", "not-found")
+    if not path.is_file():
+        raise fail("er ikke en fil", "not-file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise fail(f"filen er for stor ({size // 1024} KiB; højst {MAX_BYTES // 1024} KiB)", "size")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise fail("filen er binær, ikke en YAML-tekstfil", "binary")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise fail("filen er ikke gemt som UTF-8; gem den igen med tegnsættet UTF-8",
+                   "encoding", line, column) from None
+    if not re.search(r"^[ \t]*[^#\s]", text, re.MULTILINE):
+        raise fail("filen er tom", "empty", 1, 1)
+    return text
+
+
+def _scan_events(text: str, name: str) -> None:
+    depth = 0
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            problem = _event_problem(event, name, depth)
+            if problem:
+                raise InputError([problem])
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise InputError([_at(name, event, "filen må kun indeholde ét YAML-dokument "
+                                                       "(fjern '---')", "documents")])
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        raise InputError([_syntax_problem(name, exc)]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(name, 0, 0, Severity.ERROR, f"ugyldig YAML: {exc}", "syntax")]
+                         ) from None
+
+
+def _event_problem(event: yaml.Event, name: str, depth: int) -> Problem | None:
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        return _at(name, event, "ankre og aliaser (& og *) er ikke tilladt; skriv værdien ud",
+                   "alias")
+    tag = getattr(event, "tag", None)
+    if tag and tag != "!" and tag not in _ALLOWED_TAGS:
+        return _at(name, event, f"YAML-tagget '{tag}' er ikke tilladt", "tag")
+    if depth >= MAX_DEPTH and isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        return _at(name, event, f"strukturen er for dybt indlejret (over {MAX_DEPTH} niveauer)",
+                   "depth")
+    return None
+
+
+def _at(name: str, event: yaml.Event | yaml.Node, message: str, code: str) -> Problem:
+    mark = event.start_mark
+    if mark is None:
+        return Problem(name, 0, 0, Severity.ERROR, message, code)
+    return Problem(name, mark.line + 1, mark.column + 1, Severity.ERROR, message, code)
+
+
+def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    problem = exc.problem or ""
+    for needle, danish in _SYNTAX_MESSAGES:
+        if needle in problem:
+            return Problem(name, line, col, Severity.ERROR, danish, "syntax")
+    return Problem(name, line, col, Severity.ERROR, f"ugyldig YAML ({problem})", "syntax")
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording marks and refusing duplicate keys."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+        self.value_marks: dict[Loc, Mark] = {}
+        self.key_marks: dict[Loc, Mark] = {}
+        self._constructor = SafeConstructor()
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.value_marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key is None:
+                continue
+            if key in result:
+                first = self.key_marks[(*loc, key)]
+                self.problems.append(_at(
+                    self.name, key_node,
+                    f"nøglen '{key}' står to gange (første gang i linje {first[0]}); "
+                    "kun én er tilladt", "duplicate-key"))
+                continue
+            self.key_marks[(*loc, key)] = (key_node.start_mark.line + 1,
+                                           key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, (*loc, key))
+        return result
+
+    def _key(self, node: yaml.Node) -> str | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag in (_TAG + "str", _TAG + "int"):
+            return str(node.value)
+        if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "bool":
+            self.problems.append(_at(self.name, node, f"nøglen '{node.value}' læses som ja/nej; "
+                                                      "sæt den i anførselstegn", "key-type"))
+            return None
+        self.problems.append(_at(self.name, node, "en nøgle skal være en kort tekst", "key-type"))
+        return None
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag in _TEXT_TAGS:
+            return str(node.value)
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError):
+            self.problems.append(_at(self.name, node, f"ugyldig værdi '{node.value}'", "value"))
+            return None
+
+
+def iter_yaml_files(root: Path) -> Iterator[Path]:
+    """Standard files directly in ``root``, in a stable order."""
+    yield from sorted(p for p in root.glob("*.yaml") if p.is_file())
+    yield from sorted(p for p in root.glob("*.yml") if p.is_file())

@@ -1,0 +1,21 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STANDARDS = ROOT / "standards"
+NORDDJURS = STANDARDS / "aktivitets-og-samvaerstilbud.yaml"
+SEED = ROOT.parent / "shared" / "seed" / "000_d3fb43508b105a39.txt"
+
+
+@pytest.fixture
+def standards_copy(tmp_path: Path) -> Path:
+    """A writable copy of standards/ (with its municipality file)."""
+    target = tmp_path / "standards"
+    shutil.copytree(STANDARDS, target)
+    return target
