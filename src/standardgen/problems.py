@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from standardgen.cpr import mask_in_text
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -30,11 +32,14 @@ class Problem:
     code: str = ""
 
     def format(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
+        text = f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
+        return mask_in_text(text)
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["severity"] = self.severity.value
+        data["message"] = mask_in_text(self.message)
+        data["file"] = mask_in_text(self.file)
         return data
 
 

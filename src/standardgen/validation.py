@@ -92,7 +92,14 @@ def _message(error: ErrorDetails) -> str:
     if kind == "string_pattern_mismatch":
         return _PATTERN_MESSAGES.get(str(ctx.get("pattern")), "har et ugyldigt format")
     if kind in ("enum", "literal_error"):
-        return f"'{value}' er ikke tilladt; brug en af: {ctx.get('expected', '')}"
+        expected = str(ctx.get("expected", "")).replace(" or ", " eller ")
+        return f"'{value}' er ikke tilladt; brug en af: {expected}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind == "greater_than_equal":
+        return f"'{value}' skal være mindst {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"'{value}' må højst være {ctx.get('le')}"
     if kind in _SIMPLE_MESSAGES:
         return _SIMPLE_MESSAGES[kind]
     return f"ugyldig værdi ({error['msg']})"

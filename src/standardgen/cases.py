@@ -1,0 +1,177 @@
+"""Read cases from YAML files and CSV batches into validated :class:`~standardgen.case.Case`.
+
+A CSV row is one case. Columns are the YAML keys joined with dots (``citizen.address.street``);
+list fields (``facts``, ``considerations``, ``hearing.disclosed``) separate items with `` | ``.
+Both ``,`` and ``;`` (Danish Excel) are accepted as delimiters. Problems are located by row and
+column, and a bad row never stops the good ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from standardgen import validation
+from standardgen.case import Case
+from standardgen.problems import InputError, Problem, Severity, display_path
+from standardgen.yamlsource import MAX_BYTES, Loc, Mark, YamlDocument, load_yaml
+
+LIST_SEPARATOR = " | "
+LIST_COLUMNS = frozenset({"facts", "considerations", "hearing.disclosed"})
+COLUMNS: tuple[str, ...] = (
+    "case_number", "standard", "result", "decision_date", "channel", "applied_for",
+    "citizen.name", "citizen.cpr", "citizen.address.street", "citizen.address.postcode",
+    "citizen.address.city",
+    "caseworker.name", "caseworker.phone", "caseworker.email", "caseworker.unit",
+    "extent.days_per_week", "extent.provider", "extent.start_date", "extent.end_date",
+    "facts", "considerations",
+    "hearing.date", "hearing.not_held_reason", "hearing.disclosed",
+    "follow_up.due",
+)
+
+
+@dataclass(frozen=True)
+class CaseSource:
+    """A valid case and where it came from (file, and row for CSV), for messages."""
+
+    case: Case
+    origin: str
+
+
+@dataclass(frozen=True)
+class CaseBatch:
+    cases: tuple[CaseSource, ...]
+    problems: tuple[Problem, ...]
+
+
+def load_cases(paths: Iterable[Path]) -> CaseBatch:
+    cases: list[CaseSource] = []
+    problems: list[Problem] = []
+    for path in paths:
+        documents, found = _documents(path)
+        problems += found
+        for document, origin in documents:
+            case, found = validation.parse(document, Case)
+            problems += [*document.problems, *found]
+            if case is not None:
+                cases.append(CaseSource(case, origin))
+    unique, duplicates = _split_duplicates(cases)
+    return CaseBatch(tuple(unique), tuple(sorted([*problems, *duplicates])))
+
+
+def _documents(path: Path) -> tuple[list[tuple[YamlDocument, str]], list[Problem]]:
+    try:
+        if path.suffix.lower() == ".csv":
+            return _csv_documents(path)
+        return [(load_yaml(path), display_path(path))], []
+    except InputError as exc:
+        return [], exc.problems
+
+
+def _csv_documents(path: Path) -> tuple[list[tuple[YamlDocument, str]], list[Problem]]:
+    name = display_path(path)
+    text = _read_csv_text(path, name)
+    dialect = _dialect(text)
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = next(reader, None)
+    if not header:
+        raise InputError([Problem(name, 1, 1, Severity.ERROR, "CSV-filen er tom", "empty")])
+    header = [column.strip() for column in header]
+    problems = _header_problems(name, header)
+    documents = []
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(name, line, 1, Severity.ERROR,
+                                    f"rækken har {len(row)} felter, overskriften {len(header)}",
+                                    "csv-row"))
+            continue
+        documents.append((_row_document(path, header, row, line), f"{name}:{line}"))
+    return documents, problems
+
+
+def _read_csv_text(path: Path, name: str) -> str:
+    def fail(message: str, code: str) -> InputError:
+        return InputError([Problem(name, 0, 0, Severity.ERROR, message, code)])
+
+    if not path.is_file():
+        raise fail("filen findes ikke", "not-found")
+    if path.stat().st_size > MAX_BYTES * 8:
+        raise fail("filen er for stor", "size")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise fail("filen er binær, ikke en CSV-tekstfil", "binary")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise fail("filen er ikke gemt som UTF-8 (vælg 'CSV UTF-8' ved gem)", "encoding") from None
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    first = text.split("\n", 1)[0]
+    return csv.excel if first.count(",") >= first.count(";") else _Semicolon()
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def _header_problems(name: str, header: list[str]) -> list[Problem]:
+    problems = []
+    known = set(COLUMNS)
+    for index, column in enumerate(header, start=1):
+        if column not in known:
+            problems.append(Problem(name, 1, index, Severity.ERROR,
+                                    f"ukendt kolonne '{column}'", "unknown-column"))
+        elif header.index(column) != index - 1:
+            problems.append(Problem(name, 1, index, Severity.ERROR,
+                                    f"kolonnen '{column}' står to gange", "duplicate-column"))
+    return problems
+
+
+def _row_document(path: Path, header: list[str], row: list[str], line: int) -> YamlDocument:
+    data: dict[str, Any] = {}
+    marks: dict[Loc, Mark] = {(): (line, 1)}
+    for index, (column, cell) in enumerate(zip(header, row, strict=True), start=1):
+        value = cell.strip()
+        if not value or column not in COLUMNS:
+            continue
+        parts = column.split(".")
+        target = data
+        for depth, part in enumerate(parts[:-1], start=1):
+            target = target.setdefault(part, {})
+            marks.setdefault(tuple(parts[:depth]), (line, index))
+        loc = tuple(parts)
+        if column in LIST_COLUMNS:
+            items = [item.strip() for item in value.split(LIST_SEPARATOR.strip())]
+            target[parts[-1]] = [item for item in items if item]
+            marks.update({(*loc, i): (line, index) for i in range(len(items))})
+        else:
+            target[parts[-1]] = value
+        marks[loc] = (line, index)
+    return YamlDocument(path, data, marks, dict(marks))
+
+
+def _split_duplicates(cases: list[CaseSource]) -> tuple[list[CaseSource], list[Problem]]:
+    """The first case with each case number, and a problem for every later one: two letters
+    with the same number would overwrite each other's file."""
+    seen: dict[str, str] = {}
+    unique, problems = [], []
+    for source in cases:
+        number = source.case.case_number
+        if number not in seen:
+            seen[number] = source.origin
+            unique.append(source)
+        else:
+            file, _, line = source.origin.rpartition(":")
+            file, line = (file, line) if line.isdigit() else (source.origin, "0")
+            problems.append(Problem(file, int(line), 0, Severity.ERROR,
+                                    f"sagsnummer '{number}' findes også i {seen[number]}",
+                                    "duplicate-case"))
+    return unique, problems

@@ -1,0 +1,85 @@
+"""CPR numbers: confidential, so the full number is only ever asked for explicitly.
+
+``str()`` and ``repr()`` of a :class:`Cpr` give the masked form ``DDMMYY-XXXX``: a number that
+reaches a log line, an error message, a file name or a template by accident stays masked. Only
+``.full`` gives the whole number, and only the letter body asks for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+_PATTERN = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
+# Anything in free text that looks like a CPR number (with or without the dash).
+_IN_TEXT = re.compile(r"(?<!\d)(\d{6})-?\d{4}(?!\d)")
+
+
+def mask_in_text(text: str) -> str:
+    """Mask every CPR-like number in ``text`` (a safety net for messages and logs)."""
+    return _IN_TEXT.sub(r"\1-XXXX", text)
+
+
+class Cpr:
+    """A CPR number DDMMYY-SSSS. Modulus 11 is not required: numbers without it exist since 2007."""
+
+    __slots__ = ("_digits",)
+
+    def __init__(self, value: str) -> None:
+        match = _PATTERN.match(value.strip())
+        if not match:
+            raise ValueError("CPR-nummeret skal skrives DDMMÅÅ-XXXX")
+        day, month, _year, serial = match.groups()
+        if not _plausible(int(day), int(month)):
+            raise ValueError("CPR-nummerets første seks cifre er ikke en gyldig dato")
+        self._digits = f"{day}{month}{_year}-{serial}"
+
+    @property
+    def full(self) -> str:
+        return self._digits
+
+    @property
+    def masked(self) -> str:
+        return self._digits[:7] + "XXXX"
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __repr__(self) -> str:
+        return f"Cpr({self.masked!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cpr) and other._digits == self._digits
+
+    def __hash__(self) -> int:
+        return hash(self._digits)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            json_schema_input_schema=core_schema.str_schema(pattern=r"^\d{6}-?\d{4}$"),
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda c: c.masked),
+        )
+
+    @classmethod
+    def _validate(cls, value: Any) -> Cpr:
+        if isinstance(value, Cpr):
+            return value
+        if not isinstance(value, str):
+            raise ValueError("CPR-nummeret skal skrives som tekst: DDMMÅÅ-XXXX")
+        return cls(value)
+
+
+def _plausible(day: int, month: int) -> bool:
+    try:
+        dt.date(2000, month, day)  # a leap year, so 29 February is accepted
+    except ValueError:
+        return False
+    return True
