@@ -5,9 +5,11 @@ Exit codes: 0 all good, 1 problems in the input, 2 wrong use of the command.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,8 +18,56 @@ from standardgen.problems import Problem, Severity, errors, promote_warnings, to
 
 DEFAULT_STANDARDS = Path("standards")
 
+# click's own messages are English; the users are not. The common ones are translated here.
+_CLICK_MESSAGES: list[tuple[str, str]] = [
+    (r"No such option '(.+?)'\. Did you mean '(.+?)'\?", r"ukendt tilvalg '\1'; mente du '\2'?"),
+    (r"No such option '(.+?)'\.?", r"ukendt tilvalg '\1'"),
+    (r"No such command '(.+?)'\.?", r"ukendt kommando '\1'"),
+    (r"Missing argument '(.+?)'\.?", r"mangler argumentet \1"),
+    (r"Missing option '(.+?)'\.?", r"mangler tilvalget \1"),
+    (r"Option '(.+?)' requires an argument\.?", r"tilvalget '\1' skal have en værdi"),
+    (r"Invalid value for '(.+?)': '(.*?)' is not one of (.+)\.",
+     r"ugyldig værdi for '\1': '\2'; brug en af: \3"),
+    (r"Invalid value for '(.+?)': (.+)", r"ugyldig værdi for '\1': \2"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"uventede argumenter: \1"),
+]
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+def danish(message: str) -> str:
+    for pattern, replacement in _CLICK_MESSAGES:
+        translated, count = re.subn(pattern, replacement, message)
+        if count:
+            return translated
+    return message
+
+
+class _Group(click.Group):
+    """Prints usage errors in Danish on one line (plus a pointer to --help), exit code 2, and
+    turns file-system errors into a one-line message with exit code 1 instead of a traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "standardgen"
+            click.echo(f"{command}: fejl: {danish(exc.format_message())}", err=True)
+            click.echo(f"Se '{command} --help'.", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"standardgen: fejl: {danish(exc.format_message())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("standardgen: afbrudt", err=True)
+            sys.exit(130)
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"standardgen: fejl: {exc.strerror or exc}{where}", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="standardgen")
 def main() -> None:
     """Kvalitetsstandarder som YAML: kontrol, udgivelse, afgørelsesbreve og opfølgningsskemaer."""
