@@ -121,3 +121,40 @@ def schema(out: Path) -> None:
 
     for path in write_all(out):
         click.echo(f"skrevet: {path}")
+
+
+# --- the approval cycle: diff, status, new (issue 6) -------------------------------------------
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rev", "revisions", metavar="A..B",
+              help="Sammenlign én fil i to git-revisioner (B udeladt: filen, som den er nu).")
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "docx"]), default="text",
+              show_default=True, help="Terminal, HTML-side eller Word med registrerede ændringer.")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Fil, som HTML eller Word skrives til (Word kræver --out).")
+@click.option("--summary", is_flag=True, help="Skriv et kort resumé til history[].summary.")
+@click.option("--author", default="standardgen", show_default=True,
+              help="Forfatter på de registrerede ændringer i Word.")
+def diff(files: tuple[Path, ...], revisions: str | None, fmt: str, out: Path | None,
+         summary: bool, author: str) -> None:
+    """Vis ændringerne fra OLD til NEW (to filer) eller i én fil med --rev A..B."""
+    from standardgen.approval import commands
+    from standardgen.problems import InputError
+
+    request = commands.DiffRequest(files, revisions, fmt, out, summary, author)
+    problem = request.usage_problem()
+    if problem:
+        raise click.UsageError(problem)
+    try:
+        text = commands.run_diff(request, colour=_colour_wanted())
+    except InputError as exc:
+        sys.exit(report(exc.problems))
+    if text:
+        click.echo(text, nl=False, color=_colour_wanted())
+
+
+def _colour_wanted() -> bool:
+    import os
+
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ

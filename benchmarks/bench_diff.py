@@ -1,0 +1,67 @@
+"""`standardgen diff` on the Norddjurs standard, side by side with a plain line diff.
+
+Baseline: `difflib.unified_diff` of the two YAML texts (what `git diff` shows a reviewer), which
+knows nothing of sections, sentences or words. Measured: loading and validating both versions,
+the structured comparison, and each renderer. Prints medians (ms) and the ratio to the baseline.
+"""
+
+from __future__ import annotations
+
+import difflib
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from standardgen.approval import compare, html, terminal, word  # noqa: E402
+from standardgen.approval.sources import load_version  # noqa: E402
+from standardgen.approval.wording import load_wording  # noqa: E402
+
+OLD = ROOT / "standards" / "aktivitets-og-samvaerstilbud.yaml"
+RUNS = 30
+
+
+def _median_ms(work: Callable[[], object]) -> float:
+    work()  # warm caches (templates, wording, imports)
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    text = OLD.read_text(encoding="utf-8")
+    changed = text.replace("tilbydes på hverdage", "tilbydes alle hverdage").replace(
+        "- Socialt samvær", "- Socialt samvær\n          - Udflugter")
+    with tempfile.TemporaryDirectory() as folder:
+        new_path = Path(folder) / OLD.name
+        new_path.write_text(changed, encoding="utf-8")
+        wording = load_wording()
+        old, new = load_version(OLD), load_version(new_path)
+        result = compare.compare(old, new)
+        rows = {
+            "baseline: difflib.unified_diff of the YAML": lambda: list(difflib.unified_diff(
+                text.splitlines(), changed.splitlines())),
+            "load + validate both versions": lambda: (load_version(OLD), load_version(new_path)),
+            "compare (sections, sentences, words)": lambda: compare.compare(old, new),
+            "render terminal": lambda: terminal.render(result, wording),
+            "render html": lambda: html.render(result, wording),
+            "render docx (tracked changes)": lambda: word.render(result, wording,
+                                                                  author="standardgen"),
+        }
+        medians = {name: _median_ms(work) for name, work in rows.items()}
+    base = next(iter(medians.values()))
+    print(f"{'step':46} {'median ms':>10} {'x baseline':>11}")
+    for name, value in medians.items():
+        print(f"{name:46} {value:10.2f} {value / base:11.1f}")
+
+
+if __name__ == "__main__":
+    main()
