@@ -25,6 +25,8 @@ from standardgen.model import (
     Standard,
 )
 from standardgen.problems import InputError, Problem, Severity, display_path, errors
+from standardgen.revision import revision_problems
+from standardgen.scaffold import guidance_problems
 from standardgen.yamlsource import YamlDocument, iter_yaml_files, load_yaml
 
 MUNICIPALITY_DIR = "municipalities"
@@ -189,6 +191,8 @@ def _rules(document: YamlDocument, standard: Standard) -> list[Problem]:
         problems.append(document.problem(
             ("next_revision",), "næste revision skal ligge efter godkendelsesdatoen",
             code="revision-date"))
+    problems += revision_problems(document, standard)  # due or overdue (warning)
+    problems += guidance_problems(document)  # [[VEJLEDNING: ...]] left from `new` (error)
     return problems
 
 

@@ -158,3 +158,66 @@ def _colour_wanted() -> bool:
     import os
 
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _today(option: str | None) -> Any:
+    """--today, else $STANDARDGEN_TODAY, else today (InputError for a date that is not one)."""
+    from standardgen import revision
+
+    return revision.parse_day(option, "--today") if option else revision.today()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Tabel i terminalen eller JSON.")
+@click.option("--today", hidden=True, help="Dagens dato (ÅÅÅÅ-MM-DD), til test.")
+def status(paths: tuple[Path, ...], fmt: str, today: str | None) -> None:
+    """Vis godkendelse, næste revision og om revisionen forfalder, for hver standard."""
+    from standardgen import revision
+    from standardgen.catalogue import load_catalogue
+    from standardgen.problems import InputError
+
+    try:
+        day = _today(today)
+    except InputError as exc:
+        sys.exit(report(exc.problems))
+    catalogue = load_catalogue(require_paths(paths))
+    rows = revision.status_rows(catalogue.standards, day)
+    if fmt == "json":
+        click.echo(revision.status_json(rows, day))
+    else:
+        click.echo(revision.status_table(rows, day), nl=False)
+    broken: dict[str, int] = {}  # files with errors are not listed; say so, once per file
+    for problem in errors(catalogue.problems):
+        broken[problem.file] = broken.get(problem.file, 0) + 1
+    for file, count in broken.items():
+        click.echo(f"{file}: ikke med i oversigten: {count} fejl (se 'standardgen check "
+                   f"{file}')", err=True)
+    sys.exit(1 if broken else 0)
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--municipality", help="Kommunefilen i OUT/municipalities/, uden .yaml.")
+@click.option("--title", help="Standardens titel, fx 'Kvalitetsstandard: Praktisk hjælp'.")
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_STANDARDS,
+              show_default=True, help="Mappen med standarderne.")
+def new(slug: str, municipality: str | None, title: str | None, out: Path) -> None:
+    """Opret standards/SLUG.yaml med alle afsnit og vejledning, der skal erstattes."""
+    from standardgen import revision, scaffold
+    from standardgen.catalogue import load_catalogue
+    from standardgen.problems import InputError
+
+    request = scaffold.NewStandard(slug, out, municipality, title)
+    problem = request.usage_problem()
+    if problem:
+        raise click.UsageError(problem)
+    try:
+        target = scaffold.create(request, revision.today())
+    except InputError as exc:
+        sys.exit(report(exc.problems))
+    click.echo(f"skrevet: {target}")
+    todo = [p for p in load_catalogue([target]).problems if p.code == "guidance"]
+    click.echo(f"{len(todo)} vejledningstekster skal erstattes; se dem med "
+               f"'standardgen check {target}'.")
