@@ -254,3 +254,58 @@ def test_libreoffice_lists_the_changes_as_revisions(versions: tuple[Path, Path],
     changed = {(kinds[change_id], text) for change_id, text in spans}
     assert {("deletion", "på "), ("insertion", "alle "), ("deletion", "de "),
             ("insertion", "det ")} <= changed
+
+
+def _resolve(fodt: str, drop: str) -> set[str]:
+    """The paragraphs LibreOffice shows once every change of kind ``drop`` is undone: dropping
+    deletions is "accept all", dropping insertions is "reject all"."""
+    import html as htmllib
+
+    regions = dict(re.findall(r'<text:changed-region[^>]*text:id="([^"]+)">\s*'
+                              r'<text:(insertion|deletion)>', fodt))
+    body = fodt[fodt.index("</text:tracked-changes>"):]
+    for change_id, kind in regions.items():
+        if kind == drop:
+            body = re.sub(rf'<text:change-start text:change-id="{change_id}"/>.*?'
+                          rf'<text:change-end text:change-id="{change_id}"/>', "", body,
+                          flags=re.S)
+    body = re.sub(r"</text:[ph]>", "\n", body)
+    text = htmllib.unescape(re.sub(r"<[^>]+>", "", body))
+    return {line.strip() for line in text.splitlines() if line.strip()}
+
+
+def _texts(path: Path) -> set[str]:
+    from standardgen.approval.sources import load_version
+    from standardgen.markup import to_plain
+    from standardgen.model import BulletList
+
+    texts = set()
+    for section in load_version(path).sections:
+        texts.add(section.title)
+        for block in section.content:
+            items = block.list if isinstance(block, BulletList) else [
+                block if isinstance(block, str) else block.text]
+            texts.update(" ".join(to_plain(item).split()) for item in items)
+    return texts
+
+
+@pytest.mark.client
+def test_accepting_all_changes_in_libreoffice_gives_the_new_version_rejecting_the_old(
+        versions: tuple[Path, Path], tmp_path: Path) -> None:
+    old, new = versions
+    text = new.read_text(encoding="utf-8")
+    start, end = text.index("  - id: formaal"), text.index("  - id: afgoerelse")
+    text = text[:start] + text[end:]  # a section removed, and one added:
+    text = text.replace("  - id: aktiviteter\n", "  - id: transport\n    role: other\n"
+                        "    title: Transport\n    content:\n      - Kørslen er gratis.\n\n"
+                        "  - id: aktiviteter\n")
+    new.write_text(text, encoding="utf-8")
+    out = tmp_path / "changes.docx"
+    assert _run("diff", "--format", "docx", "--out", out, old, new)[0] == 0
+    [fodt] = _libreoffice_convert([out], "fodt", tmp_path / "lo")
+    xml = fodt.read_text(encoding="utf-8")
+    accepted, rejected = _resolve(xml, "deletion"), _resolve(xml, "insertion")
+    old_texts, new_texts = _texts(old), _texts(new)
+    assert {"Formål", "Transport", "Kørslen er gratis."} <= old_texts ^ new_texts
+    assert new_texts <= accepted and not (old_texts - new_texts) & accepted
+    assert old_texts <= rejected and not (new_texts - old_texts) & rejected
