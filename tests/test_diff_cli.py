@@ -63,11 +63,14 @@ def test_terminal_names_the_section_and_shows_old_and_new_wording(
     assert "\x1b[" not in out  # not a terminal: plain markers, no colour
 
 
-def test_colour_marks_changed_words(versions: tuple[Path, Path]) -> None:
+def test_colour_marks_changed_words_instead_of_markers(versions: tuple[Path, Path]) -> None:
     old, new = load_pair(DiffRequest(versions, None, "text", None))
-    coloured = terminal.render(compare(old, new), load_wording(), colour=True)
-    assert re.search(r"\x1b\[[0-9;]*m(alle )?\x1b\[[0-9;]*malle", coloured) or \
-        "\x1b[32m\x1b[1m\x1b[7malle" in coloured.replace("\x1b[0m", "")
+    result, wording = compare(old, new), load_wording()
+    coloured = terminal.render(result, wording, colour=True)
+    plain = terminal.render(result, wording, colour=False)
+    assert "\x1b[1m\x1b[7m" in coloured.replace("\x1b[32m", "").replace("\x1b[31m", "")
+    unmarked = re.sub(r"\[-|-\]|\{\+|\+\}", "", plain)
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == unmarked
 
 
 def test_summary_is_one_danish_paragraph(versions: tuple[Path, Path]) -> None:
@@ -147,8 +150,12 @@ def test_a_bad_revision_is_a_located_danish_error(repo: Path, monkeypatch: pytes
     assert code == 1
     assert out == ("findes-ikke:aktivitets-og-samvaerstilbud.yaml:0:0: error: revisionen "
                    "'findes-ikke' findes ikke i git\n")
-    code, out, _ = _run("diff", "--rev", "HEAD", "municipalities/../ny.yaml")
-    assert code == 1 and "error:" in out
+    shutil.copy(repo / "aktivitets-og-samvaerstilbud.yaml", repo / "ny.yaml")
+    code, out, _ = _run("diff", "--rev", "HEAD", "ny.yaml")
+    assert code == 1
+    assert out == "HEAD:ny.yaml:0:0: error: filen fandtes ikke i revisionen 'HEAD'\n"
+    code, out, _ = _run("diff", "--rev", "--output=x..HEAD", "ny.yaml")
+    assert code == 1 and "'--output=x' er ikke en git-revision" in out
 
 
 # --- HTML --------------------------------------------------------------------------------------
@@ -180,6 +187,15 @@ def test_html_change_summary_is_valid(versions: tuple[Path, Path], tmp_path: Pat
     out = tmp_path / "changes.html"
     assert _run("diff", "--format", "html", "--out", out, *versions)[0] == 0
     assert _nu_check([out]) == []
+
+
+@pytest.mark.client
+def test_html_change_summary_passes_axe(versions: tuple[Path, Path], tmp_path: Path) -> None:
+    clients = pytest.importorskip("clients", reason="tests/clients.py has not landed yet")
+    out = tmp_path / "changes.html"
+    assert _run("diff", "--format", "html", "--out", out, *versions)[0] == 0
+    violations = clients.axe([out])[str(out)]
+    assert violations == [], clients.describe_axe(violations)
 
 
 # --- Word with tracked changes -----------------------------------------------------------------
@@ -309,3 +325,14 @@ def test_accepting_all_changes_in_libreoffice_gives_the_new_version_rejecting_th
     assert {"Formål", "Transport", "Kørslen er gratis."} <= old_texts ^ new_texts
     assert new_texts <= accepted and not (old_texts - new_texts) & accepted
     assert old_texts <= rejected and not (new_texts - old_texts) & rejected
+
+
+def test_rev_outside_git_and_without_git_are_danish_errors(
+        standards_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file = standards_copy / "aktivitets-og-samvaerstilbud.yaml"
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(standards_copy.parent))
+    code, out, _ = _run("diff", "--rev", "HEAD", file)
+    assert code == 1 and out.endswith("error: filen ligger ikke i et git-arkiv\n")
+    monkeypatch.setenv("PATH", "")
+    code, out, _ = _run("diff", "--rev", "HEAD", file)
+    assert code == 1 and "programmet git findes ikke" in out

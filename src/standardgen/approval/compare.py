@@ -242,9 +242,10 @@ def _units(standard: Standard, section: Section) -> list[Unit]:
 def compare(old: Standard, new: Standard) -> StandardDiff:
     sections = [_section_diff(ABOUT, "", None, about_units(old), about_units(new))]
     for old_section, new_section in _align_sections(old.sections, new.sections):
+        current = new_section or old_section
+        assert current is not None
         sections.append(_section_diff(
-            (new_section or old_section).id,  # type: ignore[union-attr]
-            (new_section or old_section).title,  # type: ignore[union-attr]
+            current.id, current.title,
             old_section.title if old_section and new_section else None,
             _units(old, old_section) if old_section else None,
             _units(new, new_section) if new_section else None,

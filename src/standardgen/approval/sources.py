@@ -60,6 +60,8 @@ def _git_show(path: Path, revision: str, name: str) -> bytes:
     if revision.startswith("-"):  # never let a revision be read as an option to git
         raise fail(f"'{revision}' er ikke en git-revision")
     folder = path.resolve().parent
+    if not folder.is_dir():
+        raise fail(f"mappen {folder} findes ikke")
     try:
         result = subprocess.run(
             ["git", "show", f"{revision}:./{path.name}"], cwd=folder, capture_output=True,

@@ -44,8 +44,8 @@ class Wording(Frozen):
     summary: Summary
 
     def title(self, section: SectionDiff) -> str:
-        return self.sections.get(section.key, section.title) if section.key[0] == "_" else (
-            section.title)
+        """The heading; the sections made from data (_about, _links) are named here."""
+        return section.title or self.sections.get(section.key, section.key)
 
     def heading_for(self, diff: StandardDiff) -> str:
         return self.heading.format(date=long_date(diff.old.approval.date))
