@@ -25,7 +25,7 @@ import subprocess
 import tempfile
 import threading
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -93,7 +93,7 @@ def _which(*names: str) -> Path | None:
 
 
 # name -> (how to find it, how to get it)
-_CLIENTS: dict[str, tuple[Any, str]] = {
+_CLIENTS: dict[str, tuple[Callable[[], Path | None], str]] = {
     "pdftotext": (lambda: _which("pdftotext"), "apt-get install poppler-utils"),
     "soffice": (
         lambda: _which("soffice", "libreoffice"),
@@ -114,7 +114,7 @@ def require(client_name: str) -> Path:
     axe-core (its axe.min.js). Any other name is looked up as a program on PATH.
     """
     find, hint = _CLIENTS.get(client_name, (lambda: _which(client_name), "install it"))
-    found: Path | None = find()
+    found = find()
     if found is None:
         skip_or_fail(f"client {client_name!r} is not available; to install: {hint}")
     return found
