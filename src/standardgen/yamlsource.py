@@ -124,7 +124,9 @@ def _read_text(path: Path) -> str:
         raise fail("er ikke en fil", "not-file")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise fail(f"filen er for stor ({size // 1024} KiB; højst {MAX_BYTES // 1024} KiB)", "size")
+        # Round up: a file just over the limit must not read as "2048 KiB; højst 2048 KiB".
+        raise fail(f"filen er for stor ({-(-size // 1024)} KiB; højst {MAX_BYTES // 1024} KiB)",
+                   "size")
     raw = path.read_bytes()
     if b"\x00" in raw:
         raise fail("filen er binær, ikke en YAML-tekstfil", "binary")
