@@ -73,7 +73,8 @@ def to_spans(text: str) -> list[Span]:
             href = None
         elif token.type in ("text", "softbreak"):
             content = token.content if token.type == "text" else " "
-            spans.append(Span(content, bold, italic, href))
+            if content:  # markdown-it leaves empty text tokens where delimiters were
+                spans.append(Span(content, bold, italic, href))
     return _merge(spans)
 
 
