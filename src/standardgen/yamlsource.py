@@ -124,7 +124,9 @@ def _read_text(path: Path) -> str:
         raise fail("er ikke en fil", "not-file")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise fail(f"filen er for stor ({size // 1024} KiB; højst {MAX_BYTES // 1024} KiB)", "size")
+        # Round up: a file just over the limit must not read as "2048 KiB; højst 2048 KiB".
+        raise fail(f"filen er for stor ({-(-size // 1024)} KiB; højst {MAX_BYTES // 1024} KiB)",
+                   "size")
     raw = path.read_bytes()
     if b"\x00" in raw:
         raise fail("filen er binær, ikke en YAML-tekstfil", "binary")
@@ -159,9 +161,22 @@ def _scan_events(text: str, name: str) -> None:
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
         raise InputError([_syntax_problem(name, exc)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise InputError([_reader_problem(name, text, exc)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(name, 0, 0, Severity.ERROR, f"ugyldig YAML: {exc}", "syntax")]
                          ) from None
+
+
+def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    # PyYAML refuses control characters (a vertical tab pasted from Word, an escape code) with
+    # a ReaderError that carries only an offset into the text, not a line and column.
+    position = exc.position
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return Problem(name, line, column, Severity.ERROR,
+                   f"filen indeholder et kontroltegn (U+{exc.character:04X}), som ikke er "
+                   "tilladt; slet det", "control-character")
 
 
 def _event_problem(event: yaml.Event, name: str, depth: int) -> Problem | None:
