@@ -74,6 +74,12 @@ def test_dates_stay_text_for_the_model_to_check(tmp_path: Path) -> None:
     assert doc.data == {"a": "2023-04-26", "b": "2023-02-30"}
 
 
+def test_numbers_stay_as_written(tmp_path: Path) -> None:
+    # PyYAML would read 030011 as octal (12297) and 1.10 as 1.1; codes and versions must survive.
+    doc = load_yaml(write(tmp_path, "dst_code: 030011\nversion: 1.10\ndays: 3\nflag: true\n"))
+    assert doc.data == {"dst_code": "030011", "version": "1.10", "days": "3", "flag": True}
+
+
 def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     doc = load_yaml(write(tmp_path, "\ufefftitle: Målgruppe\n".encode()))
     assert doc.data == {"title": "Målgruppe"}

@@ -28,9 +28,11 @@ Mark = tuple[int, int]
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
-# A timestamp is left as text so that the model can report an impossible date (2023-02-30) as
-# a located problem instead of PyYAML raising while it constructs the value.
-_TEXT_TAGS = {_TAG + "str", _TAG + "timestamp"}
+# Timestamps and numbers are left as written: the model then reports an impossible date
+# (2023-02-30) as a located problem instead of PyYAML raising, and a code such as `030011` or a
+# version such as `1.10` is not silently turned into 12297 or 1.1. Integer fields still accept
+# the text, since pydantic parses "3" as 3.
+_TEXT_TAGS = {_TAG + t for t in ("str", "timestamp", "int", "float")}
 
 _SYNTAX_MESSAGES: list[tuple[str, str]] = [
     ("found character '\\t'", "tabulatortegn er ikke tilladt til indrykning; brug mellemrum"),
