@@ -26,7 +26,7 @@ schema: $(STAMP) ## Regenerate schema/*.schema.json from the model
 	$(BIN)/standardgen schema --out schema
 
 lint: $(STAMP) ## ruff
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 
 typecheck: $(STAMP) ## mypy --strict on src/
 	$(BIN)/mypy src

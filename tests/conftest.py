@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import clients  # tests/ has no __init__.py, so pytest (import mode prepend) puts it on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 STANDARDS = ROOT / "standards"
 NORDDJURS = STANDARDS / "aktivitets-og-samvaerstilbud.yaml"
@@ -19,3 +21,8 @@ def standards_copy(tmp_path: Path) -> Path:
     target = tmp_path / "standards"
     shutil.copytree(STANDARDS, target)
     return target
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Close the headless browser that clients.axe() keeps for the whole session."""
+    clients.shutdown()

@@ -136,8 +136,8 @@ def _load_one(
     if town_path is None:
         problems.append(document.problem(
             ("municipality",),
-            f"kommunefilen '{MUNICIPALITY_DIR}/{standard.municipality}.yaml' findes ikke ved "
-            "siden af standarden", code="municipality"))
+            f"kommunefilen '{MUNICIPALITY_DIR}/{standard.municipality}.yaml' findes hverken i "
+            "standardens mappe eller i en mappe over den", code="municipality"))
         return None, problems
     if town_path not in municipalities:
         municipalities[town_path], town_problems = _load_municipality(town_path)
@@ -205,21 +205,21 @@ def _profile_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
     roles = {section.role for section in standard.sections}
     for role, need in profile.sections.items():
         if role not in roles:
-            problems.append(_missing(document, ("sections",), need,
+            problems.append(_missing(document, ("sections",), need, "afsnittet",
                                      f"mangler afsnittet '{need.label}' (role: {role.value})"))
     links = {link.role for link in standard.links}
     for role_name, need in profile.links.items():
         if role_name not in links:
-            problems.append(_missing(document, ("links",), need,
+            problems.append(_missing(document, ("links",), need, "linket",
                                      f"mangler {need.label.lower()} (links, role: {role_name})"))
     return problems
 
 
-def _missing(document: YamlDocument, loc: tuple[str, ...], need: Requirement,
+def _missing(document: YamlDocument, loc: tuple[str, ...], need: Requirement, noun: str,
              message: str) -> Problem:
     severity = Severity.ERROR if need.level == "required" else Severity.WARNING
     kind = "påkrævet" if need.level == "required" else "anbefalet"
-    return document.problem(loc, f"{message}; afsnittet er {kind}", key=True,
+    return document.problem(loc, f"{message}; {noun} er {kind}", key=True,
                             code=f"missing-{need.level}", severity=severity)
 
 

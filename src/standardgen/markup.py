@@ -22,6 +22,20 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("zero").enable(["emphasis", "link", "autolink", "escape"])
 
 
+class _EveryLink(MarkdownIt):
+    """A parser that accepts every link, for checking only: markdown-it silently leaves links
+    with unsafe schemes (javascript:, data:, file:) as literal text, so they never became link
+    tokens and the author was never told. Rendering keeps markdown-it's refusal."""
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
+@lru_cache(maxsize=1)
+def _checking_parser() -> MarkdownIt:
+    return _EveryLink("zero").enable(["emphasis", "link", "autolink", "escape"])
+
+
 @dataclass(frozen=True)
 class Span:
     text: str
@@ -30,8 +44,8 @@ class Span:
     href: str | None = None
 
 
-def _inline_tokens(text: str) -> list[Token]:
-    tokens = _parser().parseInline(text)
+def _inline_tokens(text: str, parser: MarkdownIt | None = None) -> list[Token]:
+    tokens = (parser or _parser()).parseInline(text)
     return tokens[0].children or [] if tokens else []
 
 
@@ -59,7 +73,8 @@ def to_spans(text: str) -> list[Span]:
             href = None
         elif token.type in ("text", "softbreak"):
             content = token.content if token.type == "text" else " "
-            spans.append(Span(content, bold, italic, href))
+            if content:  # markdown-it leaves empty text tokens where delimiters were
+                spans.append(Span(content, bold, italic, href))
     return _merge(spans)
 
 
@@ -82,7 +97,7 @@ def to_plain(text: str) -> str:
 def link_problems(text: str) -> list[str]:
     """Danish messages for links a reader could not follow."""
     problems = []
-    for token in _inline_tokens(text):
+    for token in _inline_tokens(text, _checking_parser()):
         if token.type == "link_open":
             href = str(token.attrs.get("href", ""))
             if not href.startswith(_ALLOWED_SCHEMES):

@@ -57,7 +57,17 @@ def parse(document: YamlDocument, cls: type[M], data: Any = None) -> tuple[M | N
     try:
         return cls.model_validate(document.data if data is None else data), []
     except ValidationError as exc:
-        return None, [_problem(document, error) for error in exc.errors()]
+        return None, [_problem(document, error) for error in _without_echoes(exc.errors())]
+
+
+def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Drop 'too short' for a list whose items have errors of their own: pydantic counts only
+    the items that validated, so one bad item in a one-item list also made the list "empty"."""
+    def has_inner(outer: ErrorDetails) -> bool:
+        loc = tuple(outer["loc"])
+        return any(tuple(e["loc"])[: len(loc)] == loc and len(e["loc"]) > len(loc) for e in errors)
+
+    return [e for e in errors if not (e["type"] == "too_short" and has_inner(e))]
 
 
 def _problem(document: YamlDocument, error: ErrorDetails) -> Problem:

@@ -28,9 +28,11 @@ Mark = tuple[int, int]
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
-# A timestamp is left as text so that the model can report an impossible date (2023-02-30) as
-# a located problem instead of PyYAML raising while it constructs the value.
-_TEXT_TAGS = {_TAG + "str", _TAG + "timestamp"}
+# Timestamps and numbers are left as written: the model then reports an impossible date
+# (2023-02-30) as a located problem instead of PyYAML raising, and a code such as `030011` or a
+# version such as `1.10` is not silently turned into 12297 or 1.1. Integer fields still accept
+# the text, since pydantic parses "3" as 3.
+_TEXT_TAGS = {_TAG + t for t in ("str", "timestamp", "int", "float")}
 
 _SYNTAX_MESSAGES: list[tuple[str, str]] = [
     ("found character '\\t'", "tabulatortegn er ikke tilladt til indrykning; brug mellemrum"),
@@ -124,7 +126,9 @@ def _read_text(path: Path) -> str:
         raise fail("er ikke en fil", "not-file")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise fail(f"filen er for stor ({size // 1024} KiB; højst {MAX_BYTES // 1024} KiB)", "size")
+        # Round up: a file just over the limit must not read as "2048 KiB; højst 2048 KiB".
+        raise fail(f"filen er for stor ({-(-size // 1024)} KiB; højst {MAX_BYTES // 1024} KiB)",
+                   "size")
     raw = path.read_bytes()
     if b"\x00" in raw:
         raise fail("filen er binær, ikke en YAML-tekstfil", "binary")
@@ -159,9 +163,22 @@ def _scan_events(text: str, name: str) -> None:
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
         raise InputError([_syntax_problem(name, exc)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise InputError([_reader_problem(name, text, exc)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(name, 0, 0, Severity.ERROR, f"ugyldig YAML: {exc}", "syntax")]
                          ) from None
+
+
+def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    # PyYAML refuses control characters (a vertical tab pasted from Word, an escape code) with
+    # a ReaderError that carries only an offset into the text, not a line and column.
+    position = exc.position
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return Problem(name, line, column, Severity.ERROR,
+                   f"filen indeholder et kontroltegn (U+{exc.character:04X}), som ikke er "
+                   "tilladt; slet det", "control-character")
 
 
 def _event_problem(event: yaml.Event, name: str, depth: int) -> Problem | None:

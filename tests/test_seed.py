@@ -1,0 +1,254 @@
+"""Seed fidelity: every sentence of the approved Norddjurs text is in the YAML, word for word.
+
+The seed is a text extraction of the published PDF, a two-column table: a heading on the left and
+its text on the right, so each heading starts the line that holds the first line of its text. The
+extraction breaks lines mid-sentence, splits the deadlines address over two lines
+(``...generel-information-om-`` / ``norddjurs/sagsbehandlingsfrister``) and repeats that address
+on lines of its own near the end; the repeats are an artefact, not content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from babel.dates import format_date
+
+from conftest import NORDDJURS, ROOT, SEED
+from standardgen.catalogue import LoadedStandard, load_standard
+from standardgen.markup import to_plain
+
+# The left column of the seed's table, in the order of the PDF.
+SEED_HEADINGS = (
+    "Målgruppe", "Kriterier og omfang", "Formål", "Afgørelse", "Levering", "Aktiviteter",
+    "Kvalitetskrav", "Opfølgning", "Klage og ankemuligheder", "Lovgrundlag",
+    "Kontaktinformationer",
+)
+# The contact block is an address, one fact a line; its "Tlf.:" label is template wording.
+ADDRESS_HEADING = "Kontaktinformationer"
+PHONE_LABEL = "Tlf.:"
+URL = re.compile(r"https?://\S+")
+SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ])")
+QUOTE = "”"  # the quoted paragraph of the law; the quotation marks are typography
+BULLET = "•"
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class Seed:
+    title: str = ""
+    headings: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+    address_lines: list[str] = field(default_factory=list)
+    body: str = ""  # all running text, normalised, for the reverse check
+
+
+def seed_lines(raw: str) -> list[str]:
+    """The non-blank lines, the split address rejoined and repeated address lines dropped."""
+    lines: list[str] = []
+    for line in (normalise(line) for line in raw.splitlines()):
+        if not line:
+            continue
+        if lines and re.fullmatch(r"https?://\S+-", lines[-1]):
+            lines[-1] += line
+        else:
+            lines.append(line)
+    seen: set[str] = set()
+    kept = []
+    for line in lines:
+        if URL.fullmatch(line) and line in seen:
+            continue
+        seen.update(URL.findall(line))
+        kept.append(line)
+    return kept
+
+
+def parse_seed(raw: str) -> Seed:
+    lines = seed_lines(raw)
+    seed = Seed(title=lines[0])
+    sections: list[tuple[str, list[str]]] = []
+    for line in lines[1:]:
+        heading = next((h for h in SEED_HEADINGS if line == h or line.startswith(h + " ")), None)
+        if heading:
+            sections.append((heading, [line[len(heading):].strip()]))
+        else:
+            assert sections, f"text before the first heading: {line!r}"
+            sections[-1][1].append(line)
+    for heading, body in sections:
+        seed.headings.append(heading)
+        if heading == ADDRESS_HEADING:
+            seed.address_lines += [b.removeprefix(PHONE_LABEL).strip() for b in body if b]
+            continue
+        text = URL.sub(lambda m: m.group() + "\n", " ".join(body))  # an address ends a sentence
+        for part in re.split(f"[{QUOTE}\n]", text):
+            first, *bullets = part.split(BULLET)
+            seed.sentences += [s for s in SENTENCE_END.split(normalise(first)) if s]
+            seed.bullets += [normalise(b) for b in bullets]
+    seed.body = normalise(" ".join(
+        line.replace(QUOTE, "").replace(BULLET, "") for line in lines))
+    return seed
+
+
+def danish_date(date: dt.date) -> str:
+    return format_date(date, format="d. MMMM y", locale="da")
+
+
+def address_data(loaded: LoadedStandard) -> list[str]:
+    """The contact block and the approval line as the data give them."""
+    contact, approval = loaded.contact, loaded.standard.approval
+    assert contact.address and contact.phone and contact.email
+    return [contact.unit, loaded.municipality.name, *contact.address.lines, contact.phone,
+            contact.email, f"Godkendt i {approval.body} den {danish_date(approval.date)}."]
+
+
+def texts(loaded: LoadedStandard) -> list[str]:
+    return [normalise(to_plain(text)) for text in loaded.standard.iter_text()]
+
+
+def missing_from(loaded: LoadedStandard, seed: Seed) -> list[str]:
+    """Every piece of the seed that the standard does not contain, in the seed's order."""
+    units = texts(loaded)
+    titles = [section.title for section in loaded.standard.sections]
+    missing = [] if seed.title == loaded.standard.title else [seed.title]
+    missing += [h for h in seed.headings if h not in titles]
+    missing += [s for s in seed.sentences if not any(s in unit for unit in units)]
+    missing += [b for b in seed.bullets if b not in units]
+    data = address_data(loaded)
+    missing += [line for line in seed.address_lines if line not in data]
+    return missing
+
+
+def seed_path() -> Path:
+    """``conftest.SEED`` (shared/ beside the clone, as in CI), or shared/ higher up, where a git
+    worktree sits one level deeper than the clone."""
+    candidates = [SEED, *(folder / "shared" / "seed" / SEED.name for folder in ROOT.parents)]
+    found = next((path for path in candidates if path.is_file()), None)
+    assert found, f"the seed text is expected at {SEED} (shared/ beside the clone)"
+    return found
+
+
+@pytest.fixture(scope="module")
+def seed() -> Seed:
+    return parse_seed(seed_path().read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def loaded() -> LoadedStandard:
+    return load_standard(NORDDJURS)
+
+
+# --- the seed is read as intended -------------------------------------------------------------
+
+
+def test_babel_gives_danish_dates() -> None:
+    assert danish_date(dt.date(2023, 4, 26)) == "26. april 2023"
+    assert danish_date(dt.date(2024, 12, 1)) == "1. december 2024"
+
+
+def test_seed_is_parsed_into_its_pieces(seed: Seed) -> None:
+    assert seed.title == "Kvalitetsstandard: Aktivitets- og samværstilbud"
+    assert seed.headings == list(SEED_HEADINGS)
+    assert len(seed.sentences) == 27
+    assert seed.bullets == ["Sanse- og motoriske aktiviteter", "Kreative udfordringer",
+                            "Sang og bevægelse", "Sundhed, kost og motion", "Socialt samvær"]
+    assert seed.address_lines == [
+        "Myndighedsafdelingen", "Norddjurs Kommune", "Torvet 3", "8500 Grenaa", "8959 1000",
+        "norddjurs@norddjurs.dk", "Godkendt i Voksen- og plejeudvalget den 26. april 2023."]
+
+
+def test_split_address_is_rejoined_and_its_repeats_dropped(seed: Seed) -> None:
+    url = "https://norddjurs.dk/om-kommunen/generel-information-om-norddjurs/sagsbehandlingsfrister"
+    assert seed.sentences.count(
+        f"Der henvises til sagsbehandlingsfrister på Norddjurs Kommunes hjemmeside via følgende "
+        f"link: {url}") == 1
+    assert seed.body.count(url) == 1
+    assert not any(s.endswith("-") or s.startswith("norddjurs/") for s in seed.sentences)
+
+
+def test_sentences_are_whole(seed: Seed) -> None:
+    for sentence in seed.sentences:
+        assert sentence == normalise(sentence)
+        assert sentence[0].isupper(), sentence
+        assert sentence.endswith((".", ":")) or URL.search(sentence) or sentence.endswith(
+            "§ 104"), sentence
+
+
+# --- fidelity ----------------------------------------------------------------------------------
+
+
+def test_every_sentence_of_the_seed_is_in_the_standard(loaded: LoadedStandard, seed: Seed) -> None:
+    assert missing_from(loaded, seed) == []
+
+
+def test_sections_are_in_the_seed_order(loaded: LoadedStandard, seed: Seed) -> None:
+    assert [section.title for section in loaded.standard.sections] == seed.headings
+
+
+def test_nothing_is_added_to_the_seed_text(loaded: LoadedStandard, seed: Seed) -> None:
+    added = [sentence for unit in texts(loaded) for sentence in SENTENCE_END.split(unit)
+             if sentence not in seed.body]
+    assert added == []
+
+
+def test_the_deadlines_link_is_the_one_in_the_text(loaded: LoadedStandard, seed: Seed) -> None:
+    link = loaded.standard.link("deadlines")
+    assert link is not None
+    assert URL.findall(seed.body) == [link.url]
+
+
+# --- the comparison can fail -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "missing"),
+    [
+        ("sagsbehandler.\n        Afgørelsen følges af en klagevejledning.\n", "sagsbehandler.\n",
+         ["Afgørelsen følges af en klagevejledning."]),
+        ("minimum én gang\n        årligt", "mindst én gang\n        årligt",
+         ["Der sker opfølgning med deltagelse af borger, sagsbehandler og tilbud minimum én gang "
+          "årligt eller efter behov."]),
+        ("          - Sang og bevægelse\n", "", ["Sang og bevægelse"]),
+        ("          - Socialt samvær\n", "          - Socialt samvær og udflugter\n",
+         ["Socialt samvær"]),
+        ("    title: Formål\n", "    title: Formålet\n", ["Formål"]),
+        ("  date: 2023-04-26", "  date: 2023-04-25",
+         ["Godkendt i Voksen- og plejeudvalget den 26. april 2023."]),
+        ("  unit: Myndighedsafdelingen", "  unit: Myndighedsafdelingen\n  phone: 8959 2000",
+         ["8959 1000"]),
+        ("livsvilkårene.", "livsvilkår.",
+         ["Kommunalbestyrelsen skal tilbyde aktivitets- og samværstilbud til personer med "
+          "betydelig nedsat fysisk eller psykisk funktionsevne eller med særlige sociale "
+          "problemer til opretholdelse eller forbedring af personlige færdigheder eller af "
+          "livsvilkårene."]),
+    ],
+    ids=["sentence-deleted", "word-changed", "bullet-deleted", "bullet-changed", "heading",
+         "approval-date", "phone", "law-text"],
+)
+def test_the_checker_finds_what_is_missing(
+    standards_copy: Path, seed: Seed, old: str, new: str, missing: list[str]
+) -> None:
+    path = standards_copy / NORDDJURS.name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert missing_from(load_standard(path), seed) == missing
+
+
+def test_the_reverse_check_finds_an_addition(standards_copy: Path, seed: Seed) -> None:
+    path = standards_copy / NORDDJURS.name
+    text = path.read_text(encoding="utf-8")
+    old = "Der er ingen udgifter for borgeren til kørsel."
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, old + " Kørsel bestilles dagen før."), encoding="utf-8")
+    loaded = load_standard(path)
+    assert missing_from(loaded, seed) == []
+    added = [sentence for unit in texts(loaded) for sentence in SENTENCE_END.split(unit)
+             if sentence not in seed.body]
+    assert added == ["Kørsel bestilles dagen før."]
