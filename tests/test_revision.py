@@ -124,3 +124,10 @@ def test_status_names_files_it_could_not_read(standards_copy: Path) -> None:
     assert code == 1
     assert "aktivitets-og-samvaerstilbud" in out
     assert re.search(r"brudt\.yaml: ikke med i oversigten: 1 fejl", err)
+
+
+def test_no_due_warning_for_a_date_before_the_approval(norddjurs: Path) -> None:
+    _set_revision(norddjurs, "2023-01-01")
+    code, out, _ = _invoke("check", norddjurs, today="2025-01-01")
+    assert code == 1
+    assert out.count("\n") == 1 and "næste revision skal ligge efter godkendelsesdatoen" in out

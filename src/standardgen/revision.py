@@ -68,8 +68,8 @@ def due(next_revision: dt.date | None, day: dt.date) -> tuple[Due, int | None]:
 def revision_problems(document: YamlDocument, standard: Standard,
                       day: dt.date | None = None) -> list[Problem]:
     """A warning at the ``next_revision`` line when the revision is overdue or close."""
-    if standard.next_revision is None:
-        return []
+    if standard.next_revision is None or standard.next_revision <= standard.approval.date:
+        return []  # no date, or one before the approval: that is check's "revision-date" error
     if day is None:
         try:
             day = today()
