@@ -93,6 +93,7 @@ def test_identical_files_say_so(versions: tuple[Path, Path]) -> None:
     (["diff", "--rev", "A...B", "a.yaml"], "er ikke et interval"),
     (["diff", "--format", "docx", "a.yaml", "b.yaml"], "--format docx kræver --out"),
     (["diff", "--out", "x.html", "a.yaml", "b.yaml"], "--out bruges kun med"),
+    (["diff", "--author", "a\x01b", "a.yaml", "b.yaml"], "--author skal være et navn"),
 ])
 def test_wrong_use_is_a_danish_usage_error(args: list[str], message: str) -> None:
     code, _, err = _run(*args)

@@ -41,6 +41,8 @@ class DiffRequest:
             return "--out bruges kun med --format html eller docx"
         if self.summary and self.fmt != "text":
             return "--summary kan ikke kombineres med --format html eller docx"
+        if not self.author.strip() or not self.author.isprintable():
+            return "--author skal være et navn uden kontroltegn"
         if self.out is not None and self.out.is_dir():
             return f"--out skal være en fil, ikke en mappe: {self.out}"
         return None
