@@ -5,6 +5,7 @@ Exit codes: 0 all good, 1 problems in the input, 2 wrong use of the command.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -221,3 +222,91 @@ def new(slug: str, municipality: str | None, title: str | None, out: Path) -> No
     todo = [p for p in load_catalogue([target]).problems if p.code == "guidance"]
     click.echo(f"{len(todo)} vejledningstekster skal erstattes; se dem med "
                f"'standardgen check {target}'.")
+
+# --- standardgen form: follow-up forms ---------------------------------------------------------
+
+class _FormGroup(click.Group):
+    """``standardgen form PATH...`` is short for ``standardgen form render PATH...``; the other
+    subcommand is ``read``. (A case file literally named ``read`` is given as ``./read``.)"""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["render", *args]
+        return super().parse_args(ctx, args)
+
+
+class _DateParam(click.ParamType["dt.date"]):
+    name = "DATO"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+            try:
+                return dt.datetime.strptime(str(value), fmt).date()
+            except ValueError:
+                continue
+        self.fail(f"'{value}' er ikke en dato (skriv ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)", param, ctx)
+
+
+@main.group(cls=_FormGroup)
+def form() -> None:
+    """Opfølgningsskemaer: 'form PATH...' laver skemaer, 'form read FIL.pdf' læser et udfyldt."""
+
+
+@form.command("render")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "both"]), default="both",
+              show_default=True, help="PDF-formular, Word-dokument eller begge.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output/forms"),
+              show_default=True, help="Mappe, skemaerne skrives til.")
+@click.option("--due-before", type=_DateParam(), default=None,
+              help="Kun sager, hvis opfølgning (follow_up.due) ligger før denne dato.")
+@click.option("--standards", "standards", multiple=True, type=click.Path(path_type=Path),
+              help="Standarder (fil eller mappe; standard: standards/).")
+def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.date | None,
+                standards: tuple[Path, ...]) -> None:
+    """Lav et opfølgningsskema pr. sag i PATHS (sags-YAML eller CSV)."""
+    from jinja2 import TemplateError
+
+    from standardgen.forms.build import Format, plan_forms, write_forms
+    from standardgen.forms.render import TemplateContractError
+
+    plan = plan_forms(require_paths(paths), require_paths(standards), due_before)
+    try:
+        written = write_forms(plan, out, Format(fmt))
+    except (TemplateContractError, TemplateError) as exc:
+        click.echo(f"standardgen: fejl: skabelonen til opfølgningsskemaet: {exc}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"skrevet: {path}")
+    not_due = f", {plan.not_due} ikke forfaldne" if due_before is not None else ""
+    sys.exit(report(plan.problems,
+                    summary=f"{len(plan.jobs)} skema(er) til {out}{not_due}"))
+
+
+@form.command("read")
+@click.argument("filled", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="YAML-fil, der skrives (standard: udskriv YAML).")
+def form_read(filled: Path, out: Path | None) -> None:
+    """Læs et udfyldt opfølgningsskema (PDF) som YAML: status til sagsbehandleren."""
+    from standardgen.cpr import mask_in_text
+    from standardgen.fileio import write_atomic
+    from standardgen.forms.readback import read_filled
+    from standardgen.forms.record import to_yaml
+
+    record, problems = read_filled(require_paths([filled])[0])
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+    if record is None:
+        sys.exit(1)
+    header = mask_in_text(f"# Opfølgning i sag {record.case_number}, læst fra {filled.name}\n")
+    text = to_yaml(record, header=header)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out, text.encode("utf-8"), mode=0o600)
+        click.echo(f"skrevet: {out}", err=True)
+    sys.exit(1 if errors(problems) else 0)

@@ -1,0 +1,165 @@
+"""``standardgen form``: every case in, one follow-up form per case out.
+
+Everything is read and checked first (cases, standards, which cases are due); only then are the
+forms rendered and written. A bad case is reported and skipped; the good ones are still written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from standardgen.case import Case, Result
+from standardgen.cases import CaseSource, load_cases
+from standardgen.catalogue import LoadedStandard, load_catalogue
+from standardgen.cpr import mask_in_text
+from standardgen.fileio import write_atomic
+from standardgen.forms import fields
+from standardgen.forms.context import form_context
+from standardgen.forms.render import FormRenderer
+from standardgen.problems import InputError, Problem, Severity, display_path, errors
+from standardgen.yamlsource import Loc, iter_yaml_files, load_yaml
+
+DEFAULT_OUT = Path("output/forms")
+SUFFIX = "-opfoelgning"
+FILE_MODE = 0o600  # the forms carry personal data
+
+
+class Format(StrEnum):
+    pdf = "pdf"
+    docx = "docx"
+    both = "both"
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        return ("pdf", "docx") if self is Format.both else (self.value,)
+
+
+@dataclass(frozen=True)
+class FormJob:
+    case_number: str
+    context: dict[str, Any]
+
+
+@dataclass
+class FormPlan:
+    """What will be written, and everything found while reading."""
+
+    jobs: list[FormJob] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    not_due: int = 0
+
+
+def plan_forms(paths: Iterable[Path], standards: Sequence[Path],
+               due_before: dt.date | None = None) -> FormPlan:
+    files, problems = _expand(paths)
+    batch = load_cases(files)
+    plan = FormPlan(problems=[*problems, *batch.problems])
+    sources = batch.cases
+    if not sources:
+        return plan
+    catalogue = load_catalogue(standards)
+    plan.problems += errors(catalogue.problems)
+    by_slug = {loaded.slug: loaded for loaded in catalogue.standards}
+    for source in sources:
+        _plan_one(plan, source, by_slug, due_before)
+    return plan
+
+
+def _expand(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Files as given; a folder gives its case files (``*.yaml``, ``*.yml``, ``*.csv``)."""
+    files: list[Path] = []
+    problems = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = [*iter_yaml_files(path), *sorted(path.glob("*.csv"))]
+        if not found:
+            problems.append(Problem(display_path(path), 0, 0, Severity.ERROR,
+                                    "mappen indeholder ingen sager (*.yaml, *.csv)", "empty-dir"))
+        files += found
+    return files, problems
+
+
+def _plan_one(plan: FormPlan, source: CaseSource, by_slug: dict[str, LoadedStandard],
+              due_before: dt.date | None) -> None:
+    case = source.case
+    found = _case_problems(source, by_slug)
+    plan.problems += found
+    if errors(found) or case.result is Result.refused:
+        return
+    if due_before is not None:
+        if case.follow_up is None:
+            plan.problems.append(_at(source, ("case_number",), Severity.WARNING, "no-follow-up",
+                                     "sagen har ingen opfølgningsdato (follow_up.due) og "
+                                     "springes over ved --due-before"))
+            return
+        if case.follow_up.due >= due_before:
+            plan.not_due += 1
+            return
+    plan.jobs.append(FormJob(case.case_number, form_context(case, by_slug[case.standard])))
+
+
+def _case_problems(source: CaseSource, by_slug: dict[str, LoadedStandard]) -> list[Problem]:
+    case = source.case
+    problems = []
+    if case.standard not in by_slug:
+        problems.append(_at(source, ("standard",), Severity.ERROR, "standard",
+                            f"standarden '{case.standard}' findes ikke blandt de indlæste "
+                            "standarder (eller har fejl; kør 'standardgen check')"))
+    if mask_in_text(case.case_number) != case.case_number:
+        problems.append(_at(source, ("case_number",), Severity.ERROR, "case-number-cpr",
+                            "sagsnummeret ligner et CPR-nummer og kan ikke bruges i et filnavn"))
+    if case.result is Result.refused:
+        problems.append(_at(source, ("result",), Severity.WARNING, "refused",
+                            "sagen er et afslag; der er ingen indsats at følge op på, så der "
+                            "laves intet skema"))
+    elif case.extent is None:
+        problems.append(_at(source, ("extent",), Severity.ERROR, "no-extent",
+                            "sagen mangler 'extent' (omfang, tilbud og startdato), som "
+                            "skemaet skal vise"))
+    problems += _theme_warnings(source, case)
+    return problems
+
+
+def _theme_warnings(source: CaseSource, case: Case) -> list[Problem]:
+    known = fields.ffb_themes()
+    goals = case.follow_up.goals if case.follow_up else ()
+    return [_at(source, ("follow_up", "goals", i, "theme"), Severity.WARNING, "theme",
+                f"temaet '{goal.theme}' er ikke et af KL's FFB-temaer ({', '.join(sorted(known))})")
+            for i, goal in enumerate(goals) if goal.theme not in known]
+
+
+def _at(source: CaseSource, loc: Loc, severity: Severity, code: str, message: str) -> Problem:
+    """A problem at ``loc`` in a case YAML file, or at the row of a CSV case."""
+    file, _, line = source.origin.rpartition(":")
+    if line.isdigit():
+        return Problem(file, int(line), 0, severity, message, code)
+    try:
+        document = load_yaml(Path(source.origin))
+    except InputError:  # the file was valid a moment ago; fall back to the whole file
+        return Problem(source.origin, 0, 0, severity, message, code)
+    return document.problem(loc, message, severity=severity, code=code)
+
+
+def output_path(out: Path, case_number: str, extension: str) -> Path:
+    return out / f"{case_number}{SUFFIX}.{extension}"
+
+
+def write_forms(plan: FormPlan, out: Path, fmt: Format,
+                renderer: FormRenderer | None = None) -> list[Path]:
+    """Render and write every planned form; returns the files written."""
+    renderer = renderer or FormRenderer()
+    written = []
+    for job in plan.jobs:
+        for extension in fmt.extensions:
+            data = renderer.pdf(job.context) if extension == "pdf" else renderer.docx(job.context)
+            target = output_path(out, job.case_number, extension)
+            write_atomic(target, data, mode=FILE_MODE)
+            written.append(target)
+    return written

@@ -1,0 +1,44 @@
+"""KL's Fælles Faglige Begreber (``data/ffb.yaml``): the codes a follow-up form offers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from standardgen import validation
+from standardgen.model import Frozen
+from standardgen.problems import InputError
+from standardgen.yamlsource import load_yaml
+
+
+class Concept(Frozen):
+    code: str
+    display: str
+    lovhjemmel: str | None = None
+
+
+class Level(Frozen):
+    niveau: int | None
+    code: str
+    display: str
+
+
+class Ffb(Frozen):
+    tilbud: tuple[Concept, ...]
+    ydelser: tuple[Concept, ...]
+    funktionsevneniveau: tuple[Level, ...]
+    maaltype: tuple[Concept, ...]
+    stoettebehov: tuple[Concept, ...]
+    opfoelgningsresultat: tuple[Concept, ...]
+    temaer_aktivitet_og_deltagelse: tuple[Concept, ...]
+
+
+@lru_cache(maxsize=1)
+def load_ffb() -> Ffb:
+    """The FFB reference data shipped with the package (a broken file is our bug: raise)."""
+    with resources.as_file(resources.files("standardgen") / "data" / "ffb.yaml") as path:
+        document = load_yaml(path)
+    ffb, problems = validation.parse(document, Ffb)
+    if ffb is None:
+        raise InputError(problems)
+    return ffb

@@ -1,0 +1,283 @@
+"""``standardgen form read``: a filled-in PDF form back into a validated follow-up record.
+
+Each problem names the page and the field (its accessible name and its field name), since a PDF
+has no lines. "In the past" for the next follow-up means: not after the date of the follow-up
+meeting written in the form, so that reading an old form again gives the same answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from standardgen.cpr import mask_in_text
+from standardgen.forms import fields
+from standardgen.forms.fields import Outcome
+from standardgen.forms.record import FollowUpRecord
+from standardgen.problems import Problem, Severity, display_path
+
+MAX_BYTES = 50 * 1024 * 1024
+_DATE = re.compile(r"^\s*(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    value: str
+    label: str  # the accessible name (/TU)
+    page: int  # 1-based; 0 if unknown
+    options: dict[str, str] = field(default_factory=dict)  # export value -> display text
+    checked: bool = False
+
+
+class _Reader:
+    """Turns raw field values into record data, collecting a problem for each bad one."""
+
+    def __init__(self, name: str, form: dict[str, FormField]) -> None:
+        self.name = name
+        self.form = form
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str, severity: Severity = Severity.ERROR,
+                code: str = "form-field") -> None:
+        found = self.form.get(key)
+        where = f"side {found.page}, " if found and found.page else ""
+        label = f"'{found.label}' ({key})" if found and found.label else f"'{key}'"
+        self.problems.append(Problem(self.name, 0, 0, severity,
+                                     f"{where}feltet {label}: {message}", code))
+
+    def text(self, key: str) -> str | None:
+        found = self.form.get(key)
+        value = found.value.strip() if found else ""
+        if not value:
+            return None
+        masked = mask_in_text(value)
+        if masked != value:
+            self.problem(key, "indeholdt et CPR-nummer, som er maskeret i resultatet",
+                         Severity.WARNING, "cpr-in-text")
+        return masked
+
+    def date(self, key: str) -> dt.date | None:
+        raw = self.text(key)
+        if raw is None:
+            return None
+        match = _DATE.match(raw) or _ISO.match(raw)
+        try:
+            if match is None:
+                raise ValueError
+            a, b, c = (int(part) for part in match.groups())
+            return dt.date(a, b, c) if match.re is _ISO else dt.date(c, b, a)
+        except ValueError:
+            self.problem(key, f"'{raw}' er ikke en gyldig dato (skriv dd.mm.åååå, "
+                              "fx 15.01.2027)", code="form-date")
+            return None
+
+    def level(self, key: str) -> int | None:
+        raw = self.text(key)
+        if raw in (None, fields.NOT_ASSESSED):
+            return None
+        if raw in {"0", "1", "2", "3", "4"}:
+            return int(raw)
+        self.problem(key, f"'{raw}' er ikke et funktionsevneniveau; brug 0, 1, 2, 3, 4 eller "
+                          f"'{fields.NOT_ASSESSED}'", code="form-level")
+        return None
+
+    def choice(self, key: str, allowed: dict[str, Any], what: str) -> Any:
+        raw = self.text(key)
+        if raw is None:
+            return None
+        if raw in allowed:
+            return allowed[raw]
+        self.problem(key, f"'{raw}' er ikke {what}; brug en af: {', '.join(allowed)}",
+                     code="form-choice")
+        return None
+
+
+def read_filled(path: Path) -> tuple[FollowUpRecord | None, list[Problem]]:
+    """The record in a filled-in form, or None and the problems that stop it."""
+    name = display_path(path)
+    form, problems = _fields(path, name)
+    if form is None:
+        return None, problems
+    reader = _Reader(name, form)
+    data = _record_data(reader)
+    problems += reader.problems
+    if any(p.severity is Severity.ERROR for p in problems):
+        return None, problems
+    try:
+        return FollowUpRecord.model_validate(data), problems
+    except ValidationError as exc:  # every value was checked above; this is a safety net
+        return None, [*problems, *(Problem(name, 0, 0, Severity.ERROR,
+                                           f"ugyldig værdi i {'.'.join(map(str, e['loc']))}: "
+                                           f"{e['msg']}", "form-field") for e in exc.errors())]
+
+
+def _record_data(reader: _Reader) -> dict[str, Any]:
+    case_number = reader.text(fields.CASE_NUMBER)
+    if case_number is None:
+        reader.problem(fields.CASE_NUMBER, "mangler; skemaet kan ikke knyttes til en sag")
+    meeting = reader.date(fields.MEETING_DATE)
+    if meeting is None and fields.MEETING_DATE in reader.form and not reader.text(
+            fields.MEETING_DATE):
+        reader.problem(fields.MEETING_DATE, "mangler; skriv datoen for opfølgningen")
+    result = reader.choice(fields.RESULT, {o.value: Outcome(o.value)
+                                           for o in fields.result_options()},
+                           "et kendt resultat")
+    if result is None and not reader.text(fields.RESULT):
+        reader.problem(fields.RESULT, "mangler; vælg resultatet af opfølgningen")
+    next_date = reader.date(fields.NEXT_FOLLOW_UP)
+    _check_next(reader, result, meeting, next_date)
+    return {
+        "case_number": case_number,
+        "meeting_date": meeting,
+        "participants": [kind for kind, key in fields.PARTICIPANT_FIELDS.items()
+                         if (found := reader.form.get(key)) and found.checked],
+        "other_participants": reader.text(fields.PARTICIPANT_OTHER),
+        "goals": _goals(reader),
+        "provider_status": reader.text(fields.PROVIDER_STATUS),
+        "citizen_assessment": reader.text(fields.CITIZEN_ASSESSMENT),
+        "overall_assessment": reader.text(fields.OVERALL_ASSESSMENT),
+        "result": result,
+        "next_follow_up": next_date,
+    }
+
+
+def _check_next(reader: _Reader, result: Outcome | None, meeting: dt.date | None,
+                next_date: dt.date | None) -> None:
+    if next_date is None:
+        if result is Outcome.continued and not reader.text(fields.NEXT_FOLLOW_UP):
+            reader.problem(fields.NEXT_FOLLOW_UP, "mangler; når indsatsen fortsætter, skal "
+                                                  "næste opfølgning have en dato")
+        return
+    if meeting is not None and next_date <= meeting:
+        reader.problem(fields.NEXT_FOLLOW_UP,
+                       f"{next_date:%d.%m.%Y} ligger ikke efter opfølgningens dato "
+                       f"{meeting:%d.%m.%Y}; næste opfølgning skal ligge i fremtiden",
+                       code="form-past-date")
+
+
+def _goals(reader: _Reader) -> list[dict[str, Any]]:
+    numbers = sorted({parsed[0] for key in reader.form
+                      if (parsed := fields.parse_goal_field(key))})
+    goal_types = fields.goal_type_by_value()
+    goals = []
+    for n in numbers:
+        def key(part: str, n: int = n) -> str:
+            return fields.goal_field(n, part)
+
+        goal = {
+            "number": n,
+            "theme": _theme(reader, key("theme")),
+            "goal_type": reader.choice(key("type"), goal_types, "en kendt måltype"),
+            "description": reader.text(key("description")),
+            "current_level": reader.level(key("current_level")),
+            "expected_level": reader.level(key("expected_level")),
+            "status": reader.text(key("status")),
+        }
+        if any(goal[part] is not None for part in ("theme", "goal_type", "description",
+                                                   "status")):
+            goals.append(goal)
+    return goals
+
+
+def _theme(reader: _Reader, key: str) -> str | None:
+    """The theme's display text: a choice's export value is an ASCII key for it."""
+    raw = reader.text(key)
+    found = reader.form.get(key)
+    if raw is None or found is None:
+        return None
+    theme = found.options.get(raw, raw)
+    if theme not in fields.ffb_themes():
+        reader.problem(key, f"temaet '{theme}' er ikke et af KL's FFB-temaer",
+                       Severity.WARNING, "theme")
+    return theme
+
+
+# --- reading the PDF --------------------------------------------------------------------------
+
+def _fields(path: Path, name: str) -> tuple[dict[str, FormField] | None, list[Problem]]:
+    def fail(message: str, code: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(name, 0, 0, Severity.ERROR, message, code)]
+
+    if not path.is_file():
+        return fail("filen findes ikke", "not-found")
+    if path.stat().st_size > MAX_BYTES:
+        return fail(f"filen er for stor (højst {MAX_BYTES // (1024 * 1024)} MiB)", "size")
+    raw = path.read_bytes()
+    if not raw.startswith(b"%PDF-"):
+        return fail("filen er ikke en PDF", "not-pdf")
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(raw)) as pdf:
+            form = _collect(pdf)
+    except pikepdf.PasswordError:
+        return fail("PDF-filen er beskyttet med adgangskode; gem den uden beskyttelse", "pdf")
+    except (pikepdf.PdfError, ValueError, KeyError, AttributeError):
+        return fail("PDF-filen kan ikke læses (beskadiget?)", "pdf")
+    if fields.CASE_NUMBER not in form:
+        return fail("filen er ikke et opfølgningsskema fra standardgen (feltet "
+                    f"'{fields.CASE_NUMBER}' mangler)", "not-form")
+    return form, []
+
+
+def _collect(pdf: Any) -> dict[str, FormField]:
+    acroform = pdf.Root.get("/AcroForm")
+    if acroform is None:
+        return {}
+    pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+    found: dict[str, FormField] = {}
+    for node in acroform.get("/Fields", []):
+        _walk(node, "", pages, found, depth=0)
+    return found
+
+
+def _walk(node: Any, prefix: str, pages: dict[Any, int], found: dict[str, FormField],
+          depth: int) -> None:
+    """Fields may be nested (/Kids) and named in parts ("a.b"); widgets carry no /T."""
+    if depth > 20:
+        return
+    part = str(node.get("/T", ""))
+    name = f"{prefix}.{part}" if prefix and part else part or prefix
+    kids = [kid for kid in node.get("/Kids", []) if "/T" in kid]
+    if kids:
+        for kid in kids:
+            _walk(kid, name, pages, found, depth + 1)
+        return
+    if name and name not in found:
+        found[name] = _field(node, name, pages)
+
+
+def _field(node: Any, name: str, pages: dict[Any, int]) -> FormField:
+    value = node.get("/V")
+    widget = node if "/P" in node else next(iter(node.get("/Kids", [])), node)
+    page_ref = widget.get("/P")
+    page = pages.get(page_ref.objgen, 0) if page_ref is not None else 0
+    import pikepdf
+
+    options = {}
+    for option in node.get("/Opt", []):
+        if isinstance(option, pikepdf.Array) and len(option) == 2:
+            options[str(option[0])] = str(option[1])
+        else:
+            options[str(option)] = str(option)
+    checked = str(value) not in ("None", "/Off", "") if str(node.get("/FT")) == "/Btn" else False
+    text = "" if value is None or str(node.get("/FT")) == "/Btn" else _as_text(value)
+    return FormField(name, text, str(node.get("/TU", "")), page, options, checked)
+
+
+def _as_text(value: Any) -> str:
+    import pikepdf
+
+    if isinstance(value, pikepdf.Array):  # a multiple choice: not in our forms, but possible
+        return ", ".join(_as_text(item) for item in value)
+    if isinstance(value, pikepdf.Name):
+        return str(value)[1:]
+    return str(value)

@@ -1,0 +1,248 @@
+"""standardgen form: fillable PDF and Word follow-up forms from fictitious cases."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import stat
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner, Result
+
+from clients import libreoffice_convert, pdf_facts, pdftotext
+from conftest import ROOT, STANDARDS
+from standardgen.cli import main
+from standardgen.forms import fields
+from standardgen.forms.render import FormRenderer, TemplateContractError, finish_pdf
+
+FIXTURES = ROOT / "tests" / "roots" / "forms"
+CASES = FIXTURES / "cases"
+CSV = FIXTURES / "cases.csv"
+# Every form the fixtures must give (2026-104-0103 is a refusal: no service to follow up).
+EXPECTED = ("2026-104-0001", "2026-104-0002", "2026-104-0101", "2026-104-0102")
+FULL_CPRS = ("010170-1234", "2902881235", "290288-1235", "150355-4321", "311290-9876",
+             "020202-2222")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    out = tmp_path_factory.mktemp("forms")
+    return out, run("form", CASES, CSV, "--standards", STANDARDS, "--out", out)
+
+
+def pdf_of(rendered: tuple[Path, Result], number: str) -> Path:
+    return rendered[0] / f"{number}-opfoelgning.pdf"
+
+
+def test_every_fixture_case_yields_both_files(rendered: tuple[Path, Result]) -> None:
+    out, result = rendered
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(f"{n}-opfoelgning.{ext}" for n in EXPECTED for ext in ("pdf", "docx"))
+    for path in out.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert re.search(r"cases\.csv:4:0: warning: sagen er et afslag", result.output)
+
+
+def test_no_full_cpr_in_files_names_or_messages(rendered: tuple[Path, Result]) -> None:
+    out, result = rendered
+    texts = [result.output, *(p.name for p in out.iterdir())]
+    texts += [pdftotext(p) for p in out.glob("*.pdf")]
+    for docx in out.glob("*.docx"):
+        with zipfile.ZipFile(docx) as archive:
+            texts += [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()]
+    for pdf in out.glob("*.pdf"):
+        with pikepdf.open(pdf) as doc:
+            texts += [str(f.get("/V", "")) for f in doc.Root.AcroForm.Fields]
+            texts.append(str(doc.open_metadata()))
+    joined = "\n".join(texts)
+    for cpr in FULL_CPRS:
+        assert cpr not in joined
+    assert "010170-XXXX" in pdftotext(pdf_of(rendered, "2026-104-0001"))
+
+
+def test_pdf_is_a_tagged_danish_fillable_form(rendered: tuple[Path, Result]) -> None:
+    pdf = pdf_of(rendered, "2026-104-0001")
+    facts = pdf_facts(pdf)
+    assert facts.lang == "da" and facts.struct_tree and facts.marked
+    assert facts.pdfua_part == 1 and not facts.unembedded_fonts
+    assert "Form" in facts.tags
+    names = {f.name for f in facts.form_fields}
+    assert names == fields.expected_fields(3)
+    unnamed = [f.name for f in facts.form_fields if not f.tooltip]
+    assert unnamed == []
+    by_name = {f.name: f for f in facts.form_fields}
+    assert by_name["goal_1_current_level"].tooltip == "Mål 1: nuværende funktionsevneniveau"
+    assert by_name["result"].field_type == "Ch"
+    assert by_name["participant_citizen"].field_type == "Btn"
+    assert by_name["goal_2_status"].field_type == "Tx"
+
+
+def test_pdf_widgets_are_tagged_and_in_structure_tab_order(rendered: tuple[Path, Result]) -> None:
+    with pikepdf.open(pdf_of(rendered, "2026-104-0001")) as pdf:
+        for page in pdf.pages:
+            if "/Annots" in page.obj:
+                assert page.obj.Tabs == "/S"
+        widgets = [f for f in pdf.Root.AcroForm.Fields]
+        assert all("/StructParent" in w for w in widgets)
+        # The field order (fallback tab order) follows the form from top to bottom.
+        order = [str(w.T) for w in widgets]
+        assert order.index("case_number") < order.index("goal_1_theme") < order.index(
+            "goal_3_status") < order.index("provider_status") < order.index("result")
+
+
+def test_pdf_prefills_case_values(rendered: tuple[Path, Result]) -> None:
+    with pikepdf.open(pdf_of(rendered, "2026-104-0001")) as pdf:
+        values = {str(f.T): f for f in pdf.Root.AcroForm.Fields}
+        assert str(values["case_number"].V) == "2026-104-0001"
+        assert int(values["case_number"].Ff) & 1  # read-only
+        assert str(values["goal_1_theme"].V) == "relationer"
+        assert str(values["goal_1_type"].V) == "udvikle"
+        assert str(values["goal_3_type"].V) == "begraense_tab"
+        assert str(values["goal_1_current_level"].V) == "3"
+        assert str(values["goal_1_expected_level"].V) == "2"
+        assert str(values["goal_3_current_level"].V) == "ikke_vurderet"
+        assert str(values["goal_1_description"].V).startswith("Karen vil gerne")
+        assert str(values["result"].V) == ""
+        assert values["participant_citizen"].V == "/Off"
+
+
+def test_pdf_quotes_the_standard_and_names_the_recipient(rendered: tuple[Path, Result]) -> None:
+    text = re.sub(r"\s+", " ", pdftotext(pdf_of(rendered, "2026-104-0001")))
+    assert "Formålet med aktivitets- og samværstilbuddet er at øge borgerens livskvalitet" in text
+    assert "minimum én gang årligt eller efter behov" in text  # the standard's follow-up text
+    assert "Jens Sagsen, Myndigheds- og Visitationsenheden" in text
+    assert "Aktivitetshuset Kastanjen & Søn <ApS>" in text
+    assert "3 dage om ugen" in text and "1. februar 2026" in text and "15. januar 2026" in text
+    assert "kræver en ny skriftlig afgørelse" in text and "klagevejledning" in text
+    # A case without goals gets one blank goal; without a unit the standard's contact unit.
+    other = re.sub(r"\s+", " ", pdftotext(pdf_of(rendered, "2026-104-0102")))
+    assert "Mål 1" in other and "Mål 2" not in other
+    assert "Jens Sagsen, Myndighedsafdelingen" in other
+
+
+def test_docx_marks_every_field_as_a_content_control(rendered: tuple[Path, Result]) -> None:
+    docx = rendered[0] / "2026-104-0001-opfoelgning.docx"
+    with zipfile.ZipFile(docx) as archive:
+        xml = archive.read("word/document.xml")
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    tags = {t.get(f"{W}val") for t in root.iter(f"{W}tag")}
+    assert tags == fields.expected_fields(3) - {fields.CASE_NUMBER}
+    for sdt in root.iter(f"{W}sdt"):
+        assert sdt.find(f"{W}sdtPr/{W}alias").get(f"{W}val")  # a title for every control
+    lists = {sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val"): sdt
+             for sdt in root.iter(f"{W}sdt") if sdt.find(f"{W}sdtPr/{W}dropDownList") is not None}
+    assert set(lists) >= {"result", "goal_1_current_level", "goal_1_type", "goal_1_theme"}
+    current = "".join(lists["goal_1_current_level"].find(f"{W}sdtContent").itertext())
+    assert current == "3 – Svært nedsat funktionsevne"
+    assert b"Kastanjen &amp; S\xc3\xb8n &lt;ApS&gt;" in xml  # escaped, not corrupting the XML
+
+
+@pytest.mark.client
+def test_libreoffice_opens_and_converts_the_forms(rendered: tuple[Path, Result],
+                                                  tmp_path: Path) -> None:
+    out = rendered[0]
+    docs = sorted(out.glob("*.docx"))
+    pdfs = libreoffice_convert(docs, "pdf", tmp_path)
+    text = re.sub(r"\s+", " ", pdftotext(pdfs[0]))
+    assert "Opfølgningsskema" in text and "010170-XXXX" in text
+    assert "Begrænse tab af funktionsevne" in text
+
+
+def test_due_before_keeps_only_cases_due_before_the_date(tmp_path: Path) -> None:
+    result = run("form", "--due-before", "2026-10-15", "--format", "pdf", CASES, CSV,
+                 "--standards", STANDARDS, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    # 0002 is due 2026-09-01; 0101 on 2026-10-15 is not *before*; 0001 is due in 2027.
+    assert [p.name for p in tmp_path.iterdir()] == ["2026-104-0002-opfoelgning.pdf"]
+    assert re.search(r"cases\.csv:3:0: warning: .*ingen opfølgningsdato", result.output)
+    assert "2 ikke forfaldne" in result.output
+
+
+def test_due_before_accepts_danish_dates_and_refuses_bad_ones(tmp_path: Path) -> None:
+    case = CASES / "2026-104-0002.yaml"
+    assert run("form", "--due-before", "01.01.2030", "--format", "docx", case,
+               "--standards", STANDARDS, "--out", tmp_path).exit_code == 0
+    bad = run("form", "--due-before", "2026-13-01", CASES, "--out", tmp_path)
+    assert bad.exit_code == 2 and "ikke en dato" in bad.output
+
+
+def test_bad_rows_are_reported_and_good_ones_written(tmp_path: Path) -> None:
+    csv = tmp_path / "batch.csv"
+    lines = CSV.read_text(encoding="utf-8").splitlines()
+    bad = lines[1].replace("2026-104-0101", "0101701234").replace(";2;", ";9;")
+    csv.write_text("\n".join([lines[0], bad, lines[2]]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("form", "--format", "pdf", csv, "--standards", STANDARDS, "--out", out)
+    assert result.exit_code == 1
+    assert [p.name for p in out.iterdir()] == ["2026-104-0102-opfoelgning.pdf"]
+    assert re.search(r"batch\.csv:2:\d+: error: '9' må højst være 7", result.output)
+    assert "0101701234" not in result.output
+
+
+def test_case_number_like_a_cpr_number_is_refused(tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    text = (CASES / "2026-104-0002.yaml").read_text(encoding="utf-8")
+    case.write_text(text.replace("2026-104-0002", "2902881235"), encoding="utf-8")
+    result = run("form", case, "--standards", STANDARDS, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert re.search(r"case\.yaml:2:\d+: error: sagsnummeret ligner et CPR-nummer", result.output)
+    assert "2902881235" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_unknown_standard_and_non_ffb_theme_are_located(tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    text = (CASES / "2026-104-0001.yaml").read_text(encoding="utf-8")
+    case.write_text(text.replace("theme: Mobilitet", "theme: Bevægelse"), encoding="utf-8")
+    result = run("form", "--format", "docx", case, "--standards", STANDARDS, "--out", tmp_path)
+    assert result.exit_code == 0
+    assert re.search(r"case\.yaml:36:\d+: warning: temaet 'Bevægelse' er ikke et af KL's",
+                     result.output)
+    missing = tmp_path / "missing.yaml"
+    missing.write_text(text.replace("standard: aktivitets-og-samvaerstilbud",
+                                    "standard: findes-ikke"), encoding="utf-8")
+    result = run("form", missing, "--standards", STANDARDS, "--out", tmp_path / "x")
+    assert result.exit_code == 1
+    assert re.search(r"missing\.yaml:3:11: error: standarden 'findes-ikke' findes ikke",
+                     result.output)
+
+
+def test_a_template_that_drops_a_field_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "form", folder / "form")
+    html = folder / "form" / "opfoelgning.html"
+    source = html.read_text(encoding="utf-8")
+    html.write_text(re.sub(r'<input type="text" id="next_follow_up"[^>]*>', "", source),
+                    encoding="utf-8")
+    renderer = FormRenderer(folder)
+    from standardgen.cases import load_cases
+    from standardgen.catalogue import load_standard
+    from standardgen.forms.context import form_context
+
+    case = load_cases([CASES / "2026-104-0002.yaml"]).cases[0].case
+    context = form_context(case, load_standard(STANDARDS / "aktivitets-og-samvaerstilbud.yaml"))
+    with pytest.raises(TemplateContractError, match="next_follow_up"):
+        renderer.pdf(context)
+
+
+def test_finish_pdf_is_deterministic(rendered: tuple[Path, Result]) -> None:
+    raw = pdf_of(rendered, "2026-104-0002").read_bytes()
+    assert finish_pdf(raw, 1) == finish_pdf(raw, 1)
+    with pikepdf.open(io.BytesIO(finish_pdf(raw, 1))) as pdf:
+        assert "Tf" in str(pdf.Root.AcroForm.DA) and "gs" not in str(pdf.Root.AcroForm.DA)
+
+
+def test_form_without_paths_shows_help() -> None:
+    result = run("form")
+    assert "render" in result.output and "read" in result.output
