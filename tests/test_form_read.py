@@ -164,3 +164,10 @@ def test_files_that_are_not_our_forms_are_refused(tmp_path: Path) -> None:
 def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run("form", "read", tmp_path / "nope.pdf")
     assert result.exit_code == 2 and "findes ikke" in result.output
+
+
+def test_carriage_returns_from_viewers_become_newlines(blank: Path, tmp_path: Path) -> None:
+    filled = fill(blank, tmp_path / "filled.pdf",
+                  {**FILLED, "provider_status": "Linje et\rLinje to\r\nLinje tre"})
+    assert run("form", "read", filled, "--out", tmp_path / "s.yaml").exit_code == 0
+    assert read_back(tmp_path / "s.yaml")["provider_status"] == "Linje et\nLinje to\nLinje tre"

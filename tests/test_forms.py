@@ -6,6 +6,8 @@ import io
 import re
 import shutil
 import stat
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner, Result
 
-from clients import libreoffice_convert, pdf_facts, pdftotext
+from clients import libreoffice_convert, pdf_facts, pdftotext, require
 from conftest import ROOT, STANDARDS
 from standardgen.cli import main
 from standardgen.forms import fields
@@ -158,6 +160,28 @@ def test_libreoffice_opens_and_converts_the_forms(rendered: tuple[Path, Result],
     text = re.sub(r"\s+", " ", pdftotext(pdfs[0]))
     assert "Opfølgningsskema" in text and "010170-XXXX" in text
     assert "Begrænse tab af funktionsevne" in text
+
+
+def _libreoffice_pdf_to_pdf(pdf: Path, outdir: Path) -> Path:
+    """LibreOffice opens a PDF only through its import filter, which clients does not map yet."""
+    soffice = require("soffice")
+    with tempfile.TemporaryDirectory(prefix="standardgen-lo-profile-") as profile:
+        done = subprocess.run(
+            [str(soffice), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+             "--norestore", "--infilter=writer_pdf_import", "--convert-to", "pdf",
+             "--outdir", str(outdir), str(pdf)],
+            capture_output=True, timeout=120, check=False)
+    target = outdir / pdf.name
+    assert target.is_file() and target.stat().st_size, done.stdout + done.stderr
+    return target
+
+
+@pytest.mark.client
+def test_libreoffice_opens_and_converts_the_pdf_form(rendered: tuple[Path, Result],
+                                                     tmp_path: Path) -> None:
+    converted = _libreoffice_pdf_to_pdf(pdf_of(rendered, "2026-104-0002"), tmp_path)
+    text = re.sub(r"\s+", " ", pdftotext(converted))
+    assert "Opfølgningsskema" in text and "2902881235" not in text
 
 
 def test_due_before_keeps_only_cases_due_before_the_date(tmp_path: Path) -> None:

@@ -55,7 +55,8 @@ class _Reader:
 
     def text(self, key: str) -> str | None:
         found = self.form.get(key)
-        value = found.value.strip() if found else ""
+        # Viewers end lines in multi-line fields with \r (Acrobat) or \r\n; YAML wants \n.
+        value = found.value.replace("\r\n", "\n").replace("\r", "\n").strip() if found else ""
         if not value:
             return None
         masked = mask_in_text(value)
