@@ -91,8 +91,11 @@ def check_field(name: str, title: str) -> str:
     return sdt(name, title, kind, box)
 
 
-def table(rows: list[tuple[str, str]], first_width: int = 3500) -> str:
-    """Two columns: a bold label and a value (paragraph XML)."""
+def table(rows: list[tuple[str, str]], first_width: int = 3500, keep: bool = False) -> str:
+    """Two columns: a bold label and a value (paragraph XML); ``keep``: on one page."""
+    if keep:  # Word keeps a table together when every paragraph but the last keeps with next
+        together = "<w:p><w:pPr><w:keepNext/></w:pPr>"
+        rows = [(label, value.replace("<w:p>", together)) for label, value in rows[:-1]] + rows[-1:]
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="BBBBBB"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     second = 9638 - first_width  # A4 less 2 x 20 mm margins, in twips
@@ -100,7 +103,7 @@ def table(rows: list[tuple[str, str]], first_width: int = 3500) -> str:
     body = "".join(
         '<w:tr><w:trPr><w:cantSplit/></w:trPr>'
         f'<w:tc><w:tcPr><w:tcW w:w="{first_width}" w:type="dxa"/></w:tcPr>'
-        f"{para(run(label, '<w:b/>'))}</w:tc>"
+        f"{para(run(label, '<w:b/>'), keep_next=keep)}</w:tc>"
         f'<w:tc><w:tcPr><w:tcW w:w="{second}" w:type="dxa"/></w:tcPr>{value}</w:tc></w:tr>'
         for label, value in rows)
     return (f'<w:tbl><w:tblPr><w:tblW w:w="9638" w:type="dxa"/><w:tblBorders>{borders}'
@@ -167,7 +170,7 @@ def goal_section() -> list[str]:
                                f"Mål {n}: forventet funktionsevneniveau",
                                "levels", "expected", "Vælg niveau"))),
             ("Status med ord", para(text_field(f"goal_{n}_status", f"Mål {n}: status med ord"))),
-        ]),
+        ], keep=True),
         para(""),
         tag("{%p endfor %}"),
     ]
@@ -215,7 +218,7 @@ def body() -> str:
         box("citizen_assessment", "Borgerens egen vurdering (med borgerens egne ord)"),
         text("Samlet vurdering", bold=True),
         box("overall_assessment", "Samlet vurdering"),
-        text("Resultat", style="Heading1"),
+        para(run("Resultat"), style="Heading1", keep_next=True),
         table([
             ("Resultat af opfølgningen", para(choice_field(
                 "result", "Resultat af opfølgningen", "results", "''", "Vælg resultat"))),
@@ -230,7 +233,7 @@ def body() -> str:
                 run(" Pårørende eller værge"))),
             ("Andre deltagere", para(text_field("participant_other", "Andre deltagere",
                                                 multi=False))),
-        ]),
+        ], keep=True),
         text("Ændring af indsatsen", style="Heading1"),
         para(run("Skemaet er en status og ikke en afgørelse. Enhver ændring af indsatsen, også en "
                  "afslutning eller en ny indsats, kræver en ny skriftlig afgørelse fra "
