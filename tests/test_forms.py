@@ -77,6 +77,8 @@ def test_pdf_is_a_tagged_danish_fillable_form(rendered: tuple[Path, Result]) -> 
     facts = pdf_facts(pdf)
     assert facts.lang == "da" and facts.struct_tree and facts.marked
     assert facts.pdfua_part == 1 and not facts.unembedded_fonts
+    assert facts.title == "Opfølgningsskema, sag 2026-104-0001"  # no name in the window title
+    assert facts.author == "Norddjurs Kommune"
     assert "Form" in facts.tags
     names = {f.name for f in facts.form_fields}
     assert names == fields.expected_fields(3)
@@ -87,6 +89,26 @@ def test_pdf_is_a_tagged_danish_fillable_form(rendered: tuple[Path, Result]) -> 
     assert by_name["result"].field_type == "Ch"
     assert by_name["participant_citizen"].field_type == "Btn"
     assert by_name["goal_2_status"].field_type == "Tx"
+
+
+@pytest.mark.client
+def test_poppler_reads_a_ticked_form_without_complaint(rendered: tuple[Path, Result],
+                                                       tmp_path: Path) -> None:
+    # A ticked check box makes poppler build its appearance from the form's default /DA.
+    ticked = tmp_path / "ticked.pdf"
+    with pikepdf.open(pdf_of(rendered, "2026-104-0001")) as pdf:
+        box = next(f for f in pdf.Root.AcroForm.Fields if str(f.T) == "participant_citizen")
+        box.V = box.AS = pikepdf.Name("/on")
+        pdf.save(ticked)
+    info = subprocess.run([str(require("pdfinfo")), str(ticked)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert re.search(r"^Form: +AcroForm$", info.stdout, re.MULTILINE)
+    assert re.search(r"^Tagged: +yes$", info.stdout, re.MULTILINE)
+    text = subprocess.run([str(require("pdftotext")), str(ticked), "-"], capture_output=True,
+                          text=True, timeout=60, check=False)
+    # Poppler draws the tick with ZapfDingbats, which is left out on purpose (see render.py).
+    complaints = [line for line in text.stderr.splitlines() if "'ZaDb'" not in line]
+    assert text.returncode == 0 and info.stderr == "" and complaints == [], text.stderr
 
 
 def test_pdf_widgets_are_tagged_and_in_structure_tab_order(rendered: tuple[Path, Result]) -> None:

@@ -66,7 +66,9 @@ def finish_pdf(raw: bytes, goal_count: int) -> bytes:
             field = by_name[name]
             field.Ff = int(field.get("/Ff", 0)) | _READ_ONLY_FLAG
         text_field = by_name[fields.PROVIDER_STATUS]
-        # Check boxes carry no /DA; poppler then complains unless the form has a default one.
+        # Viewers redraw fields (/NeedAppearances); a check box has no /DA of its own, so a
+        # ticked one needs the form's default. (Poppler then still asks for ZapfDingbats,
+        # which is not added: it would be the one font not embedded, and the tick shows anyway.)
         acroform.DA = pikepdf.String(_font_only(str(text_field.DA)))
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
