@@ -292,3 +292,21 @@ def test_finish_pdf_is_deterministic(rendered: tuple[Path, Result]) -> None:
 def test_form_without_paths_shows_help() -> None:
     result = run("form")
     assert "render" in result.output and "read" in result.output
+
+
+def test_every_example_case_that_was_granted_yields_both_files(tmp_path: Path) -> None:
+    examples = ROOT / "examples" / "cases"
+    if not examples.is_dir():
+        pytest.skip("examples/cases/ is not in this checkout (it comes with the letters)")
+    from standardgen.case import Result as Decision
+    from standardgen.cases import load_cases
+
+    files = [*examples.glob("*.yaml"), *examples.glob("*.csv")]
+    cases = [source.case for source in load_cases(files).cases]
+    granted = {c.case_number for c in cases if c.result is not Decision.refused}
+    result = run("form", examples, "--standards", STANDARDS, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert granted and sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{n}-opfoelgning.{ext}" for n in granted for ext in ("pdf", "docx"))
+    refused = len(cases) - len(granted)
+    assert result.output.count("sagen er et afslag") == refused
