@@ -154,6 +154,13 @@ def test_pdf_quotes_the_standard_and_names_the_recipient(rendered: tuple[Path, R
     assert "Jens Sagsen, Myndighedsafdelingen" in other
 
 
+def test_pdf_text_has_letters_not_ligatures(rendered: tuple[Path, Result]) -> None:
+    # The whole font is embedded in a fillable PDF; ff/fl must still extract as two letters.
+    text = pdftotext(pdf_of(rendered, "2026-104-0002"))
+    assert "Kaffestuen Skovfløjen" in text
+    assert not re.search("[\ufb00-\ufb06]", text)
+
+
 def test_docx_marks_every_field_as_a_content_control(rendered: tuple[Path, Result]) -> None:
     docx = rendered[0] / "2026-104-0001-opfoelgning.docx"
     with zipfile.ZipFile(docx) as archive:
