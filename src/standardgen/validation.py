@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -41,15 +42,22 @@ _DATE_TYPES = {"date_type", "date_parsing", "date_from_datetime_parsing",
                "date_from_datetime_inexact", "datetime_from_date_parsing"}
 
 
-def _all_field_names() -> list[str]:
+@lru_cache(maxsize=16)
+def field_names(cls: type[BaseModel]) -> tuple[str, ...]:
+    """Every key that may appear anywhere in a document of type ``cls`` (from its schema)."""
     names: set[str] = set()
-    for value in vars(model).values():
-        if isinstance(value, type) and issubclass(value, BaseModel):
-            names.update(value.model_fields)
-    return sorted(names)
 
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            names.update(node.get("properties", {}))
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
 
-_FIELD_NAMES = _all_field_names()
+    collect(cls.model_json_schema())
+    return tuple(sorted(names))
 
 
 def parse(document: YamlDocument, cls: type[M], data: Any = None) -> tuple[M | None, list[Problem]]:
@@ -57,7 +65,9 @@ def parse(document: YamlDocument, cls: type[M], data: Any = None) -> tuple[M | N
     try:
         return cls.model_validate(document.data if data is None else data), []
     except ValidationError as exc:
-        return None, [_problem(document, error) for error in _without_echoes(exc.errors())]
+        names = field_names(cls)
+        return None, [_problem(document, error, names)
+                      for error in _without_echoes(exc.errors())]
 
 
 def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
@@ -70,25 +80,26 @@ def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     return [e for e in errors if not (e["type"] == "too_short" and has_inner(e))]
 
 
-def _problem(document: YamlDocument, error: ErrorDetails) -> Problem:
+def _problem(document: YamlDocument, error: ErrorDetails, names: tuple[str, ...]) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
-        return document.problem(loc, _unknown_key(str(loc[-1])), key=True, code="unknown-key")
+        return document.problem(loc, _unknown_key(str(loc[-1]), names), key=True,
+                                code="unknown-key")
     if kind == "missing":
         field = loc[-1]
         return document.problem(loc[:-1], f"mangler det påkrævede felt '{field}'", code="missing")
-    where = _field_name(loc)
+    where = _field_name(loc, names)
     return document.problem(loc, f"{where}{_message(error)}", code=kind)
 
 
-def _field_name(loc: tuple[int | str, ...]) -> str:
-    names = [part for part in loc if isinstance(part, str) and part in _FIELD_NAMES]
-    return f"'{names[-1]}' " if names else ""
+def _field_name(loc: tuple[int | str, ...], names: tuple[str, ...]) -> str:
+    found = [part for part in loc if isinstance(part, str) and part in names]
+    return f"'{found[-1]}' " if found else ""
 
 
-def _unknown_key(key: str) -> str:
-    close = difflib.get_close_matches(key, _FIELD_NAMES, n=1, cutoff=0.75)
+def _unknown_key(key: str, names: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
     hint = f"; mente du '{close[0]}'?" if close else ""
     return f"ukendt felt '{key}'{hint}"
 
