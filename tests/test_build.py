@@ -327,3 +327,44 @@ def test_check_prints_github_annotations_and_gitlab_code_quality(
     report = json.loads(gitlab.stdout)
     assert report[0]["location"] == {"path": f"standards/{REAL}.yaml", "lines": {"begin": line}}
     assert report[0]["severity"] == "major" and len(report[0]["fingerprint"]) == 64
+
+
+def test_parallel_builds_give_the_same_bytes_as_a_serial_one(tmp_path: Path) -> None:
+    """Forked from the warm process, or started fresh while another thread runs (serve)."""
+    import threading
+
+    sources = copy_standards(tmp_path / "standards")
+    for n in range(4):
+        variant(sources, f"variant-{n}", title=f"Kvalitetsstandard: Variant {n}")
+    _build(sources, tmp_path / "serial", jobs=1)
+    _build(sources, tmp_path / "forked", jobs=2)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        _build(sources, tmp_path / "fresh", jobs=2)
+    finally:
+        release.set()
+        other.join()
+    serial = _tree(tmp_path / "serial" / "site")
+    assert len(serial) > 20
+    assert _tree(tmp_path / "forked" / "site") == serial
+    assert _tree(tmp_path / "fresh" / "site") == serial
+
+
+def test_ci_examples_check_strictly_build_and_publish_the_site() -> None:
+    import yaml
+
+    folder = Path(__file__).resolve().parents[1] / "examples" / "ci"
+    github = yaml.safe_load((folder / "github-actions.yml").read_text(encoding="utf-8"))
+    steps = [step.get("run", "") for step in github["jobs"]["build"]["steps"]]
+    assert any("standardgen check --strict --format github standards" in s for s in steps)
+    assert any(s.startswith("standardgen build standards --out output") for s in steps)
+    uploads = [step for step in github["jobs"]["build"]["steps"]
+               if step.get("uses", "").startswith("actions/upload-pages-artifact")]
+    assert uploads[0]["with"]["path"] == "output/site"
+    gitlab = yaml.safe_load((folder / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert "standardgen check --strict --format gitlab" in gitlab["check"]["script"][0]
+    assert gitlab["check"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert gitlab["build"]["artifacts"]["paths"] == ["output/site"]
+    assert gitlab["pages"]["script"] == ["mv output/site public"]

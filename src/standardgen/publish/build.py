@@ -17,29 +17,34 @@ import multiprocessing
 import os
 import shutil
 import sys
+import threading
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from standardgen import __version__
-from standardgen.catalogue import LoadedStandard, load_catalogue
 from standardgen.fileio import write_atomic
 from standardgen.problems import Problem, Severity, display_path, errors
-from standardgen.publish import documents
-from standardgen.publish.documents import CATALOGUE_FILES, Renderer, standard_files
-from standardgen.render.templating import templates_dir
+from standardgen.yamlsource import iter_yaml_files
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from standardgen.catalogue import LoadedStandard
+    from standardgen.publish.documents import Renderer
 
 MANIFEST = ".standardgen-cache.json"
 SITE = "site"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
+PACKAGE = Path(__file__).resolve().parents[1]
+STATIC = Path("site") / "static"
 # Below this many standards a process pool costs more than it saves.
 POOL_THRESHOLD = 4
-# WeasyPrint's memory grows over many documents in one process: recycle the workers.
-TASKS_PER_WORKER = 20
+# WeasyPrint's memory grows over many documents in one process: recycle the workers (cheap:
+# they are forked from a parent that has already loaded WeasyPrint, the fonts and the templates).
+TASKS_PER_WORKER = 25
 
 
 @dataclass(frozen=True)
@@ -67,17 +72,29 @@ class _Plan:
 def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
           templates: Path | None = None, jobs: int | None = None) -> BuildResult:
     """Render the standards in ``paths`` into ``out/site``; see the module docstring."""
+    from standardgen.catalogue import load_catalogue
+    from standardgen.render.templating import templates_dir
+
+    paths = list(paths)
+    templates = templates or templates_dir()
+    old = _read_manifest(out)
+    inputs = _inputs_digest(paths, old.get("sources", []), templates, base_url)
+    if old.get("inputs") == inputs and _all_exist(out, _manifest_files(old)):
+        # The very bytes that validated and rendered last time, with the same code: skip parsing,
+        # and repeat the warnings that build reported.
+        return BuildResult(_problems_from(old), unchanged=tuple(sorted(old["groups"])),
+                           site=out / SITE)
     catalogue = load_catalogue(paths)
     problems = [*catalogue.problems, *theme_problems(catalogue.standards)]
     if errors(problems):
         return BuildResult(tuple(problems))
-    templates = templates or templates_dir()
     items = catalogue.standards
     base = site_address(base_url, items)
     plan = _plan(items, templates, base)
-    old = _read_manifest(out)
+    groups = old.get("groups", {})
     plan.stale = [group for group, key in plan.keys.items()
-                  if old.get(group, {}).get("key") != key or not _all_exist(out, plan.files[group])]
+                  if groups.get(group, {}).get("key") != key
+                  or not _all_exist(out, plan.files[group])]
     try:
         rendered = _render(plan.stale, items, templates, base, jobs)
     except _TemplateFailure as failure:
@@ -85,8 +102,10 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
     site = out / SITE
     for name, data in sorted(rendered.items()):
         write_atomic(site / name, data)
-    removed = _remove_stale(site, old, plan)
-    _write_manifest(out, plan)
+    removed = _remove_stale(site, groups, plan)
+    sources = sorted({str(_municipality_file(item)) for item in items})
+    _write_manifest(out, plan, _inputs_digest(paths, sources, templates, base_url), sources,
+                    problems)
     unchanged = tuple(sorted(group for group in plan.keys if group not in plan.stale))
     return BuildResult(tuple(problems), tuple(sorted(rendered)), removed, unchanged, site)
 
@@ -102,6 +121,8 @@ def site_address(base_url: str | None, items: Sequence[LoadedStandard]) -> str:
 
 def theme_problems(items: Sequence[LoadedStandard]) -> list[Problem]:
     """A municipality's own colour must keep white text and links readable (WCAG 1.4.3)."""
+    from standardgen.publish import documents
+
     problems = []
     seen: set[str] = set()
     for item in items:
@@ -121,7 +142,35 @@ def theme_problems(items: Sequence[LoadedStandard]) -> list[Problem]:
 
 # --- planning -----------------------------------------------------------------------------------
 
+def _inputs_digest(paths: Sequence[Path], sources: Iterable[str], templates: Path,
+                   base_url: str | None) -> str:
+    """Every byte the output is made from: the standards, the municipality files the last build
+    used, the templates, the package's code and the site address given."""
+    files = [f for path in paths for f in (iter_yaml_files(path) if path.is_dir() else [path])]
+    files += [Path(source) for source in sources]
+    hasher = hashlib.sha256()
+    for part in (__version__, _code_digest(), _tree_digest(templates), base_url or ""):
+        hasher.update(part.encode() + b"\0")
+    for path in files:
+        hasher.update(str(path.resolve()).encode() + b"\0")
+        try:
+            hasher.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            hasher.update(b"missing")
+    return hasher.hexdigest()
+
+
+def _municipality_file(item: LoadedStandard) -> Path:
+    from standardgen.catalogue import _find_municipality
+
+    found = _find_municipality(item.source, item.standard.municipality)
+    assert found is not None, "a loaded standard has its municipality file"
+    return found
+
+
 def _plan(items: Sequence[LoadedStandard], templates: Path, base: str) -> _Plan:
+    from standardgen.publish.documents import CATALOGUE_FILES, standard_files
+
     common = _digest(__version__, _code_digest(), _tree_digest(templates), base)
     keys: dict[str, str] = {}
     files: dict[str, tuple[str, ...]] = {}
@@ -132,7 +181,7 @@ def _plan(items: Sequence[LoadedStandard], templates: Path, base: str) -> _Plan:
         files[group] = standard_files(item.slug)
     keys["catalogue"] = _digest(common, *sorted(keys.values()))
     files["catalogue"] = CATALOGUE_FILES
-    static = templates / documents.STATIC
+    static = templates / STATIC
     keys["static"] = _digest(_tree_digest(static))
     files["static"] = tuple(f"static/{p.relative_to(static).as_posix()}"
                             for p in sorted(static.rglob("*")) if p.is_file())
@@ -158,10 +207,9 @@ def _tree_digest(folder: Path) -> str:
 
 def _code_digest() -> str:
     """The package's own code and data: a changed renderer must re-render everything."""
-    package = Path(documents.__file__).resolve().parents[1]
     hasher = hashlib.sha256()
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.yaml")]):
-        hasher.update(path.relative_to(package).as_posix().encode() + b"\0")
+    for path in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.yaml")]):
+        hasher.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
         hasher.update(path.read_bytes())
     return hasher.hexdigest()
 
@@ -181,12 +229,16 @@ class _TemplateFailure(Exception):
 def _render(stale: Sequence[str], items: Sequence[LoadedStandard], templates: Path, base: str,
             jobs: int | None) -> dict[str, bytes]:
     """Every stale group's files in memory: nothing is written unless all of them rendered."""
+    from standardgen.publish.documents import Renderer
+
+    global _worker
+    renderer = Renderer(templates, base)
+    _worker = (renderer, templates)
     by_group = {f"standard:{item.slug}": item for item in items}
     todo = [by_group[group] for group in stale if group in by_group]
     rendered: dict[str, bytes] = {}
     for files in _render_standards(todo, templates, base, jobs):
         rendered.update(files)
-    renderer = Renderer(templates, base)
     if "catalogue" in stale:
         rendered.update(_guarded(templates, lambda: renderer.catalogue(items)))
     if "static" in stale:
@@ -196,19 +248,31 @@ def _render(stale: Sequence[str], items: Sequence[LoadedStandard], templates: Pa
 
 def _render_standards(todo: Sequence[LoadedStandard], templates: Path, base: str,
                       jobs: int | None) -> list[dict[str, bytes]]:
-    workers = min(jobs or _cores(), len(todo))
+    """The first standard here, which also loads WeasyPrint, the fonts and the templates; the
+    rest in a pool of processes forked from this warm one (on Linux; elsewhere they start cold)."""
+    if not todo:
+        return []
+    results = [_work(todo[0])]
+    workers = min(jobs or _cores(), len(todo) - 1)
     if workers <= 1 or len(todo) < POOL_THRESHOLD:
-        renderer = Renderer(templates, base)
-        results = [_render_one(renderer, templates, item) for item in todo]
+        results += [_work(item) for item in todo[1:]]
     else:
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        context = multiprocessing.get_context(_start_method())
         with context.Pool(workers, initializer=_start_worker, initargs=(templates, base),
                           maxtasksperchild=TASKS_PER_WORKER) as pool:
-            results = pool.map(_work, todo, chunksize=1)
+            results += pool.map(_work, todo[1:], chunksize=1)
     failures = [result for result in results if isinstance(result, Problem)]
     if failures:
         raise _TemplateFailure(failures[0])
     return [result for result in results if not isinstance(result, Problem)]
+
+
+def _start_method() -> str:
+    """Fork the warm process where that is safe: on Linux, and not while other threads run (the
+    preview server's), since a forked child could inherit a lock held by one of them."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if sys.platform != "win32" else "spawn"
 
 
 _worker: tuple[Renderer, Path] | None = None
@@ -216,11 +280,14 @@ _worker: tuple[Renderer, Path] | None = None
 
 def _start_worker(templates: Path, base: str) -> None:
     global _worker
-    _worker = (Renderer(templates, base), templates)
+    if _worker is None or _worker[1] != templates or _worker[0].base_url != base:
+        from standardgen.publish.documents import Renderer
+
+        _worker = (Renderer(templates, base), templates)
 
 
 def _work(item: LoadedStandard) -> dict[str, bytes] | Problem:
-    assert _worker is not None, "the pool initializer has not run"
+    assert _worker is not None, "the renderer is set up before any work"
     return _render_one(*_worker, item)
 
 
@@ -234,6 +301,8 @@ def _render_one(renderer: Renderer, templates: Path,
 
 def _guarded(templates: Path, render: Any) -> dict[str, bytes]:
     """Run ``render``; a broken template (a municipality's own, say) becomes a located problem."""
+    import jinja2
+
     try:
         result: dict[str, bytes] = render()
     except jinja2.TemplateError as exc:
@@ -242,6 +311,8 @@ def _guarded(templates: Path, render: Any) -> dict[str, bytes]:
 
 
 def _template_problem(exc: jinja2.TemplateError, templates: Path) -> Problem:
+    import jinja2
+
     where, line = str(templates), 0
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         where, line = exc.filename, exc.lineno
@@ -263,21 +334,32 @@ def _cores() -> int:
 
 # --- writing ------------------------------------------------------------------------------------
 
-def _read_manifest(out: Path) -> dict[str, dict[str, Any]]:
+def _read_manifest(out: Path) -> dict[str, Any]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
         return {}
-    groups = data.get("groups")
-    return groups if isinstance(groups, dict) else {}
+    return data
 
 
-def _write_manifest(out: Path, plan: _Plan) -> None:
+def _manifest_files(manifest: dict[str, Any]) -> list[str]:
+    return [name for group in manifest.get("groups", {}).values() for name in group["files"]]
+
+
+def _problems_from(manifest: dict[str, Any]) -> tuple[Problem, ...]:
+    return tuple(Problem(p["file"], p["line"], p["column"], Severity(p["severity"]), p["message"],
+                         p["code"]) for p in manifest.get("problems", []))
+
+
+def _write_manifest(out: Path, plan: _Plan, inputs: str, sources: list[str],
+                    problems: Sequence[Problem]) -> None:
     groups = {group: {"key": plan.keys[group], "files": list(plan.files[group])}
               for group in sorted(plan.keys)}
-    text = json.dumps({"format": MANIFEST_FORMAT, "groups": groups}, indent=1, sort_keys=True)
+    data = {"format": MANIFEST_FORMAT, "inputs": inputs, "sources": sources, "groups": groups,
+            "problems": [p.as_dict() for p in problems]}
+    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
     write_atomic(out / MANIFEST, (text + "\n").encode())
 
 
