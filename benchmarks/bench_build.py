@@ -80,7 +80,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     options = parser.parse_args()
+    load_before = os.getloadavg()[0]
     times = measure(options.standards, options.runs)
+    # Other work on the machine slows every figure: print the load so a reader can judge them.
+    load = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
     results = {name: {"median_s": round(statistics.median(values), 3),
                       "runs_s": [round(v, 3) for v in values],
                       "target_s": TARGETS[name],
@@ -88,10 +91,11 @@ def main() -> None:
                for name, values in times.items()}
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if options.json:
-        print(json.dumps({"standards": options.standards, "cores": cores, "results": results},
-                         indent=2))
+        print(json.dumps({"standards": options.standards, "cores": cores, "load_average": load,
+                          "results": results}, indent=2))
         return
-    print(f"{options.standards} standards, {cores} cores, median of the runs")
+    print(f"{options.standards} standards, {cores} cores, median of the runs; "
+          f"load average {load['before']} before, {load['after']} after")
     print(f"{'':16} {'median':>9} {'target':>9} {'ratio':>7}")
     for name, result in results.items():
         verdict = "ok" if result["ratio"] <= 1 else "OVER"

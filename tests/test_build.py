@@ -97,6 +97,21 @@ def test_text_that_needs_escaping_comes_out_literally(built: Path) -> None:
     assert document.core_properties.title == f"Kvalitetsstandard: {TRICKY}"
 
 
+def test_emphasis_and_links_survive_into_the_page_and_the_word_document(built: Path) -> None:
+    page = (built / TRICKY_SLUG / "index.html").read_text(encoding="utf-8")
+    assert ("Læs <em>mere</em> hos <strong>Ankestyrelsen</strong>: "
+            '<a href="https://ast.dk/klage">ast.dk</a>.') in page
+    path = built / TRICKY_SLUG / f"{TRICKY_SLUG}.docx"
+    with zipfile.ZipFile(path) as archive:
+        body = archive.read("word/document.xml").decode()
+        rels = archive.read("word/_rels/document.xml.rels").decode()
+    link_id = re.search(r'Id="(rId\d+)" Type="[^"]+/hyperlink" Target="https://ast.dk/klage"', rels)
+    assert link_id
+    assert re.search(rf'<w:hyperlink r:id="{link_id.group(1)}"[^>]*>.*?ast\.dk</w:t>', body)
+    assert re.search(r"<w:i/>.*?>mere</w:t>", body) and re.search(
+        r"<w:b/>.*?>Ankestyrelsen</w:t>", body)
+
+
 def test_the_word_document_has_real_headings_lists_links_and_properties(built: Path) -> None:
     path = built / REAL / f"{REAL}.docx"
     document = Document(str(path))
@@ -138,6 +153,11 @@ def test_pages_carry_government_service_json_ld(built: Path) -> None:
     assert data["provider"]["name"] == "Norddjurs Kommune"
     assert data["serviceType"] == "Lov om social service § 104"
     assert data["url"] == f"{BASE}{REAL}/"
+    index = (built / "index.html").read_text(encoding="utf-8")
+    listing = re.search(r'<script type="application/ld\+json">(.*?)</script>', index, re.S)
+    assert listing
+    items = json.loads(listing.group(1))["itemListElement"]
+    assert {item["item"]["url"] for item in items} == {f"{BASE}{REAL}/", f"{BASE}{TRICKY_SLUG}/"}
     tricky = (built / TRICKY_SLUG / "index.html").read_text(encoding="utf-8")
     script = re.search(r'<script type="application/ld\+json">(.*?)</script>', tricky, re.S)
     assert script and "<" not in script.group(1)
@@ -222,6 +242,25 @@ def test_a_comment_change_renders_nothing(tmp_path: Path) -> None:
     path = sources / f"{REAL}.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "# en kommentar\n", encoding="utf-8")
     assert _build(sources, out).written == ()
+
+
+def test_a_damaged_manifest_means_a_full_build(tmp_path: Path) -> None:
+    sources = copy_standards(tmp_path / "standards")
+    out = tmp_path / "output"
+    _build(sources, out)
+    for damage in ('{"format": 2, "inputs": "x", "groups": {"a": 1}}', "[]", "{", ""):
+        (out / MANIFEST).write_text(damage, encoding="utf-8")
+        assert f"{REAL}/{REAL}.pdf" in _build(sources, out).written
+
+
+def test_warnings_are_repeated_by_a_no_op_rebuild(tmp_path: Path) -> None:
+    sources = copy_standards(tmp_path / "standards")
+    variant(sources, "uden-frister", links=[])
+    out = tmp_path / "output"
+    first = _build(sources, out)
+    assert [p.code for p in first.problems] == ["missing-recommended"]
+    again = _build(sources, out)
+    assert again.written == () and again.problems == first.problems
 
 
 def test_a_deleted_output_file_is_rendered_again(tmp_path: Path) -> None:

@@ -154,6 +154,21 @@ def test_axe_finds_violations_in_a_broken_page(tmp_path: Path, browser: Any) -> 
     assert {"html-has-lang", "image-alt", "label", "color-contrast"} <= ids
 
 
+@pytest.mark.parametrize("page", ["index.html", f"{REAL}/index.html"])
+def test_pages_reflow_to_320_css_pixels_without_sideways_scrolling(
+        site: Path, browser: Any, page: str) -> None:
+    """WCAG 1.4.10: content fits a 320 px wide viewport (a phone, or 400 % zoom)."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.get((site / page).as_uri())
+        widths = browser.execute_script(
+            "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert widths == [320, 320]
+
+
 def test_search_finds_danish_words_offline(site: Path, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 

@@ -79,11 +79,11 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
     templates = templates or templates_dir()
     old = _read_manifest(out)
     inputs = _inputs_digest(paths, old.get("sources", []), templates, base_url)
-    if old.get("inputs") == inputs and _all_exist(out, _manifest_files(old)):
+    replay = _problems_from(old)
+    if old.get("inputs") == inputs and replay is not None and _all_exist(out, _manifest_files(old)):
         # The very bytes that validated and rendered last time, with the same code: skip parsing,
         # and repeat the warnings that build reported.
-        return BuildResult(_problems_from(old), unchanged=tuple(sorted(old["groups"])),
-                           site=out / SITE)
+        return BuildResult(replay, unchanged=tuple(sorted(old["groups"])), site=out / SITE)
     catalogue = load_catalogue(paths)
     problems = [*catalogue.problems, *theme_problems(catalogue.standards)]
     if errors(problems):
@@ -335,11 +335,23 @@ def _cores() -> int:
 # --- writing ------------------------------------------------------------------------------------
 
 def _read_manifest(out: Path) -> dict[str, Any]:
+    """The last build's manifest, or ``{}`` when there is none or it is not one we can trust."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return {}
+    groups = data.get("groups")
+    if not isinstance(groups, dict) or not all(
+            isinstance(group, dict) and isinstance(group.get("key"), str)
+            and isinstance(group.get("files"), list)
+            and all(isinstance(name, str) for name in group["files"])
+            for group in groups.values()):
+        return {}
+    problems = data.get("problems", [])
+    sources = data.get("sources", [])
+    if not isinstance(problems, list) or not isinstance(sources, list):
         return {}
     return data
 
@@ -348,9 +360,12 @@ def _manifest_files(manifest: dict[str, Any]) -> list[str]:
     return [name for group in manifest.get("groups", {}).values() for name in group["files"]]
 
 
-def _problems_from(manifest: dict[str, Any]) -> tuple[Problem, ...]:
-    return tuple(Problem(p["file"], p["line"], p["column"], Severity(p["severity"]), p["message"],
-                         p["code"]) for p in manifest.get("problems", []))
+def _problems_from(manifest: dict[str, Any]) -> tuple[Problem, ...] | None:
+    try:
+        return tuple(Problem(p["file"], p["line"], p["column"], Severity(p["severity"]),
+                             p["message"], p["code"]) for p in manifest.get("problems", []))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _write_manifest(out: Path, plan: _Plan, inputs: str, sources: list[str],

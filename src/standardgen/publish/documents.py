@@ -210,9 +210,16 @@ class Renderer:
         entries = [{"standard": item.standard, "municipality": item.municipality,
                     "href": f"{item.slug}/", "slug": item.slug,
                     "search": " ".join(search_words(item))} for item in ordered]
+        listing = {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
+            {"@type": "ListItem", "position": n, "item": {
+                "@type": "GovernmentService", "name": item.standard.service.name,
+                "url": self.page_url(item.slug),
+                "provider": {"@type": "GovernmentOrganization", "name": item.municipality.name}}}
+            for n, item in enumerate(ordered, 1)]}
         index = self._env.get_template("site/index.html").render(
             entries=entries, municipality=town, several_municipalities=len(towns) > 1,
-            root="", page_url=self.base_url, theme=theme_colour(town) if town else None)
+            root="", page_url=self.base_url, theme=theme_colour(town) if town else None,
+            jsonld=_script_json(listing))
         sitemap = self._env.get_template("site/sitemap.xml").render(
             base_url=self.base_url, entries=entries,
             lastmod=max((item.standard.approval.date for item in items), default=None))
