@@ -78,7 +78,10 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
     paths = list(paths)
     templates = templates or templates_dir()
     old = _read_manifest(out)
-    inputs = _inputs_digest(paths, old.get("sources", []), templates, base_url)
+    # Hashed before anything is parsed: a file saved during the build then makes the next build
+    # see a change, instead of the manifest claiming bytes that were never rendered.
+    old_sources = old.get("sources", [])
+    inputs = _inputs_digest(paths, old_sources, templates, base_url)
     replay = _problems_from(old)
     if old.get("inputs") == inputs and replay is not None and _all_exist(out, _manifest_files(old)):
         # The very bytes that validated and rendered last time, with the same code: skip parsing,
@@ -104,8 +107,9 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
         write_atomic(site / name, data)
     removed = _remove_stale(site, groups, plan)
     sources = sorted({str(_municipality_file(item)) for item in items})
-    _write_manifest(out, plan, _inputs_digest(paths, sources, templates, base_url), sources,
-                    problems)
+    if sources != old_sources:
+        inputs = _inputs_digest(paths, sources, templates, base_url)
+    _write_manifest(out, plan, inputs, sources, problems)
     unchanged = tuple(sorted(group for group in plan.keys if group not in plan.stale))
     return BuildResult(tuple(problems), tuple(sorted(rendered)), removed, unchanged, site)
 

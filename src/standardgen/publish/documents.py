@@ -81,6 +81,7 @@ class Renderer:
     # --- one standard -------------------------------------------------------------------------
 
     def standard(self, item: LoadedStandard) -> dict[str, bytes]:
+        """All files of one standard; the web page last, as it states the downloads' sizes."""
         slug = item.slug
         values = self._values(item)
         files = {f"{slug}/{slug}.json": _json_bytes(self._data(item))}
