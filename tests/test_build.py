@@ -271,6 +271,17 @@ def test_a_deleted_output_file_is_rendered_again(tmp_path: Path) -> None:
     assert f"{REAL}/{REAL}.pdf" in _build(sources, out).written
 
 
+def test_temporary_files_of_a_killed_build_are_cleaned_up(tmp_path: Path) -> None:
+    sources = copy_standards(tmp_path / "standards")
+    out = tmp_path / "output"
+    _build(sources, out)
+    leftover = out / "site" / REAL / f".{REAL}.pdf.abc123.tmp"
+    leftover.write_bytes(b"%PDF- half")
+    variant(sources, "ny", title="Kvalitetsstandard: Ny")
+    _build(sources, out)
+    assert not leftover.exists()
+
+
 def test_a_removed_standard_disappears_from_the_output(tmp_path: Path) -> None:
     sources = copy_standards(tmp_path / "standards")
     extra = variant(sources, "udgaar", title="Kvalitetsstandard: Udgår")

@@ -155,6 +155,33 @@ def test_axe_finds_violations_in_a_broken_page(tmp_path: Path, browser: Any) -> 
 
 
 @pytest.mark.parametrize("page", ["index.html", f"{REAL}/index.html"])
+def test_pages_load_everything_from_the_site_itself(site: Path, browser: Any, page: str) -> None:
+    """Served over HTTP on 127.0.0.1 (browsers keep no resource timing for file://)."""
+    from standardgen.publish.serve import Preview
+
+    preview = Preview(site, "127.0.0.1", 0)
+    try:
+        browser.get(preview.url + page)
+        loaded = _resources_and_fonts(browser)
+    finally:
+        preview.stop()
+    resources, plex, fonts = loaded
+    assert resources and all(url.startswith(preview.url) for url in resources), resources
+    assert any(url.endswith(".woff2") for url in resources)
+    assert plex and fonts >= 2, "IBM Plex Sans comes from static/fonts"
+
+
+def _resources_and_fonts(browser: Any) -> list[Any]:
+    result: list[Any] = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "document.fonts.ready.then(() => done(["
+        "  performance.getEntriesByType('resource').map(e => e.name),"
+        "  document.fonts.check('700 16px \"IBM Plex Sans\"'),"
+        "  [...document.fonts].filter(f => f.status === 'loaded').length]));")
+    return result
+
+
+@pytest.mark.parametrize("page", ["index.html", f"{REAL}/index.html"])
 def test_pages_reflow_to_320_css_pixels_without_sideways_scrolling(
         site: Path, browser: Any, page: str) -> None:
     """WCAG 1.4.10: content fits a 320 px wide viewport (a phone, or 400 % zoom)."""

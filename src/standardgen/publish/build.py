@@ -388,6 +388,9 @@ def _remove_stale(site: Path, old: dict[str, dict[str, Any]], plan: _Plan) -> tu
     before = {name for group in old.values() for name in group.get("files", [])
               if isinstance(name, str)}
     removed = []
+    # Left by a build that was killed mid-write (fileio.write_atomic's temporary names).
+    for leftover in sorted(site.rglob(".*.tmp")) if site.is_dir() else []:
+        leftover.unlink()
     for name in sorted(before - current):
         target = (site / name).resolve()
         if target.is_relative_to(site.resolve()) and target.is_file():
