@@ -196,6 +196,20 @@ def test_pages_reflow_to_320_css_pixels_without_sideways_scrolling(
     assert widths == [320, 320]
 
 
+def test_printing_the_page_gives_the_standard_without_the_navigation(
+        site: Path, browser: Any, tmp_path: Path) -> None:
+    import base64
+
+    browser.get((site / REAL / "index.html").as_uri())
+    printed = browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
+    pdf = tmp_path / "printed.pdf"
+    pdf.write_bytes(base64.b64decode(printed["data"]))
+    text = " ".join(_pdftotext(pdf).split())
+    assert missing_units(SEED, text) == []
+    for hidden in ("Gå til indhold", "Hent standarden", "Indhold 1.", "Brødkrumme"):
+        assert hidden not in text
+
+
 def test_search_finds_danish_words_offline(site: Path, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
