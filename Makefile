@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-site: $(STAMP) ## Validate standards/ (the main job)
-	$(BIN)/standardgen check standards
+site: $(STAMP) ## Validate standards/ and build the site, PDF and Word into output/site
+	$(BIN)/standardgen build standards --out output
 
 check: $(STAMP) ## Validate standards/ strictly (warnings are errors)
 	$(BIN)/standardgen check --strict standards

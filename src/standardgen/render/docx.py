@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +14,23 @@ from standardgen.render.templating import docx_environment
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
+Context = Mapping[str, Any]
+
+
+def render_docx(template: Path, context: Context | Callable[[Any], Context]) -> bytes:
     """Render ``template`` with ``context``: sandboxed, StrictUndefined, always autoescaped.
 
     docxtpl's default ``autoescape=False`` lets a value such as ``Jensen & Søn <ApS>`` corrupt
     the document XML without any error, so it is never used.
+
+    ``context`` may be a function of the ``DocxTemplate``: clickable links in a ``RichText``
+    need a relationship id from the template being rendered (``template.build_url_id(url)``).
     """
     from docxtpl import DocxTemplate
 
     document = DocxTemplate(str(template))
-    document.render(dict(context), jinja_env=docx_environment(), autoescape=True)
+    values = context(document) if callable(context) else context
+    document.render(dict(values), jinja_env=docx_environment(), autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return normalize_zip(buffer.getvalue())

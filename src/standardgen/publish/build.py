@@ -1,0 +1,407 @@
+"""``standardgen build``: every standard into a web root, incrementally, reproducibly, atomically.
+
+The build reads and validates everything first and writes nothing when anything is wrong. Each
+group of files (one standard's page, PDF, Word and JSON; the catalogue and sitemap; the static
+assets) is keyed by a hash of everything it is made from: the parsed standard and municipality,
+the templates, the package's own code and the site address. ``output/.standardgen-cache.json``
+remembers the keys, so a rebuild with nothing changed renders nothing, and a changed standard
+re-renders its own files and the catalogue only. No file holds the time it was made, so two builds
+of the same sources are byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import threading
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from standardgen import __version__
+from standardgen.fileio import write_atomic
+from standardgen.problems import Problem, Severity, display_path, errors
+from standardgen.yamlsource import iter_yaml_files
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from standardgen.catalogue import LoadedStandard
+    from standardgen.publish.documents import Renderer
+
+MANIFEST = ".standardgen-cache.json"
+SITE = "site"
+MANIFEST_FORMAT = 2
+PACKAGE = Path(__file__).resolve().parents[1]
+STATIC = Path("site") / "static"
+# Below this many standards a process pool costs more than it saves.
+POOL_THRESHOLD = 4
+# WeasyPrint's memory grows over many documents in one process: recycle the workers (cheap:
+# they are forked from a parent that has already loaded WeasyPrint, the fonts and the templates).
+TASKS_PER_WORKER = 25
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    problems: tuple[Problem, ...]
+    written: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    site: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+
+@dataclass
+class _Plan:
+    """What the manifest says each group of files was made from, and which groups are stale."""
+
+    keys: dict[str, str]
+    files: dict[str, tuple[str, ...]]
+    stale: list[str] = field(default_factory=list)
+
+
+def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
+          templates: Path | None = None, jobs: int | None = None) -> BuildResult:
+    """Render the standards in ``paths`` into ``out/site``; see the module docstring."""
+    from standardgen.catalogue import load_catalogue
+    from standardgen.render.templating import templates_dir
+
+    paths = list(paths)
+    templates = templates or templates_dir()
+    old = _read_manifest(out)
+    # Hashed before anything is parsed: a file saved during the build then makes the next build
+    # see a change, instead of the manifest claiming bytes that were never rendered.
+    old_sources = old.get("sources", [])
+    inputs = _inputs_digest(paths, old_sources, templates, base_url)
+    replay = _problems_from(old)
+    if old.get("inputs") == inputs and replay is not None and _all_exist(out, _manifest_files(old)):
+        # The very bytes that validated and rendered last time, with the same code: skip parsing,
+        # and repeat the warnings that build reported.
+        return BuildResult(replay, unchanged=tuple(sorted(old["groups"])), site=out / SITE)
+    catalogue = load_catalogue(paths)
+    problems = [*catalogue.problems, *theme_problems(catalogue.standards)]
+    if errors(problems):
+        return BuildResult(tuple(problems))
+    items = catalogue.standards
+    base = site_address(base_url, items)
+    plan = _plan(items, templates, base)
+    groups = old.get("groups", {})
+    plan.stale = [group for group, key in plan.keys.items()
+                  if groups.get(group, {}).get("key") != key
+                  or not _all_exist(out, plan.files[group])]
+    try:
+        rendered = _render(plan.stale, items, templates, base, jobs)
+    except _TemplateFailure as failure:
+        return BuildResult((*problems, failure.problem))
+    site = out / SITE
+    for name, data in sorted(rendered.items()):
+        write_atomic(site / name, data)
+    removed = _remove_stale(site, groups, plan)
+    sources = sorted({str(_municipality_file(item)) for item in items})
+    if sources != old_sources:
+        inputs = _inputs_digest(paths, sources, templates, base_url)
+    _write_manifest(out, plan, inputs, sources, problems)
+    unchanged = tuple(sorted(group for group in plan.keys if group not in plan.stale))
+    return BuildResult(tuple(problems), tuple(sorted(rendered)), removed, unchanged, site)
+
+
+def site_address(base_url: str | None, items: Sequence[LoadedStandard]) -> str:
+    """The absolute address the site is published at (for the sitemap, canonical links and
+    JSON-LD); by default ``<municipality web>/kvalitetsstandarder/``."""
+    if base_url:
+        return base_url if base_url.endswith("/") else base_url + "/"
+    first = min(items, key=lambda item: item.slug)
+    return first.municipality.web.rstrip("/") + "/kvalitetsstandarder/"
+
+
+def theme_problems(items: Sequence[LoadedStandard]) -> list[Problem]:
+    """A municipality's own colour must keep white text and links readable (WCAG 1.4.3)."""
+    from standardgen.publish import documents
+
+    problems = []
+    seen: set[str] = set()
+    for item in items:
+        colour = documents.theme_colour(item.municipality)
+        if colour is None or item.municipality.name in seen:
+            continue
+        seen.add(item.municipality.name)
+        ratio = documents.contrast_ratio(colour)
+        if ratio < 4.5:
+            problems.append(Problem(
+                display_path(item.source), 0, 0, Severity.ERROR,
+                f"kommunens temafarve {colour} ({item.standard.municipality}.yaml, theme.primary)"
+                f" har kontrast {ratio:.1f}:1 mod hvid; WCAG 2.1 AA kræver mindst 4,5:1",
+                "theme-contrast"))
+    return problems
+
+
+# --- planning -----------------------------------------------------------------------------------
+
+def _inputs_digest(paths: Sequence[Path], sources: Iterable[str], templates: Path,
+                   base_url: str | None) -> str:
+    """Every byte the output is made from: the standards, the municipality files the last build
+    used, the templates, the package's code and the site address given."""
+    files = [f for path in paths for f in (iter_yaml_files(path) if path.is_dir() else [path])]
+    files += [Path(source) for source in sources]
+    hasher = hashlib.sha256()
+    for part in (__version__, _code_digest(), _tree_digest(templates), base_url or ""):
+        hasher.update(part.encode() + b"\0")
+    for path in files:
+        hasher.update(str(path.resolve()).encode() + b"\0")
+        try:
+            hasher.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            hasher.update(b"missing")
+    return hasher.hexdigest()
+
+
+def _municipality_file(item: LoadedStandard) -> Path:
+    from standardgen.catalogue import _find_municipality
+
+    found = _find_municipality(item.source, item.standard.municipality)
+    assert found is not None, "a loaded standard has its municipality file"
+    return found
+
+
+def _plan(items: Sequence[LoadedStandard], templates: Path, base: str) -> _Plan:
+    from standardgen.publish.documents import CATALOGUE_FILES, standard_files
+
+    common = _digest(__version__, _code_digest(), _tree_digest(templates), base)
+    keys: dict[str, str] = {}
+    files: dict[str, tuple[str, ...]] = {}
+    for item in items:
+        group = f"standard:{item.slug}"
+        keys[group] = _digest(common, item.standard.model_dump_json(),
+                              item.municipality.model_dump_json())
+        files[group] = standard_files(item.slug)
+    keys["catalogue"] = _digest(common, *sorted(keys.values()))
+    files["catalogue"] = CATALOGUE_FILES
+    static = templates / STATIC
+    keys["static"] = _digest(_tree_digest(static))
+    files["static"] = tuple(f"static/{p.relative_to(static).as_posix()}"
+                            for p in sorted(static.rglob("*")) if p.is_file())
+    return _Plan(keys, files)
+
+
+def _digest(*parts: str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode())
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def _tree_digest(folder: Path) -> str:
+    hasher = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    return hasher.hexdigest()
+
+
+def _code_digest() -> str:
+    """The package's own code and data: a changed renderer must re-render everything."""
+    hasher = hashlib.sha256()
+    for path in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.yaml")]):
+        hasher.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+def _all_exist(out: Path, names: Iterable[str]) -> bool:
+    return all((out / SITE / name).is_file() for name in names)
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+class _TemplateFailure(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+def _render(stale: Sequence[str], items: Sequence[LoadedStandard], templates: Path, base: str,
+            jobs: int | None) -> dict[str, bytes]:
+    """Every stale group's files in memory: nothing is written unless all of them rendered."""
+    from standardgen.publish.documents import Renderer
+
+    global _worker
+    renderer = Renderer(templates, base)
+    _worker = (renderer, templates)
+    by_group = {f"standard:{item.slug}": item for item in items}
+    todo = [by_group[group] for group in stale if group in by_group]
+    rendered: dict[str, bytes] = {}
+    for files in _render_standards(todo, templates, base, jobs):
+        rendered.update(files)
+    if "catalogue" in stale:
+        rendered.update(_guarded(templates, lambda: renderer.catalogue(items)))
+    if "static" in stale:
+        rendered.update(renderer.static())
+    return rendered
+
+
+def _render_standards(todo: Sequence[LoadedStandard], templates: Path, base: str,
+                      jobs: int | None) -> list[dict[str, bytes]]:
+    """The first standard here, which also loads WeasyPrint, the fonts and the templates; the
+    rest in a pool of processes forked from this warm one (on Linux; elsewhere they start cold)."""
+    if not todo:
+        return []
+    results = [_work(todo[0])]
+    workers = min(jobs or _cores(), len(todo) - 1)
+    if workers <= 1 or len(todo) < POOL_THRESHOLD:
+        results += [_work(item) for item in todo[1:]]
+    else:
+        context = multiprocessing.get_context(_start_method())
+        with context.Pool(workers, initializer=_start_worker, initargs=(templates, base),
+                          maxtasksperchild=TASKS_PER_WORKER) as pool:
+            results += pool.map(_work, todo[1:], chunksize=1)
+    failures = [result for result in results if isinstance(result, Problem)]
+    if failures:
+        raise _TemplateFailure(failures[0])
+    return [result for result in results if not isinstance(result, Problem)]
+
+
+def _start_method() -> str:
+    """Fork the warm process where that is safe: on Linux, and not while other threads run (the
+    preview server's), since a forked child could inherit a lock held by one of them."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if sys.platform != "win32" else "spawn"
+
+
+_worker: tuple[Renderer, Path] | None = None
+
+
+def _start_worker(templates: Path, base: str) -> None:
+    global _worker
+    if _worker is None or _worker[1] != templates or _worker[0].base_url != base:
+        from standardgen.publish.documents import Renderer
+
+        _worker = (Renderer(templates, base), templates)
+
+
+def _work(item: LoadedStandard) -> dict[str, bytes] | Problem:
+    assert _worker is not None, "the renderer is set up before any work"
+    return _render_one(*_worker, item)
+
+
+def _render_one(renderer: Renderer, templates: Path,
+                item: LoadedStandard) -> dict[str, bytes] | Problem:
+    try:
+        return _guarded(templates, lambda: renderer.standard(item))
+    except _TemplateFailure as failure:
+        return failure.problem
+
+
+def _guarded(templates: Path, render: Any) -> dict[str, bytes]:
+    """Run ``render``; a broken template (a municipality's own, say) becomes a located problem."""
+    import jinja2
+
+    try:
+        result: dict[str, bytes] = render()
+    except jinja2.TemplateError as exc:
+        raise _TemplateFailure(_template_problem(exc, templates)) from None
+    return result
+
+
+def _template_problem(exc: jinja2.TemplateError, templates: Path) -> Problem:
+    import jinja2
+
+    where, line = str(templates), 0
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where, line = exc.filename, exc.lineno
+    else:
+        frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+                  if frame.filename.startswith(str(templates))]
+        if frames:
+            where, line = frames[-1].filename, frames[-1].lineno or 0
+    return Problem(display_path(Path(where)), line, 0, Severity.ERROR,
+                   f"fejl i skabelonen: {exc.message or exc}", "template")
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def _read_manifest(out: Path) -> dict[str, Any]:
+    """The last build's manifest, or ``{}`` when there is none or it is not one we can trust."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return {}
+    groups = data.get("groups")
+    if not isinstance(groups, dict) or not all(
+            isinstance(group, dict) and isinstance(group.get("key"), str)
+            and isinstance(group.get("files"), list)
+            and all(isinstance(name, str) for name in group["files"])
+            for group in groups.values()):
+        return {}
+    problems = data.get("problems", [])
+    sources = data.get("sources", [])
+    if not isinstance(problems, list) or not isinstance(sources, list):
+        return {}
+    return data
+
+
+def _manifest_files(manifest: dict[str, Any]) -> list[str]:
+    return [name for group in manifest.get("groups", {}).values() for name in group["files"]]
+
+
+def _problems_from(manifest: dict[str, Any]) -> tuple[Problem, ...] | None:
+    try:
+        return tuple(Problem(p["file"], p["line"], p["column"], Severity(p["severity"]),
+                             p["message"], p["code"]) for p in manifest.get("problems", []))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _write_manifest(out: Path, plan: _Plan, inputs: str, sources: list[str],
+                    problems: Sequence[Problem]) -> None:
+    groups = {group: {"key": plan.keys[group], "files": list(plan.files[group])}
+              for group in sorted(plan.keys)}
+    data = {"format": MANIFEST_FORMAT, "inputs": inputs, "sources": sources, "groups": groups,
+            "problems": [p.as_dict() for p in problems]}
+    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
+    write_atomic(out / MANIFEST, (text + "\n").encode())
+
+
+def _remove_stale(site: Path, old: dict[str, dict[str, Any]], plan: _Plan) -> tuple[str, ...]:
+    """Files the last build wrote that this one does not make, and folders of removed standards."""
+    current = {name for names in plan.files.values() for name in names}
+    before = {name for group in old.values() for name in group.get("files", [])
+              if isinstance(name, str)}
+    removed = []
+    # Left by a build that was killed mid-write (fileio.write_atomic's temporary names).
+    for leftover in sorted(site.rglob(".*.tmp")) if site.is_dir() else []:
+        leftover.unlink()
+    for name in sorted(before - current):
+        target = (site / name).resolve()
+        if target.is_relative_to(site.resolve()) and target.is_file():
+            target.unlink()
+            removed.append(name)
+    slugs = {name.split("/")[0] for name in current}
+    for folder in sorted(site.iterdir()) if site.is_dir() else []:
+        # A folder that looks like a standard's (it holds <name>.json) but is not one any more,
+        # also when the manifest was lost.
+        if folder.is_dir() and folder.name not in slugs and (
+                (folder / f"{folder.name}.json").is_file() or not any(folder.iterdir())):
+            shutil.rmtree(folder)
+            removed.append(f"{folder.name}/")
+    return tuple(removed)

@@ -1,0 +1,82 @@
+"""Sources for the build tests: the real standard plus variants made from it."""
+
+from __future__ import annotations
+
+import html.parser
+import shutil
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+STANDARDS = ROOT / "standards"
+REAL = "aktivitets-og-samvaerstilbud"
+# Text that breaks XML and HTML when it is not escaped; it must come out literally everywhere.
+TRICKY = 'Jensen & Søn <ApS> siger "hej" og \'farvel\' & <b>ikke fed</b>'
+TRICKY_SLUG = "tegn-og-historik"
+
+
+def copy_standards(target: Path) -> Path:
+    shutil.copytree(STANDARDS, target)
+    return target
+
+
+def variant(folder: Path, slug: str, **changes: object) -> Path:
+    """A copy of the real standard with a new slug and the given top-level keys replaced."""
+    data = yaml.safe_load((STANDARDS / f"{REAL}.yaml").read_text(encoding="utf-8"))
+    data["slug"] = slug
+    data.update(changes)
+    path = folder / f"{slug}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def tricky_variant(folder: Path) -> Path:
+    """A standard with text that needs escaping, inline markup, a link and a version history."""
+    data = yaml.safe_load((STANDARDS / f"{REAL}.yaml").read_text(encoding="utf-8"))
+    sections = data["sections"]
+    sections[0]["content"] = [
+        TRICKY,
+        "Læs *mere* hos **Ankestyrelsen**: [ast.dk](https://ast.dk/klage).",
+        {"list": ["Punkt med & og <", "Andet punkt"]},
+    ]
+    return variant(folder, TRICKY_SLUG, title=f"Kvalitetsstandard: {TRICKY}", sections=sections,
+                   version="2024", approval={"body": "Social- og sundhedsudvalget",
+                                             "date": "2024-05-02"},
+                   history=[{"version": "2023", "summary": "Første udgave & <start>",
+                             "approval": {"body": "Voksen- og plejeudvalget",
+                                          "date": "2023-04-26"}}])
+
+
+class TextOfHtml(html.parser.HTMLParser):
+    """The text a reader sees: no scripts, no styles; block elements end a line."""
+
+    BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "dt", "dd", "tr", "th", "td", "br", "address",
+              "blockquote", "div", "section", "caption"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "head"):
+            self._skip += 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "head"):
+            self._skip -= 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_text(path: Path) -> str:
+    parser = TextOfHtml()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "".join(parser.parts)
