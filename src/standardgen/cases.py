@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,9 @@ class CaseSource:
 
     case: Case
     origin: str
+    # The source document, to locate problems found after validation (letter rules) by line
+    # and column; None for a case built in code.
+    document: YamlDocument | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def load_cases(paths: Iterable[Path]) -> CaseBatch:
             case, found = validation.parse(document, Case)
             problems += [*document.problems, *found]
             if case is not None:
-                cases.append(CaseSource(case, origin))
+                cases.append(CaseSource(case, origin, document))
     unique, duplicates = _split_duplicates(cases)
     return CaseBatch(tuple(unique), tuple(sorted([*problems, *duplicates])))
 

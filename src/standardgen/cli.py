@@ -71,3 +71,40 @@ def schema(out: Path) -> None:
 
     for path in write_all(out):
         click.echo(f"skrevet: {path}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "both"]), default="both",
+              show_default=True, help="Tagget PDF (PDF/UA-1), redigerbar Word eller begge.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output/letters"),
+              show_default=True, help="Mappe til brevene (<sagsnummer>.pdf/.docx).")
+@click.option("--standards", "standards", multiple=True, type=click.Path(path_type=Path),
+              help="Standarder (filer eller mapper); standard: standards/.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Antal processer (standard: antal kerner).")
+def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, ...],
+           jobs: int | None) -> None:
+    """Skriv afgørelsesbreve for sagerne i PATHS (sags-YAML-filer eller en CSV-fil)."""
+    from standardgen.letters import Format, write_letters
+
+    formats = [Format.pdf, Format.docx] if fmt == "both" else [Format(fmt)]
+    bar: dict[str, object] = {}
+
+    def start(total: int) -> None:
+        if total and sys.stderr.isatty():  # a bar on a terminal, nothing in logs and pipes
+            bar["bar"] = click.progressbar(length=total, label="Skriver breve",
+                                           file=sys.stderr).__enter__()
+
+    def progress(count: int) -> None:
+        if "bar" in bar:
+            bar["bar"].update(count)  # type: ignore[attr-defined]
+
+    try:
+        outcome = write_letters(require_paths(paths), require_paths(standards), out, formats,
+                                jobs, progress, start)
+    finally:
+        if "bar" in bar:
+            bar["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
+    summary = f"{outcome.written} af {outcome.cases} breve skrevet til {out}"
+    sys.exit(report(outcome.problems, summary=summary))
