@@ -86,7 +86,8 @@ def schema(out: Path) -> None:
 def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, ...],
            jobs: int | None) -> None:
     """Skriv afgørelsesbreve for sagerne i PATHS (sags-YAML-filer eller en CSV-fil)."""
-    from standardgen.letters import Format, write_letters
+    from standardgen.letters.batch import Format
+    from standardgen.letters.run import write_letters
 
     formats = [Format.pdf, Format.docx] if fmt == "both" else [Format(fmt)]
     bar: dict[str, object] = {}

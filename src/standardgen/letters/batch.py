@@ -1,13 +1,14 @@
-"""Render many letters: checked first, then spread over the cores, written atomically.
+"""Render finished letters to files, in this process or spread over a pool of processes.
 
-Every case is checked before anything is rendered; a bad case is reported and skipped, the good
-ones are written. Work goes to a pool of spawned processes in chunks: each worker builds its
-renderers once (Typst compiler, compiled Word body) and is replaced after a number of chunks, so
-memory stays flat over long batches. Chunks are submitted a few at a time, never all at once.
+The main process reads and checks the cases and builds each letter's content; the workers only
+render (Typst for PDF, the compiled Word body) and write. Workers are started with ``spawn``,
+build their renderers once, import neither the case model nor docxtpl, and are replaced after a
+number of chunks, so memory stays flat over a long batch. Chunks are submitted a few at a time,
+so the main process never holds more than a few chunks of letters either.
 
-Re-running a batch renders every letter again (the output is byte-identical for the same input,
-and a letter takes a few milliseconds); a killed run leaves only whole files, because each file is
-written to a hidden temporary name and renamed, and the next run removes stale temporary files.
+Every file is written to a hidden temporary name and renamed (``write_atomic``), so a killed
+run leaves only whole files; the next run removes stale temporary files and writes every letter
+again (the output is byte-identical for the same input, and a letter takes a few milliseconds).
 """
 
 from __future__ import annotations
@@ -15,20 +16,21 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from standardgen.case import Case
-from standardgen.catalogue import LoadedStandard
 from standardgen.fileio import write_atomic
+from standardgen.letters.docx import CompiledDocx, DocxRenderError
+from standardgen.letters.letter import Letter
+from standardgen.letters.pdf import RenderError
 from standardgen.problems import Problem, Severity
 
 CHUNK = 25
-TASKS_PER_WORKER = 40  # chunks; then the worker process is replaced (memory stays flat)
+TASKS_PER_WORKER = 40  # chunks; then the worker process is replaced
 SERIAL_BELOW = 2 * CHUNK  # smaller batches render in-process: starting workers costs more
 
 
@@ -39,23 +41,20 @@ class Format(StrEnum):
 
 @dataclass(frozen=True)
 class Job:
-    """What a worker needs: the standards by slug, the formats and where to write."""
+    """What a worker needs: formats, where to write, the compiled Word template."""
 
-    standards: dict[str, LoadedStandard]
     formats: tuple[Format, ...]
     out: Path
-    templates: Path | None = None
+    templates: Path
+    docx: CompiledDocx | None = None
 
 
-Item = tuple[Case, str]  # the case and its origin ("file:line") for messages
+Item = tuple[Letter, str]  # a letter and its case's origin ("file:line") for messages
 
 
-class _Worker:
+class Renderer:
     def __init__(self, job: Job) -> None:
-        from standardgen.letters.wording import load_wording
-
         self.job = job
-        self.wording = load_wording(job.templates)
         self.pdf: Any = None
         self.docx: Any = None
         if Format.pdf in job.formats:
@@ -65,53 +64,39 @@ class _Worker:
         if Format.docx in job.formats:
             from standardgen.letters.docx import DocxLetterRenderer
 
-            self.docx = DocxLetterRenderer(job.templates)
+            self.docx = DocxLetterRenderer(job.docx)
 
     def render(self, items: Sequence[Item]) -> list[Problem]:
         problems = []
-        for case, origin in items:
+        for letter, origin in items:
             try:
-                self._one(case)
-            except _RENDER_ERRORS as exc:
-                problems.append(_problem(origin, str(exc)))
+                self._one(letter)
+            except (RenderError, DocxRenderError, OSError) as exc:
+                problems.append(render_problem(origin, str(exc)))
         return problems
 
-    def _one(self, case: Case) -> None:
-        from standardgen.letters.content import build_letter
-
-        letter = build_letter(case, self.job.standards[case.standard], self.wording)
+    def _one(self, letter: Letter) -> None:
         outputs: list[tuple[Path, bytes]] = []
         if self.pdf is not None:
-            outputs.append((output_path(self.job.out, case, Format.pdf),
-                            self.pdf.render(letter, case.decision_date)))
+            outputs.append((output_path(self.job.out, letter.case_number, Format.pdf),
+                            self.pdf.render(letter)))
         if self.docx is not None:
-            outputs.append((output_path(self.job.out, case, Format.docx),
+            outputs.append((output_path(self.job.out, letter.case_number, Format.docx),
                             self.docx.render(letter)))
         for path, data in outputs:  # both rendered before either is written
             write_atomic(path, data, mode=0o600)
 
 
-def _render_errors() -> tuple[type[Exception], ...]:
-    from standardgen.letters.docx import DocxRenderError
-    from standardgen.letters.pdf import RenderError
-    from standardgen.letters.wording import WordingError
-
-    return (RenderError, DocxRenderError, WordingError, OSError)
-
-
-_RENDER_ERRORS = _render_errors()
-
-
-def _problem(origin: str, message: str) -> Problem:
+def render_problem(origin: str, message: str) -> Problem:
     file, _, line = origin.rpartition(":")
     file, line = (file, line) if line.isdigit() else (origin, "0")
     return Problem(file, int(line), 0, Severity.ERROR, f"brevet kunne ikke skrives: {message}",
                    "render")
 
 
-def output_path(out: Path, case: Case, fmt: Format) -> Path:
+def output_path(out: Path, case_number: str, fmt: Format) -> Path:
     """``<out>/<case number>.<fmt>``: never a name or a CPR number (the rules check that)."""
-    return out / f"{case.case_number}.{fmt.value}"
+    return out / f"{case_number}.{fmt.value}"
 
 
 def remove_stale_temporaries(out: Path) -> int:
@@ -127,16 +112,16 @@ def remove_stale_temporaries(out: Path) -> int:
 
 # --- the pool ----------------------------------------------------------------------------------
 
-_worker: _Worker | None = None
+_renderer: Renderer | None = None
 
 
 def _init_worker(job: Job) -> None:
-    global _worker
+    global _renderer
     # A terminated batch must not leave a torn temporary file: SystemExit runs write_atomic's
-    # clean-up, where the default SIGTERM action would kill the process on the spot.
+    # clean-up, where the default SIGTERM action would end the process on the spot.
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
-    _worker = _Worker(job)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what Ctrl-C means
+    _renderer = Renderer(job)
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:
@@ -144,40 +129,45 @@ def _exit_cleanly(signum: int, frame: object) -> None:
 
 
 def _render_chunk(items: Sequence[Item]) -> list[Problem]:
-    assert _worker is not None, "worker not initialised"
-    return _worker.render(items)
+    assert _renderer is not None, "worker not initialised"
+    return _renderer.render(items)
 
 
-def _chunks(items: Sequence[Item], size: int) -> Iterator[Sequence[Item]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def chunks(items: Iterable[Item], size: int = CHUNK) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-def render_all(job: Job, items: Sequence[Item], jobs: int,
+def render_all(job: Job, items: Iterable[Item], total: int, jobs: int,
                progress: Callable[[int], None] = lambda n: None) -> list[Problem]:
     """Render and write every item; problems for the ones that failed."""
     job.out.mkdir(parents=True, exist_ok=True, mode=0o700)
     remove_stale_temporaries(job.out)
-    if jobs <= 1 or len(items) < SERIAL_BELOW:
-        worker, problems = _Worker(job), []
-        for chunk in _chunks(items, CHUNK):
-            problems += worker.render(chunk)
+    if jobs <= 1 or total < SERIAL_BELOW:
+        renderer, problems = Renderer(job), []
+        for chunk in chunks(items):
+            problems += renderer.render(chunk)
             progress(len(chunk))
         return problems
     return _pool(job, items, jobs, progress)
 
 
-def _pool(job: Job, items: Sequence[Item], jobs: int,
+def _pool(job: Job, items: Iterable[Item], jobs: int,
           progress: Callable[[int], None]) -> list[Problem]:
     problems: list[Problem] = []
-    context = multiprocessing.get_context("spawn")
     previous = signal.signal(signal.SIGTERM, _exit_cleanly)
-    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                                   initargs=(job,), max_tasks_per_child=TASKS_PER_WORKER)
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(job,),
+                                   max_tasks_per_child=TASKS_PER_WORKER)
     try:
         pending: dict[Future[list[Problem]], int] = {}
-        chunks = _chunks(items, CHUNK)
-        for chunk in chunks:
+        for chunk in chunks(items):
             pending[executor.submit(_render_chunk, chunk)] = len(chunk)
             if len(pending) >= 2 * jobs:
                 problems += _collect(pending, progress)
@@ -201,6 +191,3 @@ def _collect(pending: dict[Future[list[Problem]], int],
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-__all__ = ["Format", "Job", "default_jobs", "output_path", "render_all"]

@@ -8,70 +8,22 @@ quoted block by block. The PDF and Word templates only lay this structure out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
 
 from standardgen import markup
 from standardgen.case import Case
 from standardgen.catalogue import LoadedStandard
 from standardgen.letters import deadline
+from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, p, plain
 from standardgen.letters.rules import GRANTED, REASONED, quoted
-from standardgen.letters.wording import Wording, WordingError
-from standardgen.markup import Span
-from standardgen.model import BulletList, Paragraph
-from standardgen.render.dates import long_date
+from standardgen.letters.wording import Quote, Wording, WordingError
+from standardgen.model import BulletList, Paragraph, Section, Standard
+from standardgen.render import dates
 
-Kind = Literal["p", "list", "quote", "strong"]
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """A paragraph (``p``, ``quote``, ``strong``: one item) or a bullet list (many items)."""
-
-    kind: Kind
-    items: tuple[tuple[Span, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    heading: str
-    blocks: tuple[Block, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    label: str
-    value: str
-
-
-@dataclass(frozen=True, slots=True)
-class Letter:
-    case_number: str
-    title: str
-    sender: tuple[str, ...]
-    recipient: tuple[str, ...]
-    fields: tuple[Field, ...]
-    heading: str
-    greeting: str
-    parts: tuple[Part, ...]
-    closing: tuple[str, ...]
-    author: str
-    footer: str
-    page_label: str
-    page_of: str
-
-
-def _plain(text: str) -> tuple[Span, ...]:
-    return (Span(text),)
-
-
-def p(text: str) -> Block:
-    return Block("p", (_plain(text),))
-
-
-def bullets(items: Iterable[str]) -> Block:
-    return Block("list", tuple(_plain(item) for item in items))
+# Babel is thorough but slow (~50 µs a date); a batch repeats the same few dates many times.
+long_date = lru_cache(maxsize=4096)(dates.long_date)
 
 
 def _quote_blocks(content: Iterable[str | Paragraph | BulletList], kind: Kind) -> list[Block]:
@@ -86,6 +38,16 @@ def _quote_blocks(content: Iterable[str | Paragraph | BulletList], kind: Kind) -
     return blocks
 
 
+@lru_cache(maxsize=256)
+def _quote(standard: Standard, quote: Quote) -> tuple[Block, ...]:
+    """The quoted blocks, parsed once per standard (they are the same in every letter)."""
+    found = quoted(standard, quote)
+    if found is None:
+        raise WordingError(f"standarden har ikke det citat, brevet skal bruge ({quote.role})")
+    content = found.content if isinstance(found, Section) else (found,)
+    return tuple(_quote_blocks(content, "quote"))
+
+
 class _Builder:
     def __init__(self, case: Case, loaded: LoadedStandard, wording: Wording) -> None:
         self.case, self.loaded, self.w = case, loaded, wording
@@ -94,12 +56,8 @@ class _Builder:
     def say(self, key: str) -> str:
         return self.w.say(key, self.values)
 
-    def quote(self, name: str) -> list[Block]:
-        found = quoted(self.loaded.standard, self.w.quote(name))
-        if found is None:
-            raise WordingError(f"standarden har ikke det citat, brevet skal bruge ({name})")
-        content = found.content if hasattr(found, "content") else (found,)
-        return _quote_blocks(content, "quote")
+    def quote(self, name: str) -> tuple[Block, ...]:
+        return _quote(self.loaded.standard, self.w.quote(name))
 
     def build(self) -> Letter:
         case, town = self.case, self.loaded.municipality
@@ -111,6 +69,7 @@ class _Builder:
         citizen = case.citizen
         return Letter(
             case_number=case.case_number,
+            decision_date=case.decision_date,
             title=self.say("title"),
             sender=sender,
             recipient=(citizen.name, *citizen.address.lines),
@@ -153,7 +112,7 @@ class _Builder:
 
     def _result(self) -> Part:
         result = self.case.result.value
-        blocks = [Block("strong", (_plain(self.w.result(result)),))]
+        blocks = [Block("strong", (plain(self.w.result(result)),))]
         if self.case.applied_for:
             blocks.append(p(self.say("applied_for")))
         blocks.append(p(self.say(f"result.{result}")))
@@ -175,7 +134,7 @@ class _Builder:
         blocks = [p(self.say("reasons.rule"))]
         for ref in self.loaded.standard.legal_basis:
             if ref.text:
-                blocks.append(Block("quote", (_plain(f"{ref.citation}: {ref.text}"),)))
+                blocks.append(Block("quote", (plain(f"{ref.citation}: {ref.text}"),)))
         if self.case.considerations:
             blocks += [p(self.say("reasons.considerations")), bullets(self.case.considerations)]
         if self.case.facts:
@@ -204,7 +163,7 @@ class _Builder:
         channel = self.case.channel.value
         return Part(self.w.heading("complaint"), (
             p(self.say("complaint.where")), p(self.say("complaint.deadline")),
-            Block("strong", (_plain(self.say(f"complaint.last_day.{channel}")),)),
+            Block("strong", (plain(self.say(f"complaint.last_day.{channel}")),)),
             p(self.say("complaint.how")), p(self.say("complaint.reconsider")),
             p(self.say("complaint.standard")), *self.quote("complaints")))
 
@@ -250,27 +209,3 @@ def _date(day: dt.date | None) -> str | None:
 def build_letter(case: Case, loaded: LoadedStandard, wording: Wording) -> Letter:
     """The letter for a case that passed :func:`~standardgen.letters.rules.case_problems`."""
     return _Builder(case, loaded, wording).build()
-
-
-def as_data(letter: Letter) -> Mapping[str, Any]:
-    """Plain JSON-able data (for the Typst template, which reads it as data, never as code)."""
-    def spans(items: tuple[Span, ...]) -> list[dict[str, Any]]:
-        return [{"text": s.text, "bold": s.bold, "italic": s.italic, "href": s.href}
-                for s in items]
-
-    return {
-        "title": letter.title,
-        "author": letter.author,
-        "sender": list(letter.sender),
-        "recipient": list(letter.recipient),
-        "fields": [{"label": f.label, "value": f.value} for f in letter.fields],
-        "heading": letter.heading,
-        "greeting": letter.greeting,
-        "parts": [{"heading": part.heading,
-                   "blocks": [{"kind": b.kind, "items": [spans(i) for i in b.items]}
-                              for b in part.blocks]} for part in letter.parts],
-        "closing": list(letter.closing),
-        "footer": letter.footer,
-        "page_label": letter.page_label,
-        "page_of": letter.page_of,
-    }

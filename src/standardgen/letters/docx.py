@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import TemplateError
+from jinja2 import StrictUndefined, TemplateError
 from jinja2.environment import Template
+from jinja2.sandbox import SandboxedEnvironment
 
-from standardgen.letters.content import Letter
-from standardgen.render.docx import normalize_zip
-from standardgen.render.templating import docx_environment, templates_dir
+from standardgen.letters.letter import Letter
 
 BODY = Path("letter") / "document.xml"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -39,6 +38,8 @@ def template_package(folder: Path | None = None) -> bytes:
     """The letter's .docx template (what a mail-merge user would open in docxtpl)."""
     from docx import Document
     from docx.oxml.ns import qn
+
+    from standardgen.render.templating import templates_dir
 
     document = Document()
     defaults = document.styles.element.find(qn("w:docDefaults"))
@@ -77,26 +78,37 @@ def _replace_member(package: bytes, name: str, data: bytes) -> bytes:
 
 
 @dataclass(frozen=True)
-class _Compiled:
+class CompiledDocx:
+    """The template, preprocessed once: Jinja sources and the zip of the unchanging members.
+
+    Plain strings and bytes, so that it is built once in the main process and handed to the
+    workers, which then need neither docxtpl nor python-docx.
+    """
+
     head: str
-    body: Template
+    body: str
     tail: str
-    core: Template
+    core: str
     prefix: bytes
 
 
 class DocxLetterRenderer:
     """Renders letters with the body template compiled once (one instance per process)."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        self._compiled = _compile(template_package(folder))
+    def __init__(self, compiled: CompiledDocx | None = None) -> None:
+        self._compiled = compiled or compile_template()
+        # The same rules as docxtpl's environment (render.templating.docx_environment): sandbox,
+        # StrictUndefined, autoescape; the body uses no filters, so none are needed here.
+        env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        self._body: Template = env.from_string(self._compiled.body)
+        self._core: Template = env.from_string(self._compiled.core)
 
     def render(self, letter: Letter) -> bytes:
         compiled = self._compiled
         context = {"letter": letter}
         try:
-            body = compiled.body.render(context)
-            core = compiled.core.render(context)
+            body = self._body.render(context)
+            core = self._core.render(context)
         except TemplateError as exc:
             raise DocxRenderError(f"Word-skabelonen fejlede: {exc}") from None
         buffer = io.BytesIO()
@@ -115,14 +127,14 @@ def _member(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _compile(package: bytes) -> _Compiled:
-    """docxtpl's own preprocessing of the body, compiled once with the sandboxed environment."""
+def compile_template(folder: Path | None = None) -> CompiledDocx:
+    """docxtpl's own preprocessing of the body (``patch_xml``), done once."""
     from docxtpl import DocxTemplate
 
+    package = package_for_docxtpl(folder)
     template = DocxTemplate(io.BytesIO(package))
     template.init_docx()
     body = template.patch_xml(template.get_xml())
-    env = docx_environment()
     source = zipfile.ZipFile(io.BytesIO(package))
     document = source.read(_DOCUMENT).decode("utf-8")
     match = _BODY_RE.search(document)
@@ -133,12 +145,12 @@ def _compile(package: bytes) -> _Compiled:
         for info in source.infolist():
             if info.filename not in (_DOCUMENT, _CORE):
                 target.writestr(_member(info.filename), source.read(info.filename))
-    return _Compiled(
+    return CompiledDocx(
         head=document[: match.start()],
-        body=env.from_string(body),
+        body=body,
         tail=document[match.end():],
-        core=env.from_string(source.read(_CORE).decode("utf-8")),
-        prefix=normalize_zip(prefix.getvalue()),
+        core=source.read(_CORE).decode("utf-8"),
+        prefix=prefix.getvalue(),
     )
 
 

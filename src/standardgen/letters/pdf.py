@@ -13,8 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from standardgen.letters.content import Letter, as_data
-from standardgen.render.templating import templates_dir
+from standardgen.letters.letter import Letter, as_data
 
 TEMPLATE = Path("letter") / "letter.typ"
 PDF_STANDARD: Final[Literal["ua-1"]] = "ua-1"
@@ -33,16 +32,20 @@ class PdfLetterRenderer:
     def __init__(self, folder: Path | None = None) -> None:
         import typst
 
+        if folder is None:
+            from standardgen.render.templating import templates_dir
+
+            folder = templates_dir()
         self._typst = typst
-        template = (folder or templates_dir()) / TEMPLATE
+        template = folder / TEMPLATE
         self._compiler = typst.Compiler(str(template), root=str(template.parent))
         families = set(typst.Fonts(include_embedded_fonts=False).families())
         self.font = next((f for f in FONTS if f in families), FONTS[-1])
 
-    def render(self, letter: Letter, created: dt.date) -> bytes:
+    def render(self, letter: Letter) -> bytes:
         data: dict[str, Any] = {**as_data(letter), "font": self.font}
-        # The creation date is the decision date, so the same case gives the same bytes.
-        stamp = dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC)
+        day = letter.decision_date
+        stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
         try:
             pdf = self._compiler.compile(
                 format="pdf", sys_inputs={"letter": json.dumps(data, ensure_ascii=False)},
