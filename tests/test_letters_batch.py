@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from standardgen.letters.sample import multiply_csv
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CSV = ROOT / "examples" / "cases" / "batch.csv"
 STANDARDS = ROOT / "standards"
+FULL_CPR = re.compile(r"\b\d{6}-\d{4}\b")
 
 
 def _rows(path: Path) -> list[str]:
@@ -122,3 +125,44 @@ def test_killed_batch_leaves_whole_files_and_rerun_completes(tmp_path: Path, sig
     assert stdout == b""  # no problems; no progress bar when not on a terminal
     assert f"{total} af {total} breve skrevet".encode() in stderr
     assert len(_valid_outputs(out)) == 2 * total
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    script = shutil.which("script")
+    if script is None:
+        pytest.skip("util-linux 'script' is needed to run the command on a terminal")
+    batch = multiply_csv(EXAMPLE_CSV, tmp_path / "batch.csv", 60)
+    command = (f"{sys.executable} -m standardgen letter {batch} --standards {STANDARDS} "
+               f"--out {tmp_path / 'out'} --format docx --jobs 1")
+    on_tty = subprocess.run([script, "-qec", command, "/dev/null"], capture_output=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, timeout=120)
+    assert on_tty.returncode == 0, on_tty.stdout
+    screen = on_tty.stdout.decode()
+    assert "Skriver breve" in screen and "100%" in screen
+    assert not FULL_CPR.search(screen)
+    piped = subprocess.run(command.split(), capture_output=True, timeout=120,
+                           env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert piped.returncode == 0
+    assert piped.stdout == b""
+    assert piped.stderr.decode().strip() == (
+        f"60 af 60 breve skrevet til {tmp_path / 'out'}: 0 fejl, 0 advarsler")
+
+
+def test_broken_wording_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    wording = templates / "letter" / "wording.yaml"
+    text = wording.read_text(encoding="utf-8")
+    wording.write_text(text.replace("{{ law.fvl.access }}", "{{ law.fvl.acces }}"),
+                       encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "STANDARDGEN_TEMPLATES": str(templates)}
+    result = subprocess.run(
+        [sys.executable, "-m", "standardgen", "letter", str(EXAMPLE_CSV), "--standards",
+         str(STANDARDS), "--out", str(tmp_path / "out"), "--jobs", "1"],
+        capture_output=True, timeout=120, env=env)
+    output = result.stdout.decode() + result.stderr.decode()
+    assert result.returncode == 1
+    assert "Traceback" not in output
+    assert output.count("wording.yaml: teksten 'text.access'") == 3  # one per case
+    assert "acces" in output
+    assert not FULL_CPR.search(output)
