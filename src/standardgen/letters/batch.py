@@ -20,9 +20,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 from standardgen.letters.worker import (
-    CHUNK,
-    SERIAL_BELOW,
-    TASKS_PER_WORKER,
     Failure,
     Format,
     Item,
@@ -36,6 +33,10 @@ from standardgen.letters.worker import (
 from standardgen.problems import Problem, Severity
 
 __all__ = ["Format", "Item", "Job", "default_jobs", "render_all", "render_problem"]
+
+CHUNK = 25  # letters per task: large enough to amortise the hand-over, small for the progress bar
+TASKS_PER_WORKER = 40  # tasks; then the worker process is replaced (1,000 letters)
+SERIAL_BELOW = 2 * CHUNK  # smaller batches render in-process: starting workers costs more
 
 
 def render_problem(origin: str, message: str) -> Problem:

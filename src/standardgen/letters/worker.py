@@ -19,10 +19,6 @@ from standardgen.letters.docx import CompiledDocx, DocxRenderError
 from standardgen.letters.letter import Letter
 from standardgen.letters.pdf import RenderError
 
-CHUNK = 25
-TASKS_PER_WORKER = 40  # chunks; then the worker process is replaced
-SERIAL_BELOW = 2 * CHUNK  # smaller batches render in-process: starting workers costs more
-
 
 class Format(StrEnum):
     pdf = "pdf"
