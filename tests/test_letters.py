@@ -320,3 +320,31 @@ def test_docx_fast_path_matches_docxtpl(tmp_path: Path) -> None:
     template.save(str(slow))
     assert docx_text(fast) == docx_text(slow)
     assert "Delvis bevilget" in docx_text(fast)
+
+
+@pytest.mark.parametrize(("hearing", "message"), [
+    ("hearing:\n  date: 2026-03-13\n  not_held_reason: haster\n", "ikke begge"),
+    ("hearing:\n  not_held_reason: det haster\n", "udfyld hearing.disclosed"),
+    ("hearing:\n  disclosed:\n    - En oplysning\n", "mangler hearing.date eller"),
+])
+def test_hearing_rules(tmp_path: Path, hearing: str, message: str) -> None:
+    from standardgen.cases import load_cases
+    from standardgen.catalogue import load_catalogue
+    from standardgen.letters.rules import case_problems
+
+    text = (EXAMPLES / "afslag.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "case.yaml"
+    path.write_text(text.replace("hearing:\n  date: 2026-03-13\n", hearing), encoding="utf-8")
+    source = load_cases([path]).cases[0]
+    standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
+    problems = case_problems(source, standards)
+    assert [p.code for p in problems if message in p.message], problems
+    assert all(p.line > 1 for p in problems)  # located on the hearing lines, not the file
+
+
+def test_reading_cases_one_at_a_time_matches_loading_them_all() -> None:
+    from standardgen.cases import iter_cases, load_cases
+
+    paths = [*sorted(EXAMPLES.glob("*.yaml")), EXAMPLES / "batch.csv"]
+    streamed = [source.case for source, _ in iter_cases(paths) if source is not None]
+    assert streamed == [source.case for source in load_cases(paths).cases]
