@@ -17,9 +17,9 @@ from standardgen.letters.letter import Letter, as_data
 
 TEMPLATE = Path("letter") / "letter.typ"
 PDF_STANDARD: Final[Literal["ua-1"]] = "ua-1"
-# Preferred first; the first family Typst can find is used (DejaVu Sans ships with Debian's
-# fontconfig, so it is always there on the machines we support).
-FONTS = ("IBM Plex Sans", "DejaVu Sans")
+# Preferred first; the first family Typst can find is used. DejaVu Sans comes with Debian's
+# fontconfig; Libertinus Serif is built into Typst, so some font is always there.
+FONTS = ("IBM Plex Sans", "DejaVu Sans", "Libertinus Serif")
 
 
 class RenderError(Exception):
@@ -39,7 +39,7 @@ class PdfLetterRenderer:
         self._typst = typst
         template = folder / TEMPLATE
         self._compiler = typst.Compiler(str(template), root=str(template.parent))
-        families = set(typst.Fonts(include_embedded_fonts=False).families())
+        families = set(typst.Fonts().families())
         self.font = next((f for f in FONTS if f in families), FONTS[-1])
 
     def render(self, letter: Letter) -> bytes:
