@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -90,22 +92,19 @@ def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, 
     from standardgen.letters.run import write_letters
 
     formats = [Format.pdf, Format.docx] if fmt == "both" else [Format(fmt)]
-    bar: dict[str, object] = {}
+    with ExitStack() as stack:
+        bars: list[Any] = []
 
-    def start(total: int) -> None:
-        if total and sys.stderr.isatty():  # a bar on a terminal, nothing in logs and pipes
-            bar["bar"] = click.progressbar(length=total, label="Skriver breve",
-                                           file=sys.stderr).__enter__()
+        def start(total: int) -> None:
+            if total and sys.stderr.isatty():  # a bar on a terminal; nothing in logs and pipes
+                bars.append(stack.enter_context(
+                    click.progressbar(length=total, label="Skriver breve", file=sys.stderr)))
 
-    def progress(count: int) -> None:
-        if "bar" in bar:
-            bar["bar"].update(count)  # type: ignore[attr-defined]
+        def progress(count: int) -> None:
+            for bar in bars:
+                bar.update(count)
 
-    try:
         outcome = write_letters(require_paths(paths), require_paths(standards), out, formats,
                                 jobs, progress, start)
-    finally:
-        if "bar" in bar:
-            bar["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
     summary = f"{outcome.written} af {outcome.cases} breve skrevet til {out}"
     sys.exit(report(outcome.problems, summary=summary))
