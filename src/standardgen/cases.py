@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,9 @@ class CaseSource:
 
     case: Case
     origin: str
+    # The source document, to locate problems found after validation (letter rules) by line
+    # and column; None for a case built in code.
+    document: YamlDocument | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -51,28 +54,34 @@ class CaseBatch:
 def load_cases(paths: Iterable[Path]) -> CaseBatch:
     cases: list[CaseSource] = []
     problems: list[Problem] = []
-    for path in paths:
-        documents, found = _documents(path)
+    for source, found in iter_cases(paths):
         problems += found
-        for document, origin in documents:
-            case, found = validation.parse(document, Case)
-            problems += [*document.problems, *found]
-            if case is not None:
-                cases.append(CaseSource(case, origin))
+        if source is not None:
+            cases.append(source)
     unique, duplicates = _split_duplicates(cases)
     return CaseBatch(tuple(unique), tuple(sorted([*problems, *duplicates])))
 
 
-def _documents(path: Path) -> tuple[list[tuple[YamlDocument, str]], list[Problem]]:
-    try:
-        if path.suffix.lower() == ".csv":
-            return _csv_documents(path)
-        return [(load_yaml(path), display_path(path))], []
-    except InputError as exc:
-        return [], exc.problems
+def iter_cases(paths: Iterable[Path]) -> Iterator[tuple[CaseSource | None, list[Problem]]]:
+    """Each case (or None) with its problems, one at a time: a batch of any size is read in
+    constant memory. Duplicate case numbers are not checked here (see :func:`duplicate`)."""
+    for path in paths:
+        try:
+            if path.suffix.lower() == ".csv":
+                yield from _csv_cases(path)
+            else:
+                yield _parse(load_yaml(path), display_path(path))
+        except InputError as exc:
+            yield None, list(exc.problems)
 
 
-def _csv_documents(path: Path) -> tuple[list[tuple[YamlDocument, str]], list[Problem]]:
+def _parse(document: YamlDocument, origin: str) -> tuple[CaseSource | None, list[Problem]]:
+    case, found = validation.parse(document, Case)
+    problems = [*document.problems, *found]
+    return (CaseSource(case, origin, document) if case is not None else None), problems
+
+
+def _csv_cases(path: Path) -> Iterator[tuple[CaseSource | None, list[Problem]]]:
     name = display_path(path)
     text = _read_csv_text(path, name)
     dialect = _dialect(text)
@@ -81,19 +90,17 @@ def _csv_documents(path: Path) -> tuple[list[tuple[YamlDocument, str]], list[Pro
     if not header:
         raise InputError([Problem(name, 1, 1, Severity.ERROR, "CSV-filen er tom", "empty")])
     header = [column.strip() for column in header]
-    problems = _header_problems(name, header)
-    documents = []
+    yield None, _header_problems(name, header)
     for row in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(Problem(name, line, 1, Severity.ERROR,
-                                    f"rækken har {len(row)} felter, overskriften {len(header)}",
-                                    "csv-row"))
+            yield None, [Problem(name, line, 1, Severity.ERROR,
+                                 f"rækken har {len(row)} felter, overskriften {len(header)}",
+                                 "csv-row")]
             continue
-        documents.append((_row_document(path, header, row, line), f"{name}:{line}"))
-    return documents, problems
+        yield _parse(_row_document(path, header, row, line), f"{name}:{line}")
 
 
 def _read_csv_text(path: Path, name: str) -> str:
@@ -169,9 +176,14 @@ def _split_duplicates(cases: list[CaseSource]) -> tuple[list[CaseSource], list[P
             seen[number] = source.origin
             unique.append(source)
         else:
-            file, _, line = source.origin.rpartition(":")
-            file, line = (file, line) if line.isdigit() else (source.origin, "0")
-            problems.append(Problem(file, int(line), 0, Severity.ERROR,
-                                    f"sagsnummer '{number}' findes også i {seen[number]}",
-                                    "duplicate-case"))
+            problems.append(duplicate(source, seen[number]))
     return unique, problems
+
+
+def duplicate(source: CaseSource, first: str) -> Problem:
+    """The problem for a case whose number was already used by the case at ``first``."""
+    file, _, line = source.origin.rpartition(":")
+    file, line = (file, line) if line.isdigit() else (source.origin, "0")
+    return Problem(file, int(line), 0, Severity.ERROR,
+                   f"sagsnummer '{source.case.case_number}' findes også i {first}",
+                   "duplicate-case")

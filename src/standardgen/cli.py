@@ -9,6 +9,7 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -364,3 +365,38 @@ def serve(paths: tuple[Path, ...], out: Path, port: int, host: str) -> None:
 
     run_serve(require_paths(paths), out, host=host, port=port, templates=templates_dir(),
               on_build=built, on_start=started)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "both"]), default="both",
+              show_default=True, help="Tagget PDF (PDF/UA-1), redigerbar Word eller begge.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output/letters"),
+              show_default=True, help="Mappe til brevene (<sagsnummer>.pdf/.docx).")
+@click.option("--standards", "standards", multiple=True, type=click.Path(path_type=Path),
+              help="Standarder (filer eller mapper); standard: standards/.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Antal processer (standard: antal kerner).")
+def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, ...],
+           jobs: int | None) -> None:
+    """Skriv afgørelsesbreve for sagerne i PATHS (sags-YAML-filer eller en CSV-fil)."""
+    from standardgen.letters.batch import Format
+    from standardgen.letters.run import write_letters
+
+    formats = [Format.pdf, Format.docx] if fmt == "both" else [Format(fmt)]
+    with ExitStack() as stack:
+        bars: list[Any] = []
+
+        def start(total: int) -> None:
+            if total and sys.stderr.isatty():  # a bar on a terminal; nothing in logs and pipes
+                bars.append(stack.enter_context(
+                    click.progressbar(length=total, label="Skriver breve", file=sys.stderr)))
+
+        def progress(count: int) -> None:
+            for bar in bars:
+                bar.update(count)
+
+        outcome = write_letters(require_paths(paths), require_paths(standards), out, formats,
+                                jobs, progress, start)
+    summary = f"{outcome.written} af {outcome.cases} breve skrevet til {out}"
+    sys.exit(report(outcome.problems, summary=summary))

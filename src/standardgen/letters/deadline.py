@@ -1,0 +1,43 @@
+"""When the citizen is taken to have received the decision, and the last day to complain.
+
+Digital Post counts as received the day it is sent; ordinary post some working days later
+(weekends and Danish public holidays skipped). The complaint must reach the municipality within
+a number of weeks after receipt. The numbers come from the wording file, not from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from standardgen.case import Channel
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[dt.date]:
+    import holidays  # imported lazily: only letters need it
+
+    return frozenset(holidays.country_holidays("DK", years=year))
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    day = start
+    for _ in range(days):
+        day += dt.timedelta(days=1)
+        while not is_working_day(day):
+            day += dt.timedelta(days=1)
+    return day
+
+
+def receipt_date(decision: dt.date, channel: Channel, post_working_days: int) -> dt.date:
+    if channel is Channel.digital_post:
+        return decision
+    return add_working_days(decision, post_working_days)
+
+
+def last_complaint_day(received: dt.date, weeks: int) -> dt.date:
+    return received + dt.timedelta(weeks=weeks)

@@ -1,0 +1,160 @@
+"""Letters as editable Word documents.
+
+The template is ``templates/letter/document.xml`` (Jinja in WordprocessingML) packed with the
+styles of python-docx's default template: a .docx that docxtpl renders like any mail-merge
+template. For batches the usual loop (a new ``DocxTemplate`` per letter, render, save) costs
+~38 ms a letter because docxtpl parses and re-serialises the whole package each time. Here the
+docxtpl-preprocessed body is compiled once, and each letter renders only that body into a zip
+whose other members were compressed once: a few milliseconds a letter, the same Word file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.environment import Template
+from jinja2.sandbox import SandboxedEnvironment
+
+from standardgen.letters.letter import Letter
+
+BODY = Path("letter") / "document.xml"
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_DOCUMENT = "word/document.xml"
+_CORE = "docProps/core.xml"
+_BODY_RE = re.compile(r"<w:body\b.*</w:body>", re.DOTALL)
+
+
+class DocxRenderError(Exception):
+    """A letter could not be rendered; the message is safe to show (no personal data)."""
+
+
+def template_package(folder: Path | None = None) -> bytes:
+    """The letter's .docx template (what a mail-merge user would open in docxtpl)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from standardgen.render.templating import templates_dir
+
+    document = Document()
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        for lang in defaults.iter(qn("w:lang")):
+            lang.set(qn("w:val"), "da-DK")
+    core = document.core_properties
+    core.title, core.author, core.language = "{{ letter.title }}", "{{ letter.author }}", "da-DK"
+    core.comments = core.subject = core.keywords = ""
+    _drop_extras(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    body = ((folder or templates_dir()) / BODY).read_text(encoding="utf-8")
+    return _replace_member(buffer.getvalue(), _DOCUMENT, body.encode("utf-8"))
+
+
+def _drop_extras(document: object) -> None:
+    """Leave out the parts of python-docx's template a letter does not need (half its size)."""
+    part = document.part  # type: ignore[attr-defined]
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
+            part.drop_rel(rel_id)
+    package_rels = part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rel_id)
+
+
+def _replace_member(package: bytes, name: str, data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, data if info.filename == name else source.read(info.filename))
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class CompiledDocx:
+    """The template, preprocessed once: Jinja sources and the zip of the unchanging members.
+
+    Plain strings and bytes, so that it is built once in the main process and handed to the
+    workers, which then need neither docxtpl nor python-docx.
+    """
+
+    head: str
+    body: str
+    tail: str
+    core: str
+    prefix: bytes
+
+
+class DocxLetterRenderer:
+    """Renders letters with the body template compiled once (one instance per process)."""
+
+    def __init__(self, compiled: CompiledDocx | None = None) -> None:
+        self._compiled = compiled or compile_template()
+        # The same rules as docxtpl's environment (render.templating.docx_environment): sandbox,
+        # StrictUndefined, autoescape; the body uses no filters, so none are needed here.
+        env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        self._body: Template = env.from_string(self._compiled.body)
+        self._core: Template = env.from_string(self._compiled.core)
+
+    def render(self, letter: Letter) -> bytes:
+        compiled = self._compiled
+        context = {"letter": letter}
+        try:
+            body = self._body.render(context)
+            core = self._core.render(context)
+        except TemplateError as exc:
+            raise DocxRenderError(f"Word-skabelonen fejlede: {exc}") from None
+        buffer = io.BytesIO()
+        buffer.write(compiled.prefix)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
+            package.writestr(_member(_CORE), core.encode("utf-8"))
+            package.writestr(_member(_DOCUMENT),
+                             (compiled.head + body + compiled.tail).encode("utf-8"))
+        return buffer.getvalue()
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def compile_template(folder: Path | None = None) -> CompiledDocx:
+    """docxtpl's own preprocessing of the body (``patch_xml``), done once."""
+    from docxtpl import DocxTemplate
+
+    package = package_for_docxtpl(folder)
+    template = DocxTemplate(io.BytesIO(package))
+    template.init_docx()
+    body = template.patch_xml(template.get_xml())
+    source = zipfile.ZipFile(io.BytesIO(package))
+    document = source.read(_DOCUMENT).decode("utf-8")
+    match = _BODY_RE.search(document)
+    if match is None:
+        raise DocxRenderError(f"{BODY} har intet <w:body>")
+    prefix = io.BytesIO()
+    with zipfile.ZipFile(prefix, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename not in (_DOCUMENT, _CORE):
+                target.writestr(_member(info.filename), source.read(info.filename))
+    return CompiledDocx(
+        head=document[: match.start()],
+        body=body,
+        tail=document[match.end():],
+        core=source.read(_CORE).decode("utf-8"),
+        prefix=prefix.getvalue(),
+    )
+
+
+@lru_cache(maxsize=2)
+def package_for_docxtpl(folder: Path | None = None) -> bytes:
+    """The template package, cached: for the mail-merge baseline and single renders."""
+    return template_package(folder)

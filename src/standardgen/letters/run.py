@@ -1,0 +1,133 @@
+"""Write decision letters: read and check every case, then render the good ones.
+
+Everything is read and checked before anything is written: the wording, the standards, and every
+case (``letters.rules``). A bad case is reported with its file and row and gets no letter; it
+never stops the good ones. Cases are read twice, one at a time (once to check, once to build
+and render), so a batch of any size runs in the same memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from standardgen.cases import CaseSource, duplicate, iter_cases
+from standardgen.catalogue import LoadedStandard, load_catalogue
+from standardgen.letters.batch import (
+    Format,
+    Item,
+    Job,
+    default_jobs,
+    render_all,
+    render_problem,
+)
+from standardgen.letters.content import build_letter
+from standardgen.letters.letter import Letter
+from standardgen.letters.rules import case_problems, standard_problems
+from standardgen.letters.wording import Wording, WordingError, load_wording
+from standardgen.problems import InputError, Problem, errors
+from standardgen.render.templating import templates_dir
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run did: letters written, cases read, and every problem."""
+
+    written: int
+    cases: int
+    problems: tuple[Problem, ...]
+
+
+def write_letters(
+    paths: Sequence[Path],
+    standards: Sequence[Path],
+    out: Path,
+    formats: Sequence[Format] = (Format.pdf, Format.docx),
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    start: Callable[[int], None] | None = None,
+    templates: Path | None = None,
+) -> Outcome:
+    """Check every case, then write ``<out>/<case number>.<format>`` for each good one.
+
+    ``start(n)`` is told how many letters will be rendered, ``progress(k)`` each time k more
+    are done (for a progress bar).
+    """
+    folder = templates or templates_dir()
+    try:
+        wording = load_wording(folder)
+    except InputError as exc:
+        return Outcome(0, 0, tuple(exc.problems))
+    catalogue = load_catalogue(standards)
+    if not catalogue.ok:  # every letter quotes a standard: nothing is written
+        return Outcome(0, 0, tuple(catalogue.problems))
+    by_slug = {item.slug: item for item in catalogue.standards}
+    problems, broken = _standard_problems(by_slug, wording)
+    good, count, found = _check(paths, by_slug, broken)
+    problems += found
+    if start is not None:
+        start(len(good))
+    docx = None
+    if Format.docx in formats:
+        from standardgen.letters.docx import compile_template
+
+        docx = compile_template(folder)
+    job = Job(tuple(formats), out, folder, docx)
+    total = len(good)
+    letters = _letters(paths, good, by_slug, wording, problems)
+    problems += render_all(job, letters, total, jobs or default_jobs(),
+                           progress or (lambda n: None))
+    failed = len({(p.file, p.line) for p in problems if p.code == "render"})
+    return Outcome(total - failed, count, tuple(sorted(problems)))
+
+
+def _standard_problems(by_slug: dict[str, LoadedStandard],
+                       wording: Wording) -> tuple[list[Problem], set[str]]:
+    problems, broken = [], set()
+    for slug, item in by_slug.items():
+        found = standard_problems(item, wording)
+        if found:
+            broken.add(slug)
+            problems += found
+    return problems, broken
+
+
+def _check(paths: Sequence[Path], by_slug: dict[str, LoadedStandard],
+           broken: set[str]) -> tuple[set[str], int, list[Problem]]:
+    """First pass: the origins of the cases that may get a letter, the count, the problems."""
+    good: set[str] = set()
+    seen: dict[str, str] = {}
+    problems: list[Problem] = []
+    count = 0
+    for source, found in iter_cases(paths):
+        problems += found
+        if source is None:
+            continue
+        count += 1
+        number = source.case.case_number
+        if number in seen:
+            problems.append(duplicate(source, seen[number]))
+            continue
+        seen[number] = source.origin
+        found = case_problems(source, by_slug, broken)
+        problems += found
+        if not errors(found):
+            good.add(source.origin)
+    return good, count, problems
+
+
+def _letters(paths: Iterable[Path], good: set[str], by_slug: dict[str, LoadedStandard],
+             wording: Wording, problems: list[Problem]) -> Iterator[Item]:
+    """Second pass: the letter of every good case, built one at a time."""
+    for source, _ in iter_cases(paths):
+        if source is not None and source.origin in good:
+            good.discard(source.origin)  # a file given twice gives one letter
+            try:
+                yield _build(source, by_slug, wording), source.origin
+            except WordingError as exc:  # a fault in the wording file, reported per case
+                problems.append(render_problem(source.origin, str(exc)))
+
+
+def _build(source: CaseSource, by_slug: dict[str, LoadedStandard], wording: Wording) -> Letter:
+    return build_letter(source.case, by_slug[source.case.standard], wording)

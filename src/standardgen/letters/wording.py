@@ -1,0 +1,130 @@
+"""The letter's fixed wording, read from ``templates/letter/wording.yaml`` and compiled once.
+
+Texts are Jinja run in a sandbox with ``StrictUndefined`` and *without* autoescaping: they give
+plain text, which the PDF and Word templates escape when they place it. Jinja never evaluates its
+own output, so a citizen value such as ``{{ 7*7 }}`` passes through as the literal text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.environment import Template
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import Field
+
+from standardgen import validation
+from standardgen.model import ID, Frozen, Role
+from standardgen.problems import InputError
+from standardgen.render.dates import long_date, short_date
+from standardgen.render.templating import templates_dir
+from standardgen.yamlsource import YamlDocument, load_yaml
+
+WORDING_FILE = Path("letter") / "wording.yaml"
+
+
+class Quote(Frozen):
+    """A part of the approved standard: a whole section by role, or one block in it."""
+
+    role: Role
+    block: str | None = Field(default=None, pattern=ID)
+
+
+class Deadlines(Frozen):
+    complaint_weeks: int = Field(ge=1, le=52)
+    reconsider_weeks: int = Field(ge=1, le=52)
+    post_working_days: int = Field(ge=0, le=30)
+
+
+class WordingFile(Frozen):
+    law: dict[str, dict[str, str]]
+    deadlines: Deadlines
+    quotes: dict[str, Quote]
+    labels: dict[str, str]
+    results: dict[str, str]
+    headings: dict[str, str]
+    text: dict[str, Any]
+
+
+class WordingError(Exception):
+    """A text the letter asks for is missing or broken: a fault in the template, not the case."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    file: WordingFile
+    document: YamlDocument
+    _texts: Mapping[str, Template]
+
+    def say(self, key: str, values: Mapping[str, Any]) -> str:
+        """The text ``key`` (dotted, under ``text:``) rendered with ``values``, one line."""
+        template = self._texts.get(key)
+        if template is None:
+            raise WordingError(f"{self.document.name}: teksten 'text.{key}' mangler")
+        try:
+            # shared=True hands ``values`` over as the context without copying Jinja's globals
+            # into it for every text (a letter renders ~30 texts; this halves their cost).
+            context = template.new_context(dict(values), shared=True)
+            return " ".join("".join(template.root_render_func(context)).split())
+        except TemplateError as exc:
+            raise WordingError(f"{self.document.name}: teksten 'text.{key}': {exc}") from None
+
+    def quote(self, name: str) -> Quote:
+        if name not in self.file.quotes:
+            raise WordingError(f"{self.document.name}: 'quotes.{name}' mangler")
+        return self.file.quotes[name]
+
+    def heading(self, key: str) -> str:
+        return self._lookup(self.file.headings, "headings", key)
+
+    def label(self, key: str) -> str:
+        return self._lookup(self.file.labels, "labels", key)
+
+    def result(self, key: str) -> str:
+        return self._lookup(self.file.results, "results", key)
+
+    def _lookup(self, table: Mapping[str, str], name: str, key: str) -> str:
+        if key not in table:
+            raise WordingError(f"{self.document.name}: '{name}.{key}' mangler")
+        return table[key]
+
+
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    env.filters["long_date"] = long_date
+    env.filters["short_date"] = short_date
+    return env
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), inner, out)
+    else:
+        out[prefix] = str(value)
+
+
+@lru_cache(maxsize=4)
+def load_wording(folder: Path | None = None) -> Wording:
+    """Read, validate and compile the wording file; :class:`InputError` if it is broken."""
+    document = load_yaml((folder or templates_dir()) / WORDING_FILE)
+    parsed, problems = validation.parse(document, WordingFile)
+    if parsed is None:
+        raise InputError(problems)
+    flat: dict[str, str] = {}
+    _flatten("", parsed.text, flat)
+    env = _environment()
+    texts: dict[str, Template] = {}
+    for key, source in flat.items():
+        try:
+            texts[key] = env.from_string(source)
+        except TemplateError as exc:
+            problem = document.problem(("text", *key.split(".")), f"fejl i teksten: {exc}",
+                                       code="template")
+            raise InputError([problem]) from None
+    return Wording(parsed, document, texts)

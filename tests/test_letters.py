@@ -1,0 +1,350 @@
+"""Decision letters: the legal elements in the real PDF and Word text, rules, safety, CPR."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from standardgen.case import Channel
+from standardgen.cli import main
+from standardgen.letters import deadline
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "cases"
+STANDARDS = ROOT / "standards"
+FULL_CPR = re.compile(r"\b\d{6}-\d{4}\b")
+
+
+# --- real clients (to be swapped for tests/clients.py when it lands) ---------------------------
+
+def _need(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} is missing on CI")
+        pytest.skip(f"{tool} is not installed")
+    return path
+
+
+def pdftotext(pdf: Path) -> str:
+    out = subprocess.run([_need("pdftotext"), "-enc", "UTF-8", str(pdf), "-"],
+                         check=True, capture_output=True, text=True)
+    return " ".join(out.stdout.split())
+
+
+def docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        texts += [cell.text for row in table.rows for cell in row.cells]
+    return " ".join(" ".join(texts).split())
+
+
+def pdf_facts(pdf: Path) -> dict[str, object]:
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        root = document.Root
+        fonts_embedded = True
+        for page in document.pages:
+            for font in page.Resources.Font.values():
+                descendants = font.get("/DescendantFonts")
+                descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
+                fonts_embedded &= descriptor is not None and any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+        return {
+            "lang": str(root.get("/Lang")),
+            "tagged": "/StructTreeRoot" in root and bool(root.MarkInfo.Marked),
+            "pdfua": document.open_metadata().get("pdfuaid:part"),
+            "fonts_embedded": fonts_embedded,
+            "title_shown": bool(root.ViewerPreferences.DisplayDocTitle),
+            "title": str(document.open_metadata().get("dc:title")),
+        }
+
+
+# --- running the command -----------------------------------------------------------------------
+
+def run_letters(tmp_path: Path, *paths: Path, fmt: str = "both") -> tuple[int, str, Path]:
+    out = tmp_path / "out"
+    runner = CliRunner()
+    result = runner.invoke(main, ["letter", *map(str, paths), "--standards", str(STANDARDS),
+                                  "--out", str(out), "--format", fmt, "--jobs", "1"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output, out
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("examples")
+    paths = [*sorted(EXAMPLES.glob("*.yaml")), EXAMPLES / "batch.csv"]
+    code, output, out = run_letters(tmp, *paths)
+    assert code == 0, output
+    return out
+
+
+COMMON = [
+    "Norddjurs Kommune", "Afgørelse om aktivitets- og samværstilbud efter serviceloven § 104",
+    "Sagsnummer", "Dato",
+    # handleplan and access to the files
+    "handleplan efter serviceloven § 141", "aktindsigt efter forvaltningsloven § 9",
+    # klagevejledning: to the municipality, 4 weeks, oral or written, no reasons, reconsidered,
+    # then Ankestyrelsen within 4 weeks
+    "Klagevejledning", "Klagen skal sendes til Norddjurs Kommune",
+    "ikke direkte til Ankestyrelsen", "inden 4 uger efter, at du har modtaget afgørelsen",
+    "mundtligt eller skriftligt", "behøver ikke at begrunde",
+    "vurderer vi afgørelsen igen", "sender vi klagen og sagens dokumenter til Ankestyrelsen",
+    "Sidste dag for klage er derfor den",
+    # complaints wording quoted from the standard
+    "Klageadgangen fremgår af den klagevejledning",
+    "Med venlig hilsen",
+]
+REASONS = [
+    "Begrundelse", "Afgørelsen er truffet efter serviceloven § 104",
+    "Kommunalbestyrelsen skal tilbyde aktivitets- og samværstilbud",  # quoted legal basis
+    "Vi har især lagt vægt på", "Vi har lagt disse oplysninger om din situation til grund",
+    "som kommunens retningslinje", "konkret og individuel vurdering",
+    "Partshøring",
+]
+GRANTED = [
+    "Indhold og omfang", "dage om ugen", "Start:",
+    # costs, transport and follow-up quoted from the standard by block id / role
+    "Der er ingen udgifter for borgeren til aktivitets- og samværstilbud, med undtagelse af",
+    "Der er ingen udgifter for borgeren til kørsel.",
+    "Formålet med aktivitets- og samværstilbuddet er at øge borgerens livskvalitet",
+    "Der sker opfølgning med deltagelse af borger, sagsbehandler og tilbud",
+]
+
+CASES = {
+    "2026-104-0001": ("Bevilget", GRANTED, "150385-0000"),
+    "2026-104-0002": ("Delvis bevilget", GRANTED + REASONS, "020791-0000"),
+    "2026-104-0003": ("Afslag", REASONS, "111062-0000"),
+    "2026-104-0004": ("Afslag", REASONS, "300499-0000"),
+    "2026-104-0101": ("Bevilget", GRANTED, "010170-0000"),
+    "2026-104-0102": ("Delvis bevilget", GRANTED + REASONS, "150255-0000"),
+    "2026-104-0103": ("Afslag", REASONS, "220788-0000"),
+}
+
+
+@pytest.mark.client
+@pytest.mark.parametrize("number", sorted(CASES))
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_every_example_letter_has_the_legal_elements(examples: Path, number: str,
+                                                     fmt: str) -> None:
+    path = examples / f"{number}.{fmt}"
+    text = pdftotext(path) if fmt == "pdf" else docx_text(path)
+    label, expected, cpr = CASES[number]
+    missing = [phrase for phrase in [*COMMON, *expected, label, number] if phrase not in text]
+    assert not missing, f"{path.name} lacks {missing}"
+    assert f"CPR-nummer: {cpr}" in text  # the full number, but only in the letter body
+
+
+def test_granted_letter_leaves_out_reasons_and_refusal_leaves_out_extent(examples: Path) -> None:
+    granted = docx_text(examples / "2026-104-0001.docx")
+    refused = docx_text(examples / "2026-104-0003.docx")
+    assert "Partshøring" not in granted  # fuldt medhold: no hearing part
+    assert "Klagevejledning" in granted  # but the klagevejledning is kept
+    assert "Indhold og omfang" not in refused and "Opfølgning" not in refused
+
+
+def test_hearing_not_held_states_the_information_and_reopening(examples: Path) -> None:
+    text = docx_text(examples / "2026-104-0004.docx")
+    assert "Vi har ikke partshørt dig" in text and "forvaltningsloven § 20" in text
+    assert "Lægens udtalelse af 1. april 2026 om dit genoptræningsforløb." in text
+    assert "Vi genoptager sagen" in text
+    held = docx_text(examples / "2026-104-0003.docx")
+    assert "den 13. marts 2026 fået mulighed for at udtale dig" in held
+
+
+def test_complaint_deadline_by_channel(examples: Path) -> None:
+    digital = docx_text(examples / "2026-104-0001.docx")
+    assert "Digital Post den 2. marts 2026 og regnes for modtaget samme dag" in digital
+    assert "Sidste dag for klage er derfor den 30. marts 2026" in digital
+    post = docx_text(examples / "2026-104-0003.docx")  # sent Friday before Easter
+    assert "modtaget den 9. april 2026" in post
+    assert "Sidste dag for klage er derfor den 7. maj 2026" in post
+
+
+def test_working_days_skip_weekends_and_danish_holidays() -> None:
+    friday_before_easter = dt.date(2026, 3, 27)
+    assert deadline.receipt_date(friday_before_easter, Channel.post, 6) == dt.date(2026, 4, 9)
+    assert deadline.receipt_date(friday_before_easter, Channel.digital_post, 6) == (
+        friday_before_easter)
+    christmas = deadline.add_working_days(dt.date(2026, 12, 23), 2)
+    assert christmas == dt.date(2026, 12, 28)  # the 24th, then the 25th-27th are closed
+    assert deadline.last_complaint_day(dt.date(2026, 4, 9), 4) == dt.date(2026, 5, 7)
+
+
+@pytest.mark.client
+def test_pdf_is_tagged_pdf_ua_in_danish_with_embedded_fonts(examples: Path) -> None:
+    facts = pdf_facts(examples / "2026-104-0002.pdf")
+    assert facts == {"lang": "da", "tagged": True, "pdfua": "1", "fonts_embedded": True,
+                     "title_shown": True, "title": "Afgørelse om aktivitets- og samværstilbud"}
+
+
+def test_files_are_private_and_named_by_case_number_only(examples: Path) -> None:
+    names = sorted(p.name for p in examples.iterdir())
+    assert names == sorted(f"{n}.{f}" for n in CASES for f in ("pdf", "docx"))
+    for path in examples.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o600, path.name
+    assert examples.stat().st_mode & 0o077 == 0
+
+
+def test_word_file_is_editable_docx(examples: Path) -> None:
+    import docx
+
+    document = docx.Document(str(examples / "2026-104-0002.docx"))
+    styles = {p.style.name for p in document.paragraphs if p.style is not None}
+    assert {"Heading 1", "Heading 2", "List Bullet", "Quote"} <= styles
+    assert document.core_properties.title == "Afgørelse om aktivitets- og samværstilbud"
+    assert document.core_properties.language == "da-DK"
+
+
+@pytest.mark.client
+def test_libreoffice_opens_every_word_letter(examples: Path, tmp_path: Path) -> None:
+    soffice = _need("soffice")
+    files = sorted(examples.glob("*.docx"))
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "txt:Text", "--outdir", str(tmp_path), *map(str, files)],
+                   check=True, capture_output=True, timeout=300)
+    for path in files:
+        text = (tmp_path / f"{path.stem}.txt").read_text(encoding="utf-8-sig")
+        assert "Klagevejledning" in text and path.stem in text
+
+
+def test_output_is_reproducible(tmp_path: Path) -> None:
+    case = EXAMPLES / "delvis-bevilget.yaml"
+    _, _, first = run_letters(tmp_path / "a", case)
+    _, _, second = run_letters(tmp_path / "b", case)
+    for name in ("2026-104-0002.pdf", "2026-104-0002.docx"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+# --- injection and CPR -------------------------------------------------------------------------
+
+HOSTILE_NAME = "Jensen & Søn <ApS> {{ 7*7 }}"
+HOSTILE_STREET = "<script>alert(1)</script> #eval(\"1\") Vej 1"
+
+
+def _hostile_case(tmp_path: Path) -> Path:
+    text = (EXAMPLES / "afslag-uden-partshoering.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Dennis Prøve", f"name: '{HOSTILE_NAME}'")
+    text = text.replace("street: Testvej 3", f"street: '{HOSTILE_STREET}'")
+    text = text.replace("- Lægens udtalelse af 1. april 2026 viser, at du er i et "
+                        "genoptræningsforløb.",
+                        "- '{% raw %}{{ 7*7 }}</w:t> ]] *fed* <b> Lægens udtalelse viser'")
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.client
+def test_citizen_values_come_out_literally_in_pdf_and_word(tmp_path: Path) -> None:
+    code, output, out = run_letters(tmp_path, _hostile_case(tmp_path))
+    assert code == 0, output
+    pdf = pdftotext(out / "2026-104-0004.pdf")
+    word = docx_text(out / "2026-104-0004.docx")
+    for text in (pdf, word):
+        assert HOSTILE_NAME in text
+        assert "<script>alert(1)</script> #eval(\"1\") Vej 1" in text
+        assert "{% raw %}{{ 7*7 }}</w:t> ]] *fed* <b> Lægens udtalelse viser" in text
+        assert "Kære Jensen & Søn <ApS> {{ 7*7 }}" in text
+
+
+def test_cpr_is_masked_in_messages_and_never_in_file_names(tmp_path: Path) -> None:
+    text = (EXAMPLES / "afslag.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    # A case number that is a CPR number, and no considerations: two errors for this case.
+    text = text.replace('case_number: "2026-104-0003"', 'case_number: "111062-0000"')
+    bad.write_text(re.sub(r"considerations:\n(  - .*\n)+", "", text), encoding="utf-8")
+    # A CPR number typed into the wrong column: the message quotes the value, masked.
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text((EXAMPLES / "bevilget.yaml").read_text(encoding="utf-8")
+                     .replace("result: bevilget", "result: 111062-0000"), encoding="utf-8")
+    code, output, out = run_letters(tmp_path, bad, wrong)
+    assert code == 1
+    assert "ligner et CPR-nummer" in output and "'111062-XXXX' er ikke tilladt" in output
+    assert "mangler 'considerations'" in output
+    assert not FULL_CPR.search(output), output
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_bad_cases_are_rejected_with_located_errors(tmp_path: Path) -> None:
+    text = (EXAMPLES / "afslag.yaml").read_text(encoding="utf-8")
+    no_hearing = tmp_path / "no-hearing.yaml"
+    no_hearing.write_text(text.replace("hearing:\n  date: 2026-03-13\n", ""), encoding="utf-8")
+    extent = tmp_path / "extent.yaml"
+    extent.write_text(text.replace("2026-104-0003", "2026-104-0033")
+                      + "extent:\n  days_per_week: 2\n  provider: X\n  start_date: 2026-04-01\n",
+                      encoding="utf-8")
+    granted = tmp_path / "granted.yaml"
+    granted.write_text((EXAMPLES / "bevilget.yaml").read_text(encoding="utf-8")
+                       .split("extent:")[0] + "follow_up:\n  due: 2027-03-01\n",
+                       encoding="utf-8")
+    code, output, _out = run_letters(tmp_path, no_hearing, extent, granted)
+    assert code == 1
+    assert re.search(r"no-hearing\.yaml:\d+:1: error: mangler 'hearing'", output), output
+    assert re.search(r"extent\.yaml:\d+:\d+: error: 'extent' er udfyldt, men et afslag", output)
+    assert re.search(r"granted\.yaml:\d+:1: error: mangler 'extent'", output)
+    assert not FULL_CPR.search(output)
+
+
+def test_docx_fast_path_matches_docxtpl(tmp_path: Path) -> None:
+    """The compiled batch path gives the same document text as docxtpl's own render."""
+    from docxtpl import DocxTemplate
+
+    from standardgen.cases import load_cases
+    from standardgen.catalogue import load_catalogue
+    from standardgen.letters.content import build_letter
+    from standardgen.letters.docx import DocxLetterRenderer, package_for_docxtpl
+    from standardgen.letters.wording import load_wording
+    from standardgen.render.templating import docx_environment
+
+    standard = load_catalogue([STANDARDS]).standards[0]
+    case = load_cases([EXAMPLES / "delvis-bevilget.yaml"]).cases[0].case
+    letter = build_letter(case, standard, load_wording())
+    fast = tmp_path / "fast.docx"
+    fast.write_bytes(DocxLetterRenderer().render(letter))
+    template = DocxTemplate(io.BytesIO(package_for_docxtpl()))
+    template.render({"letter": letter}, jinja_env=docx_environment(), autoescape=True)
+    slow = tmp_path / "slow.docx"
+    template.save(str(slow))
+    assert docx_text(fast) == docx_text(slow)
+    assert "Delvis bevilget" in docx_text(fast)
+
+
+@pytest.mark.parametrize(("hearing", "message"), [
+    ("hearing:\n  date: 2026-03-13\n  not_held_reason: haster\n", "ikke begge"),
+    ("hearing:\n  not_held_reason: det haster\n", "udfyld hearing.disclosed"),
+    ("hearing:\n  disclosed:\n    - En oplysning\n", "mangler hearing.date eller"),
+])
+def test_hearing_rules(tmp_path: Path, hearing: str, message: str) -> None:
+    from standardgen.cases import load_cases
+    from standardgen.catalogue import load_catalogue
+    from standardgen.letters.rules import case_problems
+
+    text = (EXAMPLES / "afslag.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "case.yaml"
+    path.write_text(text.replace("hearing:\n  date: 2026-03-13\n", hearing), encoding="utf-8")
+    source = load_cases([path]).cases[0]
+    standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
+    problems = case_problems(source, standards)
+    assert [p.code for p in problems if message in p.message], problems
+    assert all(p.line > 1 for p in problems)  # located on the hearing lines, not the file
+
+
+def test_reading_cases_one_at_a_time_matches_loading_them_all() -> None:
+    from standardgen.cases import iter_cases, load_cases
+
+    paths = [*sorted(EXAMPLES.glob("*.yaml")), EXAMPLES / "batch.csv"]
+    streamed = [source.case for source, _ in iter_cases(paths) if source is not None]
+    assert streamed == [source.case for source in load_cases(paths).cases]
