@@ -31,7 +31,14 @@ lint: $(STAMP) ## ruff
 typecheck: $(STAMP) ## mypy --strict on src/
 	$(BIN)/mypy src
 
-pytest: $(STAMP) ## The test suite only
+# axe-core for the accessibility tests, pinned in package-lock.json; skipped without npm (the
+# tests that need it then say so, and fail under CI).
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the axe-core tests will be skipped"; fi
+
+pytest: $(STAMP) $(NODE_STAMP) ## The test suite only
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest ## Lint, type-check and run the tests
