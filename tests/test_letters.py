@@ -86,9 +86,9 @@ def run_letters(tmp_path: Path, *paths: Path, fmt: str = "both") -> tuple[int, s
 @pytest.fixture(scope="module")
 def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("examples")
-    paths = [*sorted(EXAMPLES.glob("*.yaml")), EXAMPLES / "batch.csv"]
-    code, output, out = run_letters(tmp, *paths)
+    code, output, out = run_letters(tmp, EXAMPLES)  # a folder: its YAML cases and the CSV batch
     assert code == 0, output
+    assert "7 af 7 breve skrevet" in output
     return out
 
 
@@ -348,3 +348,12 @@ def test_reading_cases_one_at_a_time_matches_loading_them_all() -> None:
     paths = [*sorted(EXAMPLES.glob("*.yaml")), EXAMPLES / "batch.csv"]
     streamed = [source.case for source, _ in iter_cases(paths) if source is not None]
     assert streamed == [source.case for source in load_cases(paths).cases]
+
+
+def test_a_folder_without_cases_is_a_located_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, output, out = run_letters(tmp_path, empty)
+    assert code == 1
+    assert "empty:0:0: error: mappen indeholder ingen sager (*.yaml, *.csv)" in output
+    assert not out.exists() or not any(out.iterdir())

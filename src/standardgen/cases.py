@@ -18,7 +18,14 @@ from typing import Any
 from standardgen import validation
 from standardgen.case import Case
 from standardgen.problems import InputError, Problem, Severity, display_path
-from standardgen.yamlsource import MAX_BYTES, Loc, Mark, YamlDocument, load_yaml
+from standardgen.yamlsource import (
+    MAX_BYTES,
+    Loc,
+    Mark,
+    YamlDocument,
+    iter_yaml_files,
+    load_yaml,
+)
 
 LIST_SEPARATOR = " | "
 LIST_COLUMNS = frozenset({"facts", "considerations", "hearing.disclosed"})
@@ -64,8 +71,12 @@ def load_cases(paths: Iterable[Path]) -> CaseBatch:
 
 def iter_cases(paths: Iterable[Path]) -> Iterator[tuple[CaseSource | None, list[Problem]]]:
     """Each case (or None) with its problems, one at a time: a batch of any size is read in
-    constant memory. Duplicate case numbers are not checked here (see :func:`duplicate`)."""
-    for path in paths:
+    constant memory. Duplicate case numbers are not checked here (see :func:`duplicate`).
+    A folder gives its case files (``*.yaml``, ``*.yml``, ``*.csv``)."""
+    for path in expand(paths):
+        if isinstance(path, Problem):
+            yield None, [path]
+            continue
         try:
             if path.suffix.lower() == ".csv":
                 yield from _csv_cases(path)
@@ -73,6 +84,19 @@ def iter_cases(paths: Iterable[Path]) -> Iterator[tuple[CaseSource | None, list[
                 yield _parse(load_yaml(path), display_path(path))
         except InputError as exc:
             yield None, list(exc.problems)
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path | Problem]:
+    """Files as given; for a folder, its case files, or a problem when it has none."""
+    for path in paths:
+        if not path.is_dir():
+            yield path
+            continue
+        found = [*iter_yaml_files(path), *sorted(path.glob("*.csv"))]
+        if not found:
+            yield Problem(display_path(path), 0, 0, Severity.ERROR,
+                          "mappen indeholder ingen sager (*.yaml, *.csv)", "empty-dir")
+        yield from found
 
 
 def _parse(document: YamlDocument, origin: str) -> tuple[CaseSource | None, list[Problem]]:

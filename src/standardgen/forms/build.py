@@ -21,8 +21,8 @@ from standardgen.fileio import write_atomic
 from standardgen.forms import fields
 from standardgen.forms.context import form_context
 from standardgen.forms.render import FormRenderer
-from standardgen.problems import InputError, Problem, Severity, display_path, errors
-from standardgen.yamlsource import Loc, iter_yaml_files, load_yaml
+from standardgen.problems import InputError, Problem, Severity, errors
+from standardgen.yamlsource import Loc, load_yaml
 
 DEFAULT_OUT = Path("output/forms")
 SUFFIX = "-opfoelgning"
@@ -56,9 +56,8 @@ class FormPlan:
 
 def plan_forms(paths: Iterable[Path], standards: Sequence[Path],
                due_before: dt.date | None = None) -> FormPlan:
-    files, problems = _expand(paths)
-    batch = load_cases(files)
-    plan = FormPlan(problems=[*problems, *batch.problems])
+    batch = load_cases(paths)
+    plan = FormPlan(problems=list(batch.problems))
     sources = batch.cases
     if not sources:
         return plan
@@ -68,22 +67,6 @@ def plan_forms(paths: Iterable[Path], standards: Sequence[Path],
     for source in sources:
         _plan_one(plan, source, by_slug, due_before)
     return plan
-
-
-def _expand(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """Files as given; a folder gives its case files (``*.yaml``, ``*.yml``, ``*.csv``)."""
-    files: list[Path] = []
-    problems = []
-    for path in paths:
-        if not path.is_dir():
-            files.append(path)
-            continue
-        found = [*iter_yaml_files(path), *sorted(path.glob("*.csv"))]
-        if not found:
-            problems.append(Problem(display_path(path), 0, 0, Severity.ERROR,
-                                    "mappen indeholder ingen sager (*.yaml, *.csv)", "empty-dir"))
-        files += found
-    return files, problems
 
 
 def _plan_one(plan: FormPlan, source: CaseSource, by_slug: dict[str, LoadedStandard],
