@@ -46,7 +46,55 @@ def danish(message: str) -> str:
     return message
 
 
-class _Group(click.Group):
+class _DanishHelp(click.Command):
+    """--help in Danish: the headings and the help option's own text."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[TILVALG]")
+        super().__init__(*args, **kwargs)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                              prefix="Brug: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [record for param in self.get_params(ctx)
+                if not isinstance(param, click.Argument)
+                and (record := param.get_help_record(ctx)) is not None]
+        if rows:
+            with formatter.section("Tilvalg"):
+                formatter.write_dl(rows)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Vis denne hjælp og afslut."
+        return option
+
+
+class _DanishGroup(_DanishHelp, click.Group):
+    command_class = _DanishHelp
+    group_class = type  # subgroups are of the same class as their parent
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "KOMMANDO [ARGUMENTER]...")
+        super().__init__(*args, **kwargs)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        commands = [(name, command) for name in self.list_commands(ctx)
+                    if (command := self.get_command(ctx, name)) and not command.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            with formatter.section("Kommandoer"):
+                formatter.write_dl([(name, command.get_short_help_str(limit))
+                                    for name, command in commands])
+
+
+class _Group(_DanishGroup):
     """Prints usage errors in Danish on one line (plus a pointer to --help), exit code 2, and
     turns file-system errors into a one-line message with exit code 1 instead of a traceback."""
 
@@ -73,7 +121,8 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="standardgen")
+@click.version_option(__version__, prog_name="standardgen", message="%(prog)s %(version)s",
+                      help="Vis versionen og afslut.")
 def main() -> None:
     """Kvalitetsstandarder som YAML: kontrol, udgivelse, afgørelsesbreve og opfølgningsskemaer."""
 
@@ -236,7 +285,7 @@ def new(slug: str, municipality: str | None, title: str | None, out: Path) -> No
 
 # --- standardgen form: follow-up forms ---------------------------------------------------------
 
-class _FormGroup(click.Group):
+class _FormGroup(_DanishGroup):
     """``standardgen form PATH...`` is short for ``standardgen form render PATH...``; the other
     subcommand is ``read``. (A case file literally named ``read`` is given as ``./read``.)"""
 
