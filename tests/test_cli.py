@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 
 from standardgen.cli import main
 
+
 def run(args: list[str]) -> Result:
     return CliRunner().invoke(main, args, prog_name="standardgen")
 
