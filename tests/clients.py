@@ -547,7 +547,13 @@ def serve(root: Path) -> Iterator[tuple[str, list[str]]]:
         ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
     )
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="clients-http", daemon=True)
+    # A short poll interval: shutdown() waits for the next poll (0.5 s by default).
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.02},
+        name="clients-http",
+        daemon=True,
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/", failed
