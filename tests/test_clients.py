@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import zipfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from clients import (
     nu_check,
     pdf_facts,
     pdftotext,
+    poppler,
     require,
     skip_or_fail,
 )
@@ -216,6 +218,8 @@ def test_pdf_facts_of_a_pdf_ua_file(pdfs: dict[str, Path]) -> None:
     assert facts.lang == "da"
     assert facts.title == "Æbleø-standarden"
     assert facts.author == "Norddjurs Kommune"
+    assert facts.docinfo["Title"] == "Æbleø-standarden"
+    assert facts.docinfo["Author"] == "Norddjurs Kommune"
     assert facts.struct_tree and facts.marked and facts.display_doc_title
     assert {"H1", "H2", "P", "L", "LI", "Table", "TH", "TD"} <= facts.tags, facts.tags
     assert facts.pdfua_part == 1
@@ -251,6 +255,7 @@ def test_pdf_facts_report_an_unembedded_font(tmp_path: Path) -> None:
     facts = pdf_facts(path)
     assert facts.unembedded_fonts == ["Helvetica"]
     assert facts.lang is None and facts.title is None and not facts.struct_tree
+    assert "Title" not in facts.docinfo
 
 
 def test_pdf_facts_walk_a_role_mapped_tree(tmp_path: Path) -> None:
@@ -310,6 +315,34 @@ def test_pdftotext_fails_on_a_non_pdf(tmp_path: Path) -> None:
         pdftotext(junk)
 
 
+@pytest.mark.client
+def test_poppler_runs_any_program_and_keeps_its_complaints(
+    pdfs: dict[str, Path], tmp_path: Path
+) -> None:
+    info = poppler("pdfinfo", pdfs["ua"])
+    assert re.search(r"^Tagged: +yes$", info.text, re.MULTILINE) and info.stderr == ""
+    import pikepdf
+
+    odd = pikepdf.new()  # text drawn by a content stream with an operator poppler does not know
+    page = odd.add_blank_page()
+    helvetica = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+    )
+    page.obj.Resources = pikepdf.Dictionary(
+        Font=pikepdf.Dictionary(F1=odd.make_indirect(helvetica))
+    )
+    page.obj.Contents = odd.make_stream(b"BT /F1 12 Tf 72 720 Td (Hej) Tj ET 1 2 bogus")
+    odd.save(tmp_path / "odd.pdf")
+    text = poppler("pdftotext", tmp_path / "odd.pdf", "-")
+    assert text.text.startswith("Hej") and "Unknown operator 'bogus'" in text.stderr
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"this is no pdf")
+    with pytest.raises(Failed, match=r"pdfinfo failed on .*junk\.pdf"):
+        poppler("pdfinfo", junk)
+    with pytest.raises(Failed, match="no such file"):
+        poppler("pdfinfo", tmp_path / "missing.pdf")
+
+
 # --- Word: LibreOffice -----------------------------------------------------------------------
 
 
@@ -357,6 +390,45 @@ def test_libreoffice_convert_fails_on_corrupt_docx(docx_file: Path, tmp_path: Pa
     assert "random.docx" in message and "empty-zip.docx" in message
     assert "standard.docx" not in message.split("\n")[0]
     assert (tmp_path / "out" / "standard.pdf").is_file()  # the good one still converted
+
+
+@pytest.mark.client
+def test_libreoffice_opens_a_pdf_through_its_import_filter(
+    pdfs: dict[str, Path], tmp_path: Path
+) -> None:
+    [pdf] = libreoffice_convert([pdfs["plain"]], "pdf", tmp_path)
+    assert "Blåbærgrød med fløde." in pdftotext(pdf)
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"this is no pdf")
+    with pytest.raises(Failed, match="did not convert 1 of 1"):
+        libreoffice_convert([junk], "pdf", tmp_path / "out")
+
+
+@pytest.mark.client
+def test_axe_serves_a_given_root_so_assets_above_a_page_load(
+    pages: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = pages["good"].parent
+    sub = folder / "undermappe"
+    sub.mkdir(exist_ok=True)
+    page = sub / "side.html"
+    page.write_text(
+        GOOD_HTML.replace('"style.css"', '"../style.css"').replace('"logo.png"', '"../logo.png"'),
+        encoding="utf-8",
+    )
+    assert axe([page], root=folder) == {str(page): []}
+    with pytest.raises(Failed, match=r"404 /style\.css"):  # served from the page's own folder
+        axe([page])
+    with pytest.raises(Failed, match="outside the served folder"):
+        axe([page], root=tmp_path)
+
+
+@pytest.mark.client
+def test_the_browser_is_shared_and_has_a_desktop_window(pages: dict[str, Path]) -> None:
+    driver = browser()
+    assert browser() is driver
+    driver.get(pages["good"].as_uri())
+    assert driver.execute_script("return window.innerWidth") == 1280
 
 
 @pytest.mark.client

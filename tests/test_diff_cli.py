@@ -116,15 +116,15 @@ def test_an_invalid_version_is_a_located_error_and_nothing_is_written(
 # --- git revisions -----------------------------------------------------------------------------
 
 def _git(folder: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org",
+    git = clients.require("git")
+    subprocess.run([str(git), "-c", "user.name=Test", "-c", "user.email=test@example.org",
                     "-c", "commit.gpgsign=false", *args], cwd=folder, check=True,
                    capture_output=True)
 
 
 @pytest.fixture
 def repo(standards_copy: Path) -> Path:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+    clients.require("git")  # skips when git is missing, fails in CI
     folder = standards_copy
     _git(folder, "init", "-q")
     _git(folder, "add", ".")

@@ -1,99 +1,30 @@
 """Seed fidelity: every sentence of the approved Norddjurs text is in the YAML, word for word.
 
-The seed is a text extraction of the published PDF, a two-column table: a heading on the left and
-its text on the right, so each heading starts the line that holds the first line of its text. The
-extraction breaks lines mid-sentence, splits the deadlines address over two lines
-(``...generel-information-om-`` / ``norddjurs/sagsbehandlingsfrister``) and repeats that address
-on lines of its own near the end; the repeats are an artefact, not content.
+The seed is read by ``seedtext.parse_seed`` (see seedtext.py for how the extraction is undone).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from babel.dates import format_date
 
-from conftest import NORDDJURS, ROOT, SEED
+from conftest import NORDDJURS
+from seedtext import (
+    SEED_HEADINGS,
+    SENTENCE_END,
+    URL,
+    Seed,
+    missing_units,
+    normalise,
+    parse_seed,
+    seed_path,
+    seed_units,
+)
 from standardgen.catalogue import LoadedStandard, load_standard
 from standardgen.markup import to_plain
-
-# The left column of the seed's table, in the order of the PDF.
-SEED_HEADINGS = (
-    "Målgruppe", "Kriterier og omfang", "Formål", "Afgørelse", "Levering", "Aktiviteter",
-    "Kvalitetskrav", "Opfølgning", "Klage og ankemuligheder", "Lovgrundlag",
-    "Kontaktinformationer",
-)
-# The contact block is an address, one fact a line; its "Tlf.:" label is template wording.
-ADDRESS_HEADING = "Kontaktinformationer"
-PHONE_LABEL = "Tlf.:"
-URL = re.compile(r"https?://\S+")
-SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ])")
-QUOTE = "”"  # the quoted paragraph of the law; the quotation marks are typography
-BULLET = "•"
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.split())
-
-
-@dataclass
-class Seed:
-    title: str = ""
-    headings: list[str] = field(default_factory=list)
-    sentences: list[str] = field(default_factory=list)
-    bullets: list[str] = field(default_factory=list)
-    address_lines: list[str] = field(default_factory=list)
-    body: str = ""  # all running text, normalised, for the reverse check
-
-
-def seed_lines(raw: str) -> list[str]:
-    """The non-blank lines, the split address rejoined and repeated address lines dropped."""
-    lines: list[str] = []
-    for line in (normalise(line) for line in raw.splitlines()):
-        if not line:
-            continue
-        if lines and re.fullmatch(r"https?://\S+-", lines[-1]):
-            lines[-1] += line
-        else:
-            lines.append(line)
-    seen: set[str] = set()
-    kept = []
-    for line in lines:
-        if URL.fullmatch(line) and line in seen:
-            continue
-        seen.update(URL.findall(line))
-        kept.append(line)
-    return kept
-
-
-def parse_seed(raw: str) -> Seed:
-    lines = seed_lines(raw)
-    seed = Seed(title=lines[0])
-    sections: list[tuple[str, list[str]]] = []
-    for line in lines[1:]:
-        heading = next((h for h in SEED_HEADINGS if line == h or line.startswith(h + " ")), None)
-        if heading:
-            sections.append((heading, [line[len(heading):].strip()]))
-        else:
-            assert sections, f"text before the first heading: {line!r}"
-            sections[-1][1].append(line)
-    for heading, body in sections:
-        seed.headings.append(heading)
-        if heading == ADDRESS_HEADING:
-            seed.address_lines += [b.removeprefix(PHONE_LABEL).strip() for b in body if b]
-            continue
-        text = URL.sub(lambda m: m.group() + "\n", " ".join(body))  # an address ends a sentence
-        for part in re.split(f"[{QUOTE}\n]", text):
-            first, *bullets = part.split(BULLET)
-            seed.sentences += [s for s in SENTENCE_END.split(normalise(first)) if s]
-            seed.bullets += [normalise(b) for b in bullets]
-    seed.body = normalise(" ".join(
-        line.replace(QUOTE, "").replace(BULLET, "") for line in lines))
-    return seed
 
 
 def danish_date(date: dt.date) -> str:
@@ -123,15 +54,6 @@ def missing_from(loaded: LoadedStandard, seed: Seed) -> list[str]:
     data = address_data(loaded)
     missing += [line for line in seed.address_lines if line not in data]
     return missing
-
-
-def seed_path() -> Path:
-    """``conftest.SEED`` (shared/ beside the clone, as in CI), or shared/ higher up, where a git
-    worktree sits one level deeper than the clone."""
-    candidates = [SEED, *(folder / "shared" / "seed" / SEED.name for folder in ROOT.parents)]
-    found = next((path for path in candidates if path.is_file()), None)
-    assert found, f"the seed text is expected at {SEED} (shared/ beside the clone)"
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +100,29 @@ def test_sentences_are_whole(seed: Seed) -> None:
         assert sentence[0].isupper(), sentence
         assert sentence.endswith((".", ":")) or URL.search(sentence) or sentence.endswith(
             "§ 104"), sentence
+
+
+def test_output_units_are_the_title_headings_and_whole_sentences(seed: Seed) -> None:
+    """The units an output must contain cover the parsed seed, in the seed's order."""
+    units = seed_units(seed_path().read_text(encoding="utf-8"))
+    assert units[0] == seed.title
+    assert [u for u in units if u in SEED_HEADINGS] == seed.headings
+    running = " ".join(units[1:])
+    assert all(normalise(s) in running for s in seed.sentences + seed.bullets)
+    assert all(line in running for line in seed.address_lines)
+    assert sum(URL.fullmatch(u) is not None for u in units) == 0  # the repeats are dropped
+
+
+def test_the_output_check_finds_a_dropped_or_changed_word() -> None:
+    seed = seed_path()
+    text = "\n".join(seed_units(seed.read_text(encoding="utf-8")))
+    assert missing_units(seed, text) == []
+    assert missing_units(seed, " ".join(text.split())) == []  # white space does not count
+    changed = text.replace("minimum én gang", "mindst én gang")
+    assert missing_units(seed, changed) == [
+        "Der sker opfølgning med deltagelse af borger, sagsbehandler og tilbud minimum én gang "
+        "årligt eller efter behov."]
+    assert missing_units(seed, text.replace("Kvalitetskrav\n", "")) == ["Kvalitetskrav"]
 
 
 # --- fidelity ----------------------------------------------------------------------------------
