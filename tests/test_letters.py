@@ -235,15 +235,16 @@ def test_citizen_values_come_out_literally_in_pdf_and_word(tmp_path: Path) -> No
 
 def test_cpr_is_masked_in_messages_and_never_in_file_names(tmp_path: Path) -> None:
     text = (EXAMPLES / "afslag.yaml").read_text(encoding="utf-8")
-    bad = tmp_path / "bad.yaml"
-    # A case number that is a CPR number, and no considerations: two errors for this case.
-    text = text.replace('case_number: "2026-104-0003"', 'case_number: "111062-0000"')
+    number = tmp_path / "number.yaml"  # a case number that is a CPR number
+    number.write_text(text.replace('case_number: "2026-104-0003"', 'case_number: "111062-0000"'),
+                      encoding="utf-8")
+    bad = tmp_path / "bad.yaml"  # no considerations, for an afslag
     bad.write_text(re.sub(r"considerations:\n(  - .*\n)+", "", text), encoding="utf-8")
     # A CPR number typed into the wrong column: the message quotes the value, masked.
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text((EXAMPLES / "bevilget.yaml").read_text(encoding="utf-8")
                      .replace("result: bevilget", "result: 111062-0000"), encoding="utf-8")
-    code, output, out = run_letters(tmp_path, bad, wrong)
+    code, output, out = run_letters(tmp_path, number, bad, wrong)
     assert code == 1
     assert "ligner et CPR-nummer" in output and "'111062-XXXX' er ikke tilladt" in output
     assert "mangler 'considerations'" in output

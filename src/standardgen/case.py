@@ -10,9 +10,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from standardgen.cpr import Cpr
+from standardgen.cpr import Cpr, mask_in_text
 from standardgen.model import EMAIL, SLUG, Address, Frozen, Text
 
 CASE_NUMBER = r"^[A-Za-z0-9][A-Za-z0-9.\-_]{0,63}$"
@@ -89,10 +89,20 @@ class FollowUp(Frozen):
     goals: tuple[Goal, ...] = ()
 
 
+def _no_cpr(number: str) -> str:
+    # The case number becomes a file name; a CPR number there would leak into listings and logs.
+    if mask_in_text(number) != number:
+        raise ValueError("sagsnummeret ligner et CPR-nummer; det bruges i filnavne og må ikke "
+                         "indeholde CPR-numre")
+    return number
+
+
 class Case(Frozen):
     """One § 104 case as written in a case YAML file (or one CSV row)."""
 
-    case_number: Annotated[str, Field(pattern=CASE_NUMBER, description="Sagsnummer.")]
+    case_number: Annotated[
+        str, Field(pattern=CASE_NUMBER, description="Sagsnummer."), AfterValidator(_no_cpr)
+    ]
     standard: Annotated[str, Field(pattern=SLUG, description="Standardens slug.")]
     citizen: Citizen
     caseworker: Caseworker

@@ -51,6 +51,13 @@ class CaseSource:
     # and column; None for a case built in code.
     document: YamlDocument | None = field(default=None, compare=False, repr=False)
 
+    def problem(self, loc: Loc, message: str, *, code: str = "",
+                severity: Severity = Severity.ERROR) -> Problem:
+        """A problem found after validation, at ``loc`` in the case file or CSV row."""
+        if self.document is not None:
+            return self.document.problem(loc, message, code=code, severity=severity)
+        return Problem(self.origin, 0, 0, severity, message, code)
+
 
 @dataclass(frozen=True)
 class CaseBatch:

@@ -16,13 +16,11 @@ from typing import Any
 from standardgen.case import Case, Result
 from standardgen.cases import CaseSource, load_cases
 from standardgen.catalogue import LoadedStandard, load_catalogue
-from standardgen.cpr import mask_in_text
 from standardgen.fileio import write_atomic
 from standardgen.forms import fields
 from standardgen.forms.context import form_context
 from standardgen.forms.render import FormRenderer
-from standardgen.problems import InputError, Problem, Severity, errors
-from standardgen.yamlsource import Loc, load_yaml
+from standardgen.problems import Problem, Severity, errors
 
 DEFAULT_OUT = Path("output/forms")
 SUFFIX = "-opfoelgning"
@@ -78,9 +76,9 @@ def _plan_one(plan: FormPlan, source: CaseSource, by_slug: dict[str, LoadedStand
         return
     if due_before is not None:
         if case.follow_up is None:
-            plan.problems.append(_at(source, ("case_number",), Severity.WARNING, "no-follow-up",
-                                     "sagen har ingen opfølgningsdato (follow_up.due) og "
-                                     "springes over ved --due-before"))
+            plan.problems.append(source.problem(
+                ("case_number",), "sagen har ingen opfølgningsdato (follow_up.due) og springes "
+                "over ved --due-before", code="no-follow-up", severity=Severity.WARNING))
             return
         if case.follow_up.due >= due_before:
             plan.not_due += 1
@@ -92,20 +90,17 @@ def _case_problems(source: CaseSource, by_slug: dict[str, LoadedStandard]) -> li
     case = source.case
     problems = []
     if case.standard not in by_slug:
-        problems.append(_at(source, ("standard",), Severity.ERROR, "standard",
-                            f"standarden '{case.standard}' findes ikke blandt de indlæste "
-                            "standarder (eller har fejl; kør 'standardgen check')"))
-    if mask_in_text(case.case_number) != case.case_number:
-        problems.append(_at(source, ("case_number",), Severity.ERROR, "case-number-cpr",
-                            "sagsnummeret ligner et CPR-nummer og kan ikke bruges i et filnavn"))
+        problems.append(source.problem(
+            ("standard",), f"standarden '{case.standard}' findes ikke blandt de indlæste "
+            "standarder (eller har fejl; kør 'standardgen check')", code="standard"))
     if case.result is Result.refused:
-        problems.append(_at(source, ("result",), Severity.WARNING, "refused",
-                            "sagen er et afslag; der er ingen indsats at følge op på, så der "
-                            "laves intet skema"))
+        problems.append(source.problem(
+            ("result",), "sagen er et afslag; der er ingen indsats at følge op på, så der "
+            "laves intet skema", code="refused", severity=Severity.WARNING))
     elif case.extent is None:
-        problems.append(_at(source, ("extent",), Severity.ERROR, "no-extent",
-                            "sagen mangler 'extent' (omfang, tilbud og startdato), som "
-                            "skemaet skal vise"))
+        problems.append(source.problem(
+            ("extent",), "sagen mangler 'extent' (omfang, tilbud og startdato), som skemaet "
+            "skal vise", code="no-extent"))
     problems += _theme_warnings(source, case)
     return problems
 
@@ -113,21 +108,10 @@ def _case_problems(source: CaseSource, by_slug: dict[str, LoadedStandard]) -> li
 def _theme_warnings(source: CaseSource, case: Case) -> list[Problem]:
     known = fields.ffb_themes()
     goals = case.follow_up.goals if case.follow_up else ()
-    return [_at(source, ("follow_up", "goals", i, "theme"), Severity.WARNING, "theme",
-                f"temaet '{goal.theme}' er ikke et af KL's FFB-temaer ({', '.join(sorted(known))})")
+    return [source.problem(("follow_up", "goals", i, "theme"),
+                           f"temaet '{goal.theme}' er ikke et af KL's FFB-temaer "
+                           f"({', '.join(sorted(known))})", code="theme", severity=Severity.WARNING)
             for i, goal in enumerate(goals) if goal.theme not in known]
-
-
-def _at(source: CaseSource, loc: Loc, severity: Severity, code: str, message: str) -> Problem:
-    """A problem at ``loc`` in a case YAML file, or at the row of a CSV case."""
-    file, _, line = source.origin.rpartition(":")
-    if line.isdigit():
-        return Problem(file, int(line), 0, severity, message, code)
-    try:
-        document = load_yaml(Path(source.origin))
-    except InputError:  # the file was valid a moment ago; fall back to the whole file
-        return Problem(source.origin, 0, 0, severity, message, code)
-    return document.problem(loc, message, severity=severity, code=code)
 
 
 def output_path(out: Path, case_number: str, extension: str) -> Path:

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from standardgen.case import Case, Result
 from standardgen.cases import CaseSource
 from standardgen.catalogue import LoadedStandard
-from standardgen.cpr import mask_in_text
 from standardgen.letters.wording import Quote, Wording
 from standardgen.model import BulletList, Paragraph, Section, Standard
 from standardgen.problems import Problem, Severity, display_path
@@ -55,12 +54,9 @@ def case_problems(source: CaseSource, standards: Mapping[str, LoadedStandard],
     elif case.standard in set(broken):
         found.append((("standard",), f"standarden '{case.standard}' kan ikke citeres i et brev; "
                       "se fejlen i standarden", "letter-quote"))
-    if mask_in_text(case.case_number) != case.case_number:
-        found.append((("case_number",), "sagsnummeret ligner et CPR-nummer; det bruges i "
-                      "filnavnet og må ikke indeholde CPR-numre", "cpr-in-case-number"))
     found += _missing(case)
     found += _unused(case)
-    return [_locate(source, loc, message, code) for loc, message, code in found]
+    return [source.problem(loc, message, code=code) for loc, message, code in found]
 
 
 def _missing(case: Case) -> list[tuple[Loc, str, str]]:
@@ -107,7 +103,3 @@ def _unused(case: Case) -> list[tuple[Loc, str, str]]:
             for name in ("extent", "follow_up") if getattr(case, name) is not None]
 
 
-def _locate(source: CaseSource, loc: Loc, message: str, code: str) -> Problem:
-    if source.document is not None:
-        return source.document.problem(loc, message, code=code)
-    return Problem(source.origin, 0, 0, Severity.ERROR, message, code)
