@@ -104,6 +104,9 @@ def init_worker(job: Job) -> None:
 
 
 def exit_cleanly(signum: int, frame: object) -> None:
+    # Ignore any further SIGTERM: the pool terminates its remaining workers when one exits, and a
+    # second signal arriving inside write_atomic's clean-up would leave a temporary file behind.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(128 + signum)
 
 
