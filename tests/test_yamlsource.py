@@ -116,8 +116,12 @@ def test_file_of_exactly_the_size_limit_is_read(
         ("slug: a\n  title: b\n", 2, 8, "kolon"),
         ("sections:\n  - id: a\n   role: b\n", 3, 4, ""),
         ('title: "a\\qb"\n', 1, 11, "escape"),
+        ("foo: [\n", 2, 1, "værdi"),
+        ("a: b\n- c\n", 2, 1, "indrykningen"),
+        ('a: "x" y\n', 1, 8, "indrykningen"),
     ],
-    ids=["unclosed-flow", "unclosed-quote", "colon-in-text", "bad-indent", "list-indent", "escape"],
+    ids=["unclosed-flow", "unclosed-quote", "colon-in-text", "bad-indent", "list-indent", "escape",
+         "missing-value", "list-after-mapping", "text-after-quote"],
 )
 def test_syntax_error(
     tmp_path: Path, text: str, line: int, column: int, needle: str
@@ -126,6 +130,7 @@ def test_syntax_error(
     assert problem.code == "syntax"
     assert (problem.line, problem.column) == (line, column)
     assert needle in problem.message
+    assert "teknisk" not in problem.message  # a known error gets a Danish sentence of its own
     assert_danish(problem)
 
 

@@ -47,6 +47,16 @@ _SYNTAX_MESSAGES: list[tuple[str, str]] = [
     ("expected ',' or ']'", "forventede ',' eller ']' i listen"),
     ("expected ',' or '}'", "forventede ',' eller '}' i tabellen"),
     ("found undefined tag handle", "ukendt YAML-tag"),
+    ("expected the node content", "forventede en værdi her; mangler der noget, eller er en "
+     "parentes ikke lukket?"),
+    ("did not find expected node content", "forventede en værdi her; mangler der noget?"),
+    ("block sequence entries are not allowed", "et listepunkt (-) er ikke tilladt her; tjek "
+     "indrykningen"),
+    ("found a tab character", "tabulatortegn er ikke tilladt til indrykning; brug mellemrum"),
+    ("expected '<document start>'", "uventet indhold; tjek indrykningen"),
+    ("expected a comment or a line break", "uventet tekst efter værdien; sæt hele teksten i "
+     "anførselstegn"),
+    ("found unexpected document separator", "'---' eller '...' står midt i en tekst"),
     ("special characters are not allowed", "filen indeholder kontroltegn, som ikke er tilladt"),
 ]
 
@@ -208,7 +218,8 @@ def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
     for needle, danish in _SYNTAX_MESSAGES:
         if needle in problem:
             return Problem(name, line, col, Severity.ERROR, danish, "syntax")
-    return Problem(name, line, col, Severity.ERROR, f"ugyldig YAML ({problem})", "syntax")
+    return Problem(name, line, col, Severity.ERROR, f"ugyldig YAML (teknisk: {problem})",
+                   "syntax")
 
 
 class _Builder:
