@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from clients import docx_texts, pdf_facts, pdftotext
+from clients import docx_texts, libreoffice_convert, pdf_facts, pdftotext
 from standardgen.case import Channel
 from standardgen.cli import main
 from standardgen.letters import deadline
@@ -184,6 +184,19 @@ def test_word_file_is_editable_docx(examples: Path) -> None:
     assert {"Heading 1", "Heading 2", "List Bullet", "Quote"} <= styles
     assert document.core_properties.title == "Afgørelse om aktivitets- og samværstilbud"
     assert document.core_properties.language == "da-DK"
+
+
+@pytest.mark.client
+def test_word_letter_has_page_numbers_and_case_number_in_the_footer(examples: Path,
+                                                                  tmp_path: Path) -> None:
+    # LibreOffice lays the letter out and fills in Word's PAGE and NUMPAGES fields.
+    [pdf] = libreoffice_convert([examples / "2026-104-0002.docx"], "pdf", tmp_path)
+    text = pdf_text(pdf)
+    pages = pdf_facts(pdf).pages
+    assert pages >= 2
+    for page in range(1, pages + 1):
+        footer = rf"Norddjurs Kommune · Sagsnummer 2026-104-0002 ?Side {page} af {pages}\b"
+        assert re.search(footer, text), footer
 
 
 @pytest.mark.client

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.environment import Template
@@ -24,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from standardgen.letters.letter import Letter
 
 BODY = Path("letter") / "document.xml"
+FOOTER = Path("letter") / "footer.xml"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _DOCUMENT = "word/document.xml"
 _CORE = "docProps/core.xml"
@@ -50,10 +52,27 @@ def template_package(folder: Path | None = None) -> bytes:
     core.title, core.author, core.language = "{{ letter.title }}", "{{ letter.author }}", "da-DK"
     core.comments = core.subject = core.keywords = ""
     _drop_extras(document)
+    footer_id, footer_name = _add_footer_part(document)
     buffer = io.BytesIO()
     document.save(buffer)
-    body = ((folder or templates_dir()) / BODY).read_text(encoding="utf-8")
-    return _replace_member(buffer.getvalue(), _DOCUMENT, body.encode("utf-8"))
+    folder = folder or templates_dir()
+    body = (folder / BODY).read_text(encoding="utf-8")
+    body = body.replace("<w:sectPr>", "<w:sectPr><w:footerReference w:type=\"default\" "
+                        f"r:id=\"{footer_id}\"/>", 1)
+    return _replace_members(buffer.getvalue(), {
+        _DOCUMENT: body.encode("utf-8"),
+        footer_name: (folder / FOOTER).read_bytes(),
+    })
+
+
+def _add_footer_part(document: Any) -> tuple[str, str]:
+    """An (empty) footer part, so that the package has its relationship and content type; the
+    text comes from ``templates/letter/footer.xml``. Returns its relationship id and name."""
+    document.sections[0].footer.is_linked_to_previous = False
+    for rel_id, rel in document.part.rels.items():
+        if rel.reltype.endswith("/footer"):
+            return str(rel_id), str(rel.target_part.partname).lstrip("/")
+    raise DocxRenderError("python-docx lavede ingen sidefod")
 
 
 def _drop_extras(document: object) -> None:
@@ -68,12 +87,12 @@ def _drop_extras(document: object) -> None:
             package_rels.pop(rel_id)
 
 
-def _replace_member(package: bytes, name: str, data: bytes) -> bytes:
+def _replace_members(package: bytes, members: dict[str, bytes]) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(info, data if info.filename == name else source.read(info.filename))
+            target.writestr(info, members.get(info.filename) or source.read(info.filename))
     return out.getvalue()
 
 
@@ -89,6 +108,8 @@ class CompiledDocx:
     body: str
     tail: str
     core: str
+    footer: str
+    footer_name: str
     prefix: bytes
 
 
@@ -102,6 +123,7 @@ class DocxLetterRenderer:
         env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
         self._body: Template = env.from_string(self._compiled.body)
         self._core: Template = env.from_string(self._compiled.core)
+        self._footer: Template = env.from_string(self._compiled.footer)
 
     def render(self, letter: Letter) -> bytes:
         compiled = self._compiled
@@ -109,12 +131,14 @@ class DocxLetterRenderer:
         try:
             body = self._body.render(context)
             core = self._core.render(context)
+            footer = self._footer.render(context)
         except TemplateError as exc:
             raise DocxRenderError(f"Word-skabelonen fejlede: {exc}") from None
         buffer = io.BytesIO()
         buffer.write(compiled.prefix)
         with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
             package.writestr(_member(_CORE), core.encode("utf-8"))
+            package.writestr(_member(compiled.footer_name), footer.encode("utf-8"))
             package.writestr(_member(_DOCUMENT),
                              (compiled.head + body + compiled.tail).encode("utf-8"))
         return buffer.getvalue()
@@ -140,16 +164,20 @@ def compile_template(folder: Path | None = None) -> CompiledDocx:
     match = _BODY_RE.search(document)
     if match is None:
         raise DocxRenderError(f"{BODY} har intet <w:body>")
+    footer_name = next(name for name in source.namelist()
+                       if name.startswith("word/footer") and name.endswith(".xml"))
     prefix = io.BytesIO()
     with zipfile.ZipFile(prefix, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            if info.filename not in (_DOCUMENT, _CORE):
+            if info.filename not in (_DOCUMENT, _CORE, footer_name):
                 target.writestr(_member(info.filename), source.read(info.filename))
     return CompiledDocx(
         head=document[: match.start()],
         body=body,
         tail=document[match.end():],
         core=source.read(_CORE).decode("utf-8"),
+        footer=template.patch_xml(source.read(footer_name).decode("utf-8")),
+        footer_name=footer_name,
         prefix=prefix.getvalue(),
     )
 
