@@ -26,3 +26,12 @@ def standards_copy(tmp_path: Path) -> Path:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Close the headless browser that clients.axe() keeps for the whole session."""
     clients.shutdown()
+
+
+def edit(path: Path, old: str, new: str) -> str:
+    """Replace the one occurrence of ``old`` in ``path``; returns the new text."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur exactly once in {path.name}"
+    text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return text

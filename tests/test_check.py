@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import NORDDJURS, ROOT, STANDARDS
+from conftest import NORDDJURS, ROOT, STANDARDS, edit
 from standardgen.catalogue import Catalogue, load_catalogue
 from standardgen.cli import main
 from standardgen.problems import Problem, Severity
@@ -24,15 +24,6 @@ LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<column>\d+): (?P<severity>er
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def edit(path: Path, old: str, new: str) -> str:
-    """Replace the one occurrence of ``old`` in ``path``; returns the new text."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur exactly once in {path.name}"
-    text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-    return text
 
 
 def drop_section(path: Path, section_id: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import edit
 from standardgen import yamlsource
 from standardgen.catalogue import load_catalogue
 from standardgen.cli import main
@@ -369,15 +370,6 @@ def test_check_reports_every_bad_file_in_a_folder(tmp_path: Path) -> None:
 
 
 # --- content errors in a real standard, through load_catalogue -------------------------------
-
-
-def edit(path: Path, old: str, new: str) -> str:
-    """Replace the one occurrence of ``old`` in ``path``; returns the new text."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur exactly once"
-    text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-    return text
 
 
 def line_of(text: str, needle: str) -> int:
