@@ -21,6 +21,22 @@ def copy_standards(target: Path) -> Path:
     return target
 
 
+# A made-up mark for the tests (no municipality's real logo belongs in the repository).
+LOGO_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40" width="40" height="40">'
+    '<rect width="40" height="40" rx="6" fill="#004993"/>'
+    '<circle cx="20" cy="20" r="9" fill="#ffffff"/></svg>\n'
+)
+
+
+def with_logo(standards: Path, name: str = "logo.svg", data: str = LOGO_SVG) -> Path:
+    """Give the municipality of ``standards`` a logo file beside its municipality file."""
+    town = standards / "municipalities" / "norddjurs.yaml"
+    (town.parent / name).write_text(data, encoding="utf-8")
+    town.write_text(town.read_text(encoding="utf-8") + f"logo: {name}\n", encoding="utf-8")
+    return town.parent / name
+
+
 def variant(folder: Path, slug: str, **changes: object) -> Path:
     """A copy of the real standard with a new slug and the given top-level keys replaced."""
     data = yaml.safe_load((STANDARDS / f"{REAL}.yaml").read_text(encoding="utf-8"))

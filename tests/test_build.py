@@ -19,6 +19,7 @@ from docx import Document
 
 from seedtext import missing_units, seed_path
 from sitebuild import (
+    LOGO_SVG,
     REAL,
     TRICKY,
     TRICKY_SLUG,
@@ -26,6 +27,7 @@ from sitebuild import (
     html_text,
     tricky_variant,
     variant,
+    with_logo,
 )
 from standardgen.cli import main
 from standardgen.publish import documents
@@ -50,6 +52,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("built")
     sources = copy_standards(root / "standards")
     tricky_variant(sources)
+    with_logo(sources)
     _build(sources, root / "output")
     return root / "output" / "site"
 
@@ -328,6 +331,43 @@ def test_a_broken_template_is_a_located_problem_and_writes_nothing(tmp_path: Pat
     problem = result.problems[-1]
     assert problem.code == "template" and problem.file.endswith("standard.html")
     assert problem.line == 3 and "titel" in problem.message
+
+
+def test_the_municipality_logo_is_published_beside_the_name(built: Path) -> None:
+    logo = built / "static" / "logo-norddjurs.svg"
+    assert logo.read_text(encoding="utf-8") == LOGO_SVG
+    for page, root in (("index.html", ""), (f"{REAL}/index.html", "../")):
+        text = (built / page).read_text(encoding="utf-8")
+        assert f'<img class="site-logo" src="{root}static/logo-norddjurs.svg" alt="">' in text
+        assert "Norddjurs Kommune</a>" in text  # the name stays as text beside the image
+
+
+def test_a_changed_logo_re_renders_only_the_static_group(tmp_path: Path) -> None:
+    sources = copy_standards(tmp_path / "standards")
+    logo = with_logo(sources)
+    _build(sources, tmp_path / "output")
+    logo.write_text(LOGO_SVG.replace("#004993", "#7a1f2b"), encoding="utf-8")
+    result = _build(sources, tmp_path / "output")
+    assert "static/logo-norddjurs.svg" in result.written
+    assert all(name.startswith("static/") for name in result.written)  # no page, PDF or Word
+    assert "#7a1f2b" in (tmp_path / "output/site/static/logo-norddjurs.svg").read_text("utf-8")
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("logo.gif", "logoet skal være en SVG- eller PNG-fil"),
+    ("mangler.svg", "findes ikke (stien regnes fra kommunefilen)"),
+])
+def test_a_bad_logo_is_a_located_problem_and_writes_nothing(tmp_path: Path, name: str,
+                                                            message: str) -> None:
+    sources = copy_standards(tmp_path / "standards")
+    town = sources / "municipalities" / "norddjurs.yaml"
+    town.write_text(town.read_text(encoding="utf-8") + f"logo: {name}\n", encoding="utf-8")
+    result = build([sources], tmp_path / "output", base_url=BASE)
+    [problem] = result.problems
+    assert problem.file.endswith("norddjurs.yaml") and problem.code == "logo"
+    assert problem.line == len(town.read_text(encoding="utf-8").splitlines())
+    assert message in problem.message
+    assert not (tmp_path / "output").exists()
 
 
 def test_a_theme_colour_with_too_little_contrast_is_refused(tmp_path: Path) -> None:

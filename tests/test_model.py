@@ -146,7 +146,8 @@ def test_own_contact_details_win(loaded: LoadedStandard) -> None:
     own = Contact(unit="Visitationen", phone="8959 2000", email="visitation@norddjurs.dk",
                   address=Address(street="Østergade 1", postcode="8500", city="Grenaa"))
     standard = loaded.standard.model_copy(update={"contact": own})
-    contact = LoadedStandard(standard, loaded.municipality, loaded.source).contact
+    contact = LoadedStandard(standard, loaded.municipality, loaded.source,
+                             loaded.municipality_file).contact
     assert contact == own
 
 

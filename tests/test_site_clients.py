@@ -15,7 +15,15 @@ import pytest
 
 import clients
 from seedtext import missing_units, seed_path
-from sitebuild import REAL, TRICKY, TRICKY_SLUG, copy_standards, html_text, tricky_variant
+from sitebuild import (
+    REAL,
+    TRICKY,
+    TRICKY_SLUG,
+    copy_standards,
+    html_text,
+    tricky_variant,
+    with_logo,
+)
 from standardgen.publish.build import build
 
 pytestmark = pytest.mark.client
@@ -26,6 +34,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("clients")
     sources = copy_standards(root / "standards")
     tricky_variant(sources)
+    with_logo(sources)  # the header then carries an image: Nu and axe check it too
     result = build([sources], root / "output", base_url="https://example.dk/standarder/")
     assert result.ok, [p.format() for p in result.problems]
     return root / "output" / "site"

@@ -50,10 +50,17 @@ class LoadedStandard:
     standard: Standard
     municipality: Municipality
     source: Path
+    municipality_file: Path
 
     @property
     def slug(self) -> str:
         return self.standard.slug
+
+    @property
+    def logo_file(self) -> Path | None:
+        """The municipality's logo (checked to exist when the municipality file was read)."""
+        logo = self.municipality.logo
+        return self.municipality_file.parent / logo if logo else None
 
     @property
     def contact(self) -> Contact:
@@ -145,7 +152,7 @@ def _load_one(
     town = municipalities[town_path]
     if town is None:
         return None, problems
-    return LoadedStandard(standard, town, path), problems
+    return LoadedStandard(standard, town, path, town_path), problems
 
 
 def _find_municipality(path: Path, name: str) -> Path | None:
@@ -162,7 +169,27 @@ def _load_municipality(path: Path) -> tuple[Municipality | None, list[Problem]]:
     except InputError as exc:
         return None, exc.problems
     town, problems = validation.parse(document, Municipality)
-    return town, [*document.problems, *problems]
+    problems = [*document.problems, *problems]
+    if town is not None and town.logo:
+        problems += _logo_problems(document, path.parent / town.logo)
+    return (None if errors(problems) else town), problems
+
+
+LOGO_TYPES = (".svg", ".png")
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def _logo_problems(document: YamlDocument, logo: Path) -> list[Problem]:
+    """The logo is published with the site: it must exist, be SVG or PNG, and stay small."""
+    if logo.suffix.lower() not in LOGO_TYPES:
+        message = "logoet skal være en SVG- eller PNG-fil"
+    elif not logo.is_file():
+        message = f"logoet '{display_path(logo)}' findes ikke (stien regnes fra kommunefilen)"
+    elif logo.stat().st_size > LOGO_MAX_BYTES:
+        message = f"logoet er for stort (højst {LOGO_MAX_BYTES // 1024} KiB)"
+    else:
+        return []
+    return [document.problem(("logo",), message, code="logo")]
 
 
 def load_profile(name: str) -> Profile | None:

@@ -106,7 +106,8 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
     for name, data in sorted(rendered.items()):
         write_atomic(site / name, data)
     removed = _remove_stale(site, groups, plan)
-    sources = sorted({str(_municipality_file(item)) for item in items})
+    sources = sorted({str(path) for item in items
+                      for path in (item.municipality_file, item.logo_file) if path})
     if sources != old_sources:
         inputs = _inputs_digest(paths, sources, templates, base_url)
     _write_manifest(out, plan, inputs, sources, problems)
@@ -164,16 +165,8 @@ def _inputs_digest(paths: Sequence[Path], sources: Iterable[str], templates: Pat
     return hasher.hexdigest()
 
 
-def _municipality_file(item: LoadedStandard) -> Path:
-    from standardgen.catalogue import _find_municipality
-
-    found = _find_municipality(item.source, item.standard.municipality)
-    assert found is not None, "a loaded standard has its municipality file"
-    return found
-
-
 def _plan(items: Sequence[LoadedStandard], templates: Path, base: str) -> _Plan:
-    from standardgen.publish.documents import CATALOGUE_FILES, standard_files
+    from standardgen.publish.documents import CATALOGUE_FILES, logo_files, standard_files
 
     common = _digest(__version__, _code_digest(), _tree_digest(templates), base)
     keys: dict[str, str] = {}
@@ -186,9 +179,11 @@ def _plan(items: Sequence[LoadedStandard], templates: Path, base: str) -> _Plan:
     keys["catalogue"] = _digest(common, *sorted(keys.values()))
     files["catalogue"] = CATALOGUE_FILES
     static = templates / STATIC
-    keys["static"] = _digest(_tree_digest(static))
-    files["static"] = tuple(f"static/{p.relative_to(static).as_posix()}"
-                            for p in sorted(static.rglob("*")) if p.is_file())
+    logos = logo_files(items)
+    keys["static"] = _digest(_tree_digest(static), *(
+        f"{name}:{hashlib.sha256(path.read_bytes()).hexdigest()}" for name, path in logos.items()))
+    files["static"] = (*(f"static/{p.relative_to(static).as_posix()}"
+                         for p in sorted(static.rglob("*")) if p.is_file()), *logos)
     return _Plan(keys, files)
 
 
@@ -246,7 +241,7 @@ def _render(stale: Sequence[str], items: Sequence[LoadedStandard], templates: Pa
     if "catalogue" in stale:
         rendered.update(_guarded(templates, lambda: renderer.catalogue(items)))
     if "static" in stale:
-        rendered.update(renderer.static())
+        rendered.update(renderer.static(items))
     return rendered
 
 

@@ -110,6 +110,7 @@ class Renderer:
             "versions": versions(standard),
             "description": description(standard),
             "theme": theme_colour(item.municipality),
+            "logo": logo_name(item),
         }
 
     def _pdf_renderer(self) -> PdfRenderer:
@@ -207,7 +208,8 @@ class Renderer:
     def catalogue(self, items: Sequence[LoadedStandard]) -> dict[str, bytes]:
         ordered = sorted(items, key=lambda item: (collation_key(item.standard.title), item.slug))
         towns = {item.municipality.name: item.municipality for item in ordered}
-        town = _site_municipality(items)
+        first = _site_item(items)
+        town = first.municipality if first else None
         entries = [{"standard": item.standard, "municipality": item.municipality,
                     "href": f"{item.slug}/", "slug": item.slug,
                     "search": " ".join(search_words(item))} for item in ordered]
@@ -220,19 +222,33 @@ class Renderer:
         index = self._env.get_template("site/index.html").render(
             entries=entries, municipality=town, several_municipalities=len(towns) > 1,
             root="", page_url=self.base_url, theme=theme_colour(town) if town else None,
-            jsonld=_script_json(listing))
+            logo=logo_name(first) if first else None, jsonld=_script_json(listing))
         sitemap = self._env.get_template("site/sitemap.xml").render(
             base_url=self.base_url, entries=entries,
             lastmod=max((item.standard.approval.date for item in items), default=None))
         return {"index.html": index.encode(), "sitemap.xml": sitemap.encode()}
 
-    def static(self) -> dict[str, bytes]:
+    def static(self, items: Sequence[LoadedStandard]) -> dict[str, bytes]:
         folder = self.templates / STATIC
-        return {f"static/{path.relative_to(folder).as_posix()}": path.read_bytes()
-                for path in sorted(folder.rglob("*")) if path.is_file()}
+        files = {f"static/{path.relative_to(folder).as_posix()}": path.read_bytes()
+                 for path in sorted(folder.rglob("*")) if path.is_file()}
+        files.update({name: path.read_bytes() for name, path in logo_files(items).items()})
+        return files
 
 
 # --- values shared by the templates -----------------------------------------------------------
+
+def logo_name(item: LoadedStandard) -> str | None:
+    """Where a municipality's logo is published: ``static/logo-<municipality id>.<svg|png>``."""
+    logo = item.logo_file
+    return f"static/logo-{item.standard.municipality}{logo.suffix.lower()}" if logo else None
+
+
+def logo_files(items: Iterable[LoadedStandard]) -> dict[str, Path]:
+    """Every logo the site publishes, by its name below the web root."""
+    return {name: logo for item in items
+            if (name := logo_name(item)) and (logo := item.logo_file)}
+
 
 def versions(standard: Standard) -> list[dict[str, Any]]:
     """The current version first, then the earlier approved ones (newest first, as written)."""
@@ -279,10 +295,9 @@ def contrast_ratio(colour: str, background: str = "#ffffff") -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def _site_municipality(items: Sequence[LoadedStandard]) -> Municipality | None:
-    """The municipality named in the site's header: the one of the first standard by slug."""
-    first = min(items, key=lambda item: item.slug, default=None)
-    return first.municipality if first else None
+def _site_item(items: Sequence[LoadedStandard]) -> LoadedStandard | None:
+    """The standard whose municipality (name, logo) the site's header shows: the first by slug."""
+    return min(items, key=lambda item: item.slug, default=None)
 
 
 def _first_text(content: Sequence[Any]) -> str:
