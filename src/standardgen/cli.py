@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from standardgen import __version__
-from standardgen.problems import Problem, Severity, errors, promote_warnings, to_json
+from standardgen.problems import InputError, Problem, Severity, errors, promote_warnings, to_json
 
 if TYPE_CHECKING:
     from standardgen.publish.build import BuildResult
@@ -113,6 +113,8 @@ class _Group(_DanishGroup):
         except click.Abort:
             click.echo("standardgen: afbrudt", err=True)
             sys.exit(130)
+        except InputError as exc:  # input that cannot be used: its located problems, exit 1
+            sys.exit(report(exc.problems))
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
             click.echo(f"standardgen: fejl: {exc.strerror or exc}{where}", err=True)
@@ -201,16 +203,12 @@ def diff(files: tuple[Path, ...], revisions: str | None, fmt: str, out: Path | N
          summary: bool, author: str) -> None:
     """Vis ændringerne fra OLD til NEW (to filer) eller i én fil med --rev A..B."""
     from standardgen.approval import commands
-    from standardgen.problems import InputError
 
     request = commands.DiffRequest(files, revisions, fmt, out, summary, author)
     problem = request.usage_problem()
     if problem:
         raise click.UsageError(problem)
-    try:
-        text = commands.run_diff(request, colour=_colour_wanted())
-    except InputError as exc:
-        sys.exit(report(exc.problems))
+    text = commands.run_diff(request, colour=_colour_wanted())
     if text:
         click.echo(text, nl=False, color=_colour_wanted())
 
@@ -221,7 +219,7 @@ def _colour_wanted() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def _today(option: str | None) -> Any:
+def _today(option: str | None) -> dt.date:
     """--today, else $STANDARDGEN_TODAY, else today (InputError for a date that is not one)."""
     from standardgen import revision
 
@@ -237,12 +235,8 @@ def status(paths: tuple[Path, ...], fmt: str, today: str | None) -> None:
     """Vis godkendelse, næste revision og om revisionen forfalder, for hver standard."""
     from standardgen import revision
     from standardgen.catalogue import load_catalogue
-    from standardgen.problems import InputError
 
-    try:
-        day = _today(today)
-    except InputError as exc:
-        sys.exit(report(exc.problems))
+    day = _today(today)
     catalogue = load_catalogue(require_paths(paths))
     rows = revision.status_rows(catalogue.standards, day)
     if fmt == "json":
@@ -268,20 +262,17 @@ def new(slug: str, municipality: str | None, title: str | None, out: Path) -> No
     """Opret standards/SLUG.yaml med alle afsnit og vejledning, der skal erstattes."""
     from standardgen import revision, scaffold
     from standardgen.catalogue import load_catalogue
-    from standardgen.problems import InputError
 
     request = scaffold.NewStandard(slug, out, municipality, title)
     problem = request.usage_problem()
     if problem:
         raise click.UsageError(problem)
-    try:
-        target = scaffold.create(request, revision.today())
-    except InputError as exc:
-        sys.exit(report(exc.problems))
+    target = scaffold.create(request, revision.today())
     click.echo(f"skrevet: {target}")
     todo = [p for p in load_catalogue([target]).problems if p.code == "guidance"]
     click.echo(f"{len(todo)} vejledningstekster skal erstattes; se dem med "
                f"'standardgen check {target}'.")
+
 
 # --- standardgen form: follow-up forms ---------------------------------------------------------
 
@@ -370,6 +361,10 @@ def form_read(filled: Path, out: Path | None) -> None:
         write_atomic(out, text.encode("utf-8"), mode=0o600)
         click.echo(f"skrevet: {out}", err=True)
     sys.exit(1 if errors(problems) else 0)
+
+
+# --- standardgen build and serve: publishing ---------------------------------------------------
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
@@ -415,6 +410,8 @@ def serve(paths: tuple[Path, ...], out: Path, port: int, host: str) -> None:
     run_serve(require_paths(paths), out, host=host, port=port, templates=templates_dir(),
               on_build=built, on_start=started)
 
+
+# --- standardgen letter: decision letters ------------------------------------------------------
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
