@@ -377,6 +377,13 @@ def test_a_theme_colour_with_too_little_contrast_is_refused(tmp_path: Path) -> N
                     encoding="utf-8")
     result = build([sources], tmp_path / "output", base_url=BASE)
     assert [p.code for p in result.problems] == ["theme-contrast"]
+    # Located on the colour in the municipality file, and `check` finds it before any build.
+    [problem] = result.problems
+    assert problem.file.endswith("norddjurs.yaml")
+    assert problem.line == len(town.read_text(encoding="utf-8").splitlines())
+    assert "#ffd700" in problem.message and "4,5:1" in problem.message
+    assert CliRunner().invoke(main, ["check", str(sources)]).exit_code == 1
+    assert not (tmp_path / "output").exists()
     town.write_text(town.read_text(encoding="utf-8").replace("#ffd700", "#7a1f2b"),
                     encoding="utf-8")
     _build(sources, tmp_path / "output")

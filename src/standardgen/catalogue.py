@@ -170,9 +170,32 @@ def _load_municipality(path: Path) -> tuple[Municipality | None, list[Problem]]:
         return None, exc.problems
     town, problems = validation.parse(document, Municipality)
     problems = [*document.problems, *problems]
-    if town is not None and town.logo:
-        problems += _logo_problems(document, path.parent / town.logo)
+    if town is not None:
+        problems += _contrast_problems(document, town)
+        if town.logo:
+            problems += _logo_problems(document, path.parent / town.logo)
     return (None if errors(problems) else town), problems
+
+
+def _contrast_problems(document: YamlDocument, town: Municipality) -> list[Problem]:
+    """The theme colour carries white text and links on the site: WCAG 2.1 AA wants 4.5:1."""
+    ratio = contrast_ratio(town.theme.primary)
+    if ratio >= 4.5:
+        return []
+    return [document.problem(
+        ("theme", "primary"), f"temafarven {town.theme.primary} har kontrast {ratio:.1f}:1 mod "
+        "hvid; WCAG 2.1 AA kræver mindst 4,5:1", code="theme-contrast")]
+
+
+def contrast_ratio(colour: str, background: str = "#ffffff") -> float:
+    """WCAG 2.1 contrast ratio of two ``#rrggbb`` colours."""
+    def luminance(value: str) -> float:
+        channels = [int(value[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 LOGO_TYPES = (".svg", ".png")

@@ -88,7 +88,7 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
         # and repeat the warnings that build reported.
         return BuildResult(replay, unchanged=tuple(sorted(old["groups"])), site=out / SITE)
     catalogue = load_catalogue(paths)
-    problems = [*catalogue.problems, *theme_problems(catalogue.standards)]
+    problems = list(catalogue.problems)
     if errors(problems):
         return BuildResult(tuple(problems))
     items = catalogue.standards
@@ -118,31 +118,13 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
 def site_address(base_url: str | None, items: Sequence[LoadedStandard]) -> str:
     """The absolute address the site is published at (for the sitemap, canonical links and
     JSON-LD); by default ``<municipality web>/kvalitetsstandarder/``."""
+    from standardgen.publish.documents import site_item
+
     if base_url:
         return base_url if base_url.endswith("/") else base_url + "/"
-    first = min(items, key=lambda item: item.slug)
+    first = site_item(items)
+    assert first is not None, "a build has at least one standard"
     return first.municipality.web.rstrip("/") + "/kvalitetsstandarder/"
-
-
-def theme_problems(items: Sequence[LoadedStandard]) -> list[Problem]:
-    """A municipality's own colour must keep white text and links readable (WCAG 1.4.3)."""
-    from standardgen.publish import documents
-
-    problems = []
-    seen: set[str] = set()
-    for item in items:
-        colour = documents.theme_colour(item.municipality)
-        if colour is None or item.municipality.name in seen:
-            continue
-        seen.add(item.municipality.name)
-        ratio = documents.contrast_ratio(colour)
-        if ratio < 4.5:
-            problems.append(Problem(
-                display_path(item.source), 0, 0, Severity.ERROR,
-                f"kommunens temafarve {colour} ({item.standard.municipality}.yaml, theme.primary)"
-                f" har kontrast {ratio:.1f}:1 mod hvid; WCAG 2.1 AA kræver mindst 4,5:1",
-                "theme-contrast"))
-    return problems
 
 
 # --- planning -----------------------------------------------------------------------------------

@@ -208,7 +208,7 @@ class Renderer:
     def catalogue(self, items: Sequence[LoadedStandard]) -> dict[str, bytes]:
         ordered = sorted(items, key=lambda item: (collation_key(item.standard.title), item.slug))
         towns = {item.municipality.name: item.municipality for item in ordered}
-        first = _site_item(items)
+        first = site_item(items)
         town = first.municipality if first else None
         entries = [{"standard": item.standard, "municipality": item.municipality,
                     "href": f"{item.slug}/", "slug": item.slug,
@@ -284,18 +284,7 @@ def theme_colour(town: Municipality | None) -> str | None:
     return town.theme.primary
 
 
-def contrast_ratio(colour: str, background: str = "#ffffff") -> float:
-    """WCAG 2.1 contrast ratio of two ``#rrggbb`` colours."""
-    def luminance(value: str) -> float:
-        channels = [int(value[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    light, dark = sorted((luminance(colour), luminance(background)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def _site_item(items: Sequence[LoadedStandard]) -> LoadedStandard | None:
+def site_item(items: Sequence[LoadedStandard]) -> LoadedStandard | None:
     """The standard whose municipality (name, logo) the site's header shows: the first by slug."""
     return min(items, key=lambda item: item.slug, default=None)
 
