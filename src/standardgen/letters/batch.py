@@ -14,7 +14,6 @@ again (the output is byte-identical for the same input, and a letter takes a few
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -32,7 +31,7 @@ from standardgen.letters.worker import (
 )
 from standardgen.problems import Problem, Severity
 
-__all__ = ["Format", "Item", "Job", "default_jobs", "render_all", "render_problem"]
+__all__ = ["Format", "Item", "Job", "render_all", "render_problem"]
 
 CHUNK = 25  # letters per task: large enough to amortise the hand-over, small for the progress bar
 TASKS_PER_WORKER = 40  # tasks; then the worker process is replaced (1,000 letters)
@@ -101,6 +100,3 @@ def _collect(pending: dict[Future[list[Failure]], int],
         progress(pending.pop(future))
     return problems
 
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -18,7 +18,6 @@ from standardgen.letters.batch import (
     Format,
     Item,
     Job,
-    default_jobs,
     render_all,
     render_problem,
 )
@@ -26,6 +25,7 @@ from standardgen.letters.content import build_letter
 from standardgen.letters.letter import Letter
 from standardgen.letters.rules import case_problems, standard_problems
 from standardgen.letters.wording import Wording, WordingError, load_wording
+from standardgen.parallel import cores
 from standardgen.problems import InputError, Problem, errors
 from standardgen.render.templating import templates_dir
 
@@ -76,7 +76,7 @@ def write_letters(
     job = Job(tuple(formats), out, folder, docx)
     total = len(good)
     letters = _letters(paths, good, by_slug, wording, problems)
-    problems += render_all(job, letters, total, jobs or default_jobs(),
+    problems += render_all(job, letters, total, jobs or cores(),
                            progress or (lambda n: None))
     failed = len({(p.file, p.line) for p in problems if p.code == "render"})
     return Outcome(total - failed, count, tuple(sorted(problems)))

@@ -14,18 +14,19 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 import shutil
 import sys
 import threading
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from standardgen import __version__
 from standardgen.fileio import write_atomic
+from standardgen.parallel import cores
 from standardgen.problems import Problem, Severity, display_path, errors
 from standardgen.yamlsource import iter_yaml_files
 
@@ -186,8 +187,10 @@ def _tree_digest(folder: Path) -> str:
     return hasher.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """The package's own code and data: a changed renderer must re-render everything."""
+    """The package's own code and data: a changed renderer must re-render everything. Cached:
+    the code a running process uses cannot change under it (a preview server rebuilds often)."""
     hasher = hashlib.sha256()
     for path in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.yaml")]):
         hasher.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
@@ -234,7 +237,7 @@ def _render_standards(todo: Sequence[LoadedStandard], templates: Path, base: str
     if not todo:
         return []
     results = [_work(todo[0])]
-    workers = min(jobs or _cores(), len(todo) - 1)
+    workers = min(jobs or cores(), len(todo) - 1)
     if workers <= 1 or len(todo) < POOL_THRESHOLD:
         results += [_work(item) for item in todo[1:]]
     else:
@@ -304,13 +307,6 @@ def _template_problem(exc: jinja2.TemplateError, templates: Path) -> Problem:
             where, line = frames[-1].filename, frames[-1].lineno or 0
     return Problem(display_path(Path(where)), line, 0, Severity.ERROR,
                    f"fejl i skabelonen: {exc.message or exc}", "template")
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 # --- writing ------------------------------------------------------------------------------------
