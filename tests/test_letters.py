@@ -344,3 +344,15 @@ def test_a_folder_without_cases_is_a_located_error(tmp_path: Path) -> None:
     assert code == 1
     assert "empty:0:0: error: mappen indeholder ingen sager (*.yaml, *.csv)" in output
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_repeated_case_number_is_reported_at_the_later_row(tmp_path: Path) -> None:
+    lines = (EXAMPLES / "batch.csv").read_text(encoding="utf-8").splitlines()
+    batch = tmp_path / "batch.csv"
+    batch.write_text("\n".join([*lines[:2], lines[1]]) + "\n", encoding="utf-8")
+    number = lines[1].split(";")[0]
+    code, output, out = run_letters(tmp_path, batch, fmt="docx")
+    assert code == 1
+    assert re.search(rf"batch\.csv:3:1: error: sagsnummer '{number}' findes også i "
+                     rf"\S*batch\.csv:2", output), output
+    assert [p.name for p in out.iterdir()] == [f"{number}.docx"]  # the first row's letter

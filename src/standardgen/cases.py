@@ -213,8 +213,6 @@ def _split_duplicates(cases: list[CaseSource]) -> tuple[list[CaseSource], list[P
 
 def duplicate(source: CaseSource, first: str) -> Problem:
     """The problem for a case whose number was already used by the case at ``first``."""
-    file, _, line = source.origin.rpartition(":")
-    file, line = (file, line) if line.isdigit() else (source.origin, "0")
-    return Problem(file, int(line), 0, Severity.ERROR,
-                   f"sagsnummer '{source.case.case_number}' findes også i {first}",
-                   "duplicate-case")
+    return source.problem(("case_number",),
+                          f"sagsnummer '{source.case.case_number}' findes også i {first}",
+                          code="duplicate-case")
