@@ -40,9 +40,10 @@ def test_schema_command_writes_both(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["schema", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "municipality.schema.json", "standard.schema.json"]  # and no temporary files
+        "case.schema.json", "municipality.schema.json", "standard.schema.json"]  # no temp files
     assert result.stdout.splitlines() == [
-        f"skrevet: {out / 'standard.schema.json'}", f"skrevet: {out / 'municipality.schema.json'}"]
+        f"skrevet: {out / 'standard.schema.json'}", f"skrevet: {out / 'municipality.schema.json'}",
+        f"skrevet: {out / 'case.schema.json'}"]
     for kind in SCHEMAS:
         written = (out / f"{kind}.schema.json").read_text(encoding="utf-8")
         assert written == render(kind)
@@ -68,6 +69,7 @@ def test_schema_titles_and_descriptions_are_danish() -> None:
     schema = schema_of("standard")
     assert schema["title"] == "Kvalitetsstandard"
     assert schema_of("municipality")["title"] == "Kommune"
+    assert schema_of("case")["title"] == "Sag"
     assert "ÅÅÅÅ-MM-DD" in schema["$defs"]["Approval"]["properties"]["date"]["description"]
 
 
@@ -99,6 +101,31 @@ def test_schema_refuses_what_the_model_refuses(change: Any, path: list[object]) 
     errors = list(validator("standard").iter_errors(data))
     assert errors, "the schema accepted a broken standard"
     assert {tuple(e.absolute_path) for e in errors} == {tuple(path)}
+
+
+CASES = ROOT / "examples" / "cases"
+
+
+def as_editor_sees(path: Path) -> Any:
+    """The YAML as an editor's language server reads it: numbers as numbers, dates as text."""
+    import yaml
+
+    return json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+
+
+@pytest.mark.parametrize("path", sorted(CASES.glob("*.yaml")), ids=lambda p: p.name)
+def test_example_cases_name_and_satisfy_the_case_schema(path: Path) -> None:
+    match = MODELINE.match(path.read_text(encoding="utf-8").splitlines()[0])
+    assert match, f"{path}: first line must be '# yaml-language-server: $schema=...'"
+    assert (path.parent / match["path"]).resolve() == SCHEMA_DIR / "case.schema.json"
+    assert [e.message for e in validator("case").iter_errors(as_editor_sees(path))] == []
+
+
+def test_the_case_schema_refuses_a_bad_cpr_number() -> None:
+    data = as_editor_sees(CASES / "bevilget.yaml")
+    data["citizen"]["cpr"] = "12-34"
+    [error] = validator("case").iter_errors(data)
+    assert list(error.absolute_path) == ["citizen", "cpr"]
 
 
 def test_every_yaml_file_names_its_schema() -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from standardgen.cpr import Cpr, mask_in_text
 from standardgen.model import EMAIL, SLUG, Address, Frozen, Text
@@ -99,6 +99,8 @@ def _no_cpr(number: str) -> str:
 
 class Case(Frozen):
     """One § 104 case as written in a case YAML file (or one CSV row)."""
+
+    model_config = ConfigDict(title="Sag")
 
     case_number: Annotated[
         str, Field(pattern=CASE_NUMBER, description="Sagsnummer."), AfterValidator(_no_cpr)

@@ -8,12 +8,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from standardgen.case import Case
 from standardgen.fileio import write_atomic
 from standardgen.model import Municipality, Standard
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "standard": Standard,
     "municipality": Municipality,
+    "case": Case,
 }
 
 
