@@ -166,3 +166,20 @@ def test_broken_wording_is_a_located_error_not_a_traceback(tmp_path: Path) -> No
     assert output.count("wording.yaml: teksten 'text.access'") == 3  # one per case
     assert "acces" in output
     assert not FULL_CPR.search(output)
+
+
+def test_a_duplicate_key_in_the_wording_stops_the_batch_before_any_letter(tmp_path: Path) -> None:
+    # PyYAML would keep one of the two silently; a lawyer's edit must never be half-applied.
+    from standardgen.letters.run import write_letters
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    wording = templates / "letter" / "wording.yaml"
+    text = wording.read_text(encoding="utf-8")
+    wording.write_text(text.replace("deadlines:\n", "deadlines:\n  complaint_weeks: 2\n", 1),
+                       encoding="utf-8")
+    outcome = write_letters([EXAMPLE_CSV], [STANDARDS], tmp_path / "out", jobs=1,
+                            templates=templates)
+    [problem] = outcome.problems
+    assert problem.code == "duplicate-key" and problem.file.endswith("wording.yaml")
+    assert outcome.written == 0 and not (tmp_path / "out").exists()

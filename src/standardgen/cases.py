@@ -107,8 +107,7 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | Problem]:
 
 
 def _parse(document: YamlDocument, origin: str) -> tuple[CaseSource | None, list[Problem]]:
-    case, found = validation.parse(document, Case)
-    problems = [*document.problems, *found]
+    case, problems = validation.parse(document, Case)
     return (CaseSource(case, origin, document) if case is not None else None), problems
 
 

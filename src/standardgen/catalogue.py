@@ -135,7 +135,6 @@ def _load_one(
     except InputError as exc:
         return None, exc.problems
     standard, problems = validation.parse(document, Standard)
-    problems = [*document.problems, *problems]
     if standard is None:
         return None, problems
     problems += _rules(document, standard)
@@ -169,7 +168,6 @@ def _load_municipality(path: Path) -> tuple[Municipality | None, list[Problem]]:
     except InputError as exc:
         return None, exc.problems
     town, problems = validation.parse(document, Municipality)
-    problems = [*document.problems, *problems]
     if town is not None:
         problems += _contrast_problems(document, town)
         if town.logo:
@@ -220,11 +218,7 @@ def load_profile(name: str) -> Profile | None:
     if not resource.is_file():
         return None
     with resources.as_file(resource) as path:
-        document = load_yaml(path)
-    profile, problems = validation.parse(document, Profile)
-    if problems:  # the profiles ship with the package: a broken one is our bug
-        raise InputError(problems)
-    return profile
+        return validation.load(path, Profile)  # ships with the package: broken is our bug
 
 
 # --- rules that span fields -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 from standardgen import validation
 from standardgen.model import SLUG, Municipality, Standard
 from standardgen.problems import InputError, Problem, Severity, display_path
-from standardgen.yamlsource import YamlDocument, load_yaml
+from standardgen.yamlsource import YamlDocument
 
 TEMPLATE = "new/standard.yaml.j2"
 MARKER = "[[VEJLEDNING:"
@@ -166,11 +166,7 @@ def _municipality(request: NewStandard) -> tuple[str, Municipality]:
     if not re.fullmatch(SLUG, name) or not path.is_file():
         raise _fail(folder, f"kommunefilen '{MUNICIPALITY_DIR}/{name}.yaml' findes ikke; "
                             "opret den først")
-    document = load_yaml(path)
-    town, problems = validation.parse(document, Municipality)
-    if town is None or problems:
-        raise InputError([*document.problems, *problems])
-    return name, town
+    return name, validation.load(path, Municipality)
 
 
 def _fail(path: Path, message: str) -> InputError:

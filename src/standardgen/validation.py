@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import difflib
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from standardgen import model
-from standardgen.problems import Problem
-from standardgen.yamlsource import YamlDocument
+from standardgen.problems import InputError, Problem, errors
+from standardgen.yamlsource import YamlDocument, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -60,14 +61,24 @@ def field_names(cls: type[BaseModel]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def parse(document: YamlDocument, cls: type[M], data: Any = None) -> tuple[M | None, list[Problem]]:
-    """Validate ``document`` (or ``data`` from it) as ``cls``; every error becomes a problem."""
+def parse(document: YamlDocument, cls: type[M]) -> tuple[M | None, list[Problem]]:
+    """Validate ``document`` as ``cls``. The problems are the document's own (a duplicate key)
+    and every validation error, located; the model is None when it did not validate."""
     try:
-        return cls.model_validate(document.data if data is None else data), []
+        return cls.model_validate(document.data), list(document.problems)
     except ValidationError as exc:
         names = field_names(cls)
-        return None, [_problem(document, error, names)
-                      for error in _without_echoes(exc.errors())]
+        return None, [*document.problems, *(_problem(document, error, names)
+                                            for error in _without_echoes(exc.errors()))]
+
+
+def load(path: Path, cls: type[M]) -> M:
+    """A file that must be right as it is (wording, reference data, a version to compare):
+    the model, or :class:`InputError` with every error in it."""
+    model, problems = parse(load_yaml(path), cls)
+    if model is None or errors(problems):
+        raise InputError(errors(problems))
+    return model
 
 
 def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:

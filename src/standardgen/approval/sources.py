@@ -13,20 +13,14 @@ from pathlib import Path
 
 from standardgen import validation
 from standardgen.model import Standard
-from standardgen.problems import InputError, Problem, Severity, display_path, errors
-from standardgen.yamlsource import load_yaml
+from standardgen.problems import InputError, Problem, Severity, display_path
 
 GIT_TIMEOUT = 30
 
 
 def load_version(path: Path) -> Standard:
     """The standard in ``path``, or :class:`InputError` with every error in it."""
-    document = load_yaml(path)
-    standard, problems = validation.parse(document, Standard)
-    found = errors([*document.problems, *problems])
-    if standard is None or found:
-        raise InputError(found)
-    return standard
+    return validation.load(path, Standard)
 
 
 def split_range(spec: str) -> tuple[str, str | None]:

@@ -11,10 +11,8 @@ from babel.lists import format_list
 from standardgen import validation
 from standardgen.approval.compare import SectionDiff, StandardDiff, Status, UnitDiff
 from standardgen.model import Frozen
-from standardgen.problems import InputError
 from standardgen.render.dates import long_date
 from standardgen.render.templating import templates_dir
-from standardgen.yamlsource import load_yaml
 
 
 class Summary(Frozen):
@@ -82,11 +80,7 @@ def wording_path() -> Path:
 
 @lru_cache(maxsize=2)
 def _load(path: Path) -> Wording:
-    document = load_yaml(path)
-    wording, problems = validation.parse(document, Wording)
-    if wording is None or problems or document.problems:
-        raise InputError([*document.problems, *problems])
-    return wording
+    return validation.load(path, Wording)
 
 
 def load_wording() -> Wording:

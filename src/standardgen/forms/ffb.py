@@ -7,8 +7,6 @@ from importlib import resources
 
 from standardgen import validation
 from standardgen.model import Frozen
-from standardgen.problems import InputError
-from standardgen.yamlsource import load_yaml
 
 
 class Concept(Frozen):
@@ -37,8 +35,4 @@ class Ffb(Frozen):
 def load_ffb() -> Ffb:
     """The FFB reference data shipped with the package (a broken file is our bug: raise)."""
     with resources.as_file(resources.files("standardgen") / "data" / "ffb.yaml") as path:
-        document = load_yaml(path)
-    ffb, problems = validation.parse(document, Ffb)
-    if ffb is None:
-        raise InputError(problems)
-    return ffb
+        return validation.load(path, Ffb)

@@ -20,7 +20,7 @@ from pydantic import Field
 
 from standardgen import validation
 from standardgen.model import ID, Frozen, Role
-from standardgen.problems import InputError
+from standardgen.problems import InputError, errors
 from standardgen.render.dates import long_date, short_date
 from standardgen.render.templating import templates_dir
 from standardgen.yamlsource import YamlDocument, load_yaml
@@ -114,8 +114,8 @@ def load_wording(folder: Path | None = None) -> Wording:
     """Read, validate and compile the wording file; :class:`InputError` if it is broken."""
     document = load_yaml((folder or templates_dir()) / WORDING_FILE)
     parsed, problems = validation.parse(document, WordingFile)
-    if parsed is None:
-        raise InputError(problems)
+    if parsed is None or errors(problems):  # a duplicate key in the wording is an error too
+        raise InputError(errors(problems))
     flat: dict[str, str] = {}
     _flatten("", parsed.text, flat)
     env = _environment()
