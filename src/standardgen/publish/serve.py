@@ -16,7 +16,8 @@ from typing import Any
 
 from standardgen.publish.build import SITE, BuildResult, build
 
-WATCHED_SUFFIXES = (".yaml", ".yml", ".html", ".css", ".js", ".xml", ".docx", ".woff2")
+WATCHED_SUFFIXES = (".yaml", ".yml", ".html", ".css", ".js", ".xml", ".docx", ".woff2", ".svg",
+                    ".png")  # .svg and .png: a municipality logo
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
