@@ -52,3 +52,19 @@ def test_unwritable_output_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.output.startswith("standardgen: fejl: ")
+
+
+@pytest.mark.parametrize("command", [["build", "--out"], ["letter", "examples/cases", "--out"],
+                                     ["form", "examples/cases", "--out"]])
+def test_a_missing_template_folder_is_one_located_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("STANDARDGEN_TEMPLATES", str(tmp_path / "ingen"))
+    result = run([*command, str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{tmp_path / 'ingen'}:0:0: error: skabelonmappen findes ikke; peg på den med "
+        "miljøvariablen STANDARDGEN_TEMPLATES")
+    assert not (tmp_path / "out").exists()

@@ -15,14 +15,25 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from standardgen import markup
+from standardgen.problems import InputError, Problem, Severity
 from standardgen.render.dates import long_date, short_date
 
 _REPO_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
 
 def templates_dir() -> Path:
-    """``templates/`` of this checkout, or ``$STANDARDGEN_TEMPLATES`` (a municipality's own)."""
-    return Path(os.environ.get("STANDARDGEN_TEMPLATES", _REPO_TEMPLATES))
+    """``templates/`` of this checkout, or ``$STANDARDGEN_TEMPLATES`` (a municipality's own).
+
+    The templates are not inside the Python package (they are the municipality's to edit), so an
+    installation outside a checkout must name them; say so rather than fail on a missing file.
+    """
+    folder = Path(os.environ.get("STANDARDGEN_TEMPLATES", _REPO_TEMPLATES))
+    if not folder.is_dir():
+        raise InputError([Problem(
+            str(folder), 0, 0, Severity.ERROR,
+            "skabelonmappen findes ikke; peg på den med miljøvariablen STANDARDGEN_TEMPLATES",
+            "templates")])
+    return folder
 
 
 def _configure(env: SandboxedEnvironment) -> SandboxedEnvironment:
