@@ -135,10 +135,6 @@ class SectionDiff:
     status: Status
     units: tuple[UnitDiff, ...]
 
-    @property
-    def changed_units(self) -> tuple[UnitDiff, ...]:
-        return tuple(u for u in self.units if u.status is not Status.unchanged)
-
     def numbered(self) -> Iterator[tuple[int, UnitDiff]]:
         """Each unit with its number among its kind: in the new version, or the old if removed."""
         new_count: dict[str, int] = {}
