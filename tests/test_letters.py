@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "cases"
 STANDARDS = ROOT / "standards"
 FULL_CPR = re.compile(r"\b\d{6}-\d{4}\b")
+HELD = "hearing:\n  date: 2026-03-13\n  response: intet_svar\n"  # in afslag.yaml
 
 
 # --- text as real clients read it ---------------------------------------------------------------
@@ -268,7 +269,7 @@ def test_cpr_is_masked_in_messages_and_never_in_file_names(tmp_path: Path) -> No
 def test_bad_cases_are_rejected_with_located_errors(tmp_path: Path) -> None:
     text = (EXAMPLES / "afslag.yaml").read_text(encoding="utf-8")
     no_hearing = tmp_path / "no-hearing.yaml"
-    no_hearing.write_text(text.replace("hearing:\n  date: 2026-03-13\n", ""), encoding="utf-8")
+    no_hearing.write_text(text.replace(HELD, ""), encoding="utf-8")
     extent = tmp_path / "extent.yaml"
     extent.write_text(text.replace("2026-104-0003", "2026-104-0033")
                       + "extent:\n  days_per_week: 2\n  provider: X\n  start_date: 2026-04-01\n",
@@ -310,7 +311,8 @@ def test_docx_fast_path_matches_docxtpl(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("hearing", "message"), [
-    ("hearing:\n  date: 2026-03-13\n  not_held_reason: haster\n", "ikke begge"),
+    ("hearing:\n  date: 2026-03-13\n  response: svar\n  not_held_reason: haster\n",
+     "ikke begge"),
     ("hearing:\n  not_held_reason: det haster\n", "udfyld hearing.disclosed"),
     ("hearing:\n  disclosed:\n    - En oplysning\n", "mangler hearing.date eller"),
 ])
@@ -321,7 +323,7 @@ def test_hearing_rules(tmp_path: Path, hearing: str, message: str) -> None:
 
     text = (EXAMPLES / "afslag.yaml").read_text(encoding="utf-8")
     path = tmp_path / "case.yaml"
-    path.write_text(text.replace("hearing:\n  date: 2026-03-13\n", hearing), encoding="utf-8")
+    path.write_text(text.replace(HELD, hearing), encoding="utf-8")
     source = load_cases([path]).cases[0]
     standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
     problems = case_problems(source, standards)
@@ -333,7 +335,7 @@ def test_reading_cases_one_at_a_time_matches_loading_them_all() -> None:
     from standardgen.cases import iter_cases, load_cases
 
     paths = [*sorted(EXAMPLES.glob("*.yaml")), EXAMPLES / "batch.csv"]
-    streamed = [source.case for source, _ in iter_cases(paths) if source is not None]
+    streamed = [r.source.case for r in iter_cases(paths) if r.source is not None]
     assert streamed == [source.case for source in load_cases(paths).cases]
 
 

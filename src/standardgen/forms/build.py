@@ -50,12 +50,13 @@ class FormPlan:
     jobs: list[FormJob] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     not_due: int = 0
+    read: int = 0  # cases read, refused ones too
 
 
 def plan_forms(paths: Iterable[Path], standards: Sequence[Path],
                due_before: dt.date | None = None) -> FormPlan:
     batch = load_cases(paths)
-    plan = FormPlan(problems=list(batch.problems))
+    plan = FormPlan(problems=list(batch.problems), read=batch.read)
     sources = batch.cases
     if not sources:
         return plan

@@ -146,7 +146,10 @@ class _Builder:
         hearing = self.case.hearing
         assert hearing is not None
         if hearing.date is not None:
-            return Part(self.w.heading("hearing"), (p(self.say("hearing.held")),))
+            # The case rules require hearing.response with a date; "svar" or "intet_svar".
+            reply = hearing.response.value if hearing.response else "intet_svar"
+            return Part(self.w.heading("hearing"), (
+                p(f"{self.say('hearing.held')} {self.say(f'hearing.response.{reply}')}"),))
         blocks = [p(self.say("hearing.not_held"))]
         if hearing.disclosed:
             blocks += [p(self.say("hearing.disclosed")), bullets(hearing.disclosed)]
