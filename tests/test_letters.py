@@ -156,7 +156,10 @@ def test_working_days_skip_weekends_and_danish_holidays() -> None:
         friday_before_easter)
     christmas = deadline.add_working_days(dt.date(2026, 12, 23), 2)
     assert christmas == dt.date(2026, 12, 28)  # the 24th, then the 25th-27th are closed
-    assert deadline.last_complaint_day(dt.date(2026, 4, 9), 4) == dt.date(2026, 5, 7)
+    from standardgen.letters.wording import load_wording
+
+    closed = load_wording().file.deadlines.closed_days
+    assert deadline.last_complaint_day(dt.date(2026, 4, 9), 4, closed) == dt.date(2026, 5, 7)
 
 
 @pytest.mark.client

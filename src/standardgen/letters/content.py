@@ -179,7 +179,7 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
     """What the wording texts may use. The CPR number is deliberately not among them."""
     limits = wording.file.deadlines
     received = deadline.receipt_date(case.decision_date, case.channel, limits.post_working_days)
-    last_day = deadline.last_complaint_day(received, limits.complaint_weeks)
+    last_day = deadline.last_complaint_day(received, limits.complaint_weeks, limits.closed_days)
     extent = case.extent
     hearing = case.hearing
     return {
