@@ -249,7 +249,7 @@ def test_impossible_dates_in_a_grant_are_errors_on_the_field(
 
 # --- 9. the citizen's reply in the partshøring ---------------------------------------------------
 
-def _letter_text(text: str, tmp_path: Path) -> str:
+def _letter_text(text: str, tmp_path: Path, templates: Path | None = None) -> str:
     from standardgen.cases import load_cases
     from standardgen.catalogue import load_catalogue
     from standardgen.letters.content import build_letter
@@ -258,7 +258,7 @@ def _letter_text(text: str, tmp_path: Path) -> str:
 
     source = load_cases([write(tmp_path / "case.yaml", text)]).cases[0]
     standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
-    letter = build_letter(source.case, standards[source.case.standard], load_wording())
+    letter = build_letter(source.case, standards[source.case.standard], load_wording(templates))
     return json.dumps(as_data(letter), ensure_ascii=False)
 
 
@@ -336,3 +336,28 @@ def test_windows_reserved_case_numbers_are_refused(tmp_path: Path, number: str) 
     assert code == 1
     assert "Windows" in output, output
     assert written(tmp_path / "out") == []
+
+
+# --- 8. the handleplan paragraph ------------------------------------------------------------------
+
+def test_handleplan_states_the_condition_and_only_where_the_wording_says(tmp_path: Path) -> None:
+    granted = _letter_text(GRANTED, tmp_path)
+    assert ("til en person under 65 år, som har betydeligt nedsat fysisk eller psykisk "
+            "funktionsevne eller alvorlige sociale problemer") in granted
+    assert "serviceloven § 141" in granted
+    refused = _letter_text(REFUSED, tmp_path)
+    assert "handleplan" not in refused.lower()
+
+
+def test_handleplan_results_are_a_choice_in_the_wording(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    wording = folder / "letter" / "wording.yaml"
+    text = wording.read_text(encoding="utf-8")
+    wording.write_text(text.replace("plan_for_results: [bevilget, delvis_bevilget]",
+                                    "plan_for_results: [bevilget, delvis_bevilget, afslag]"),
+                       encoding="utf-8")
+    assert "serviceloven § 141" in _letter_text(REFUSED, tmp_path, folder)
+    assert "serviceloven § 141" not in _letter_text(REFUSED, tmp_path)

@@ -62,8 +62,8 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 COMMON = [
     "Norddjurs Kommune", "Afgørelse om aktivitets- og samværstilbud efter serviceloven § 104",
     "Sagsnummer", "Dato",
-    # handleplan and access to the files
-    "handleplan efter serviceloven § 141", "aktindsigt efter forvaltningsloven § 9",
+    # access to the files
+    "aktindsigt efter forvaltningsloven § 9",
     # klagevejledning: to the municipality, 4 weeks, oral or written, no reasons, reconsidered,
     # then Ankestyrelsen within 4 weeks
     "Klagevejledning", "Klagen skal sendes til Norddjurs Kommune",
@@ -89,6 +89,10 @@ GRANTED = [
     "Der er ingen udgifter for borgeren til kørsel.",
     "Formålet med aktivitets- og samværstilbuddet er at øge borgerens livskvalitet",
     "Der sker opfølgning med deltagelse af borger, sagsbehandler og tilbud",
+    # handleplan (serviceloven § 141) with its actual condition, only where help is given
+    "Handleplan", "til en person under 65 år",
+    "betydeligt nedsat fysisk eller psykisk funktionsevne eller alvorlige sociale problemer",
+    "udarbejde en handleplan (serviceloven § 141)",
 ]
 
 CASES = {

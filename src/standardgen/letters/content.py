@@ -104,7 +104,8 @@ class _Builder:
             parts.append(Part(self.w.heading("costs"), (
                 p(self.say("costs.intro")), *self.quote("costs"), *self.quote("transport"))))
             parts.append(self._follow_up())
-        parts.append(Part(self.w.heading("plan"), (p(self.say("plan")),)))
+        if result in self.w.file.plan_for_results:
+            parts.append(Part(self.w.heading("plan"), (p(self.say("plan")),)))
         parts.append(Part(self.w.heading("access"), (p(self.say("access")),)))
         parts.append(self._complaint())
         parts.append(self._contact())

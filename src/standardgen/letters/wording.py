@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import Field
 
 from standardgen import validation
+from standardgen.case import Result
 from standardgen.model import ID, Frozen, Role
 from standardgen.problems import InputError, errors
 from standardgen.render.dates import long_date, short_date
@@ -70,6 +71,7 @@ class Deadlines(Frozen):
 class WordingFile(Frozen):
     law: dict[str, dict[str, str]]
     deadlines: Deadlines
+    plan_for_results: tuple[Result, ...]
     quotes: dict[str, Quote]
     labels: dict[str, str]
     results: dict[str, str]
