@@ -51,16 +51,17 @@ class FormPlan:
     jobs: list[FormJob] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     not_due: int = 0
+    read: int = 0  # cases read, refused ones too
 
 
 def plan_forms(paths: Iterable[Path], standards: Sequence[Path],
                due_before: dt.date | None = None) -> FormPlan:
     catalogue = load_catalogue(standards)
     by_slug = {loaded.slug: loaded for loaded in catalogue.standards}
-    # The same validation as the letters (profile model and kind rules): a case a letter
-    # refuses gets no form either.
-    batch = load_cases(paths, CaseChecker(by_slug))
-    plan = FormPlan(problems=list(batch.problems))
+    # The same validation as the letters (profile model, case rules and kind rules): a case a
+    # letter refuses gets no form either.
+    batch = load_cases(paths, check=CaseChecker(by_slug))
+    plan = FormPlan(problems=list(batch.problems), read=batch.read)
     sources = batch.cases
     if not sources:
         return plan
