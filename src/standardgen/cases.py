@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from standardgen import validation
+from standardgen import chain, validation
 from standardgen.case import Case, case_model
 from standardgen.caserules import case_findings
 from standardgen.problems import InputError, Problem, Severity, display_path, errors
@@ -140,9 +140,16 @@ def iter_cases(paths: Iterable[Path], today: dt.date | None = None,
             if path.suffix.lower() == ".csv":
                 yield from _csv_cases(path, day, parse)
             else:
-                yield parse(load_yaml(path), display_path(path), day)
+                yield parse(_case_document(path), display_path(path), day)
         except InputError as exc:
             yield Reading(None, list(exc.problems))
+
+
+def _case_document(path: Path) -> YamlDocument:
+    """A case file; a decision file after a follow-up (``based_on:``) is completed from the case
+    and the follow-up record it names (:mod:`standardgen.chain`)."""
+    document = load_yaml(path)
+    return chain.resolve(document) if chain.is_decision(document) else document
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path | Problem]:
@@ -371,18 +378,24 @@ def _row_document(path: Path, header: list[str], row: list[str], line: int) -> Y
 
 
 def _split_duplicates(cases: list[CaseSource]) -> tuple[list[CaseSource], list[Problem]]:
-    """The first case with each case number, and a problem for every later one: two letters
-    with the same number would overwrite each other's file."""
+    """The first case with each file name (case number and the kind's suffix: a grant and a
+    later change in the same case are two files), and a problem for every later one: two letters
+    with the same name would overwrite each other's file."""
     seen: dict[str, str] = {}
     unique, problems = [], []
     for source in cases:
-        number = number_key(source.case.case_number)
+        number = file_key(source.case)
         if number not in seen:
             seen[number] = source.origin
             unique.append(source)
         else:
             problems.append(duplicate(source, seen[number]))
     return unique, problems
+
+
+def file_key(case: Case) -> str:
+    """What names a case's letter and form files, compared as a file system does."""
+    return number_key(case.case_number + case.kind.file_suffix)
 
 
 def number_key(case_number: str) -> str:

@@ -234,7 +234,7 @@ class _Builder:
     def _follow_up(self) -> Part:
         blocks = [p(self.say("follow_up.intro")), *self.quote("follow_up")]
         if self.case.follow_up is not None:
-            blocks.append(p(self.say("follow_up.due")))
+            blocks.append(p(self.w.say_for("follow_up.due", self.kind.name, self.values)))
         return Part(self.w.heading("follow_up"), tuple(blocks))
 
     def _plan(self) -> Part | None:

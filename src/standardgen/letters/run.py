@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from standardgen.casecheck import CaseChecker
-from standardgen.cases import CaseSource, duplicate, iter_cases, number_key
+from standardgen.cases import CaseSource, duplicate, file_key, iter_cases
 from standardgen.catalogue import LoadedStandard, load_catalogue
 from standardgen.letters.batch import (
     Format,
@@ -98,7 +98,7 @@ def _check(paths: Sequence[Path], check: CaseChecker,
         if source is None:
             continue
         # Two letters with the same file name would overwrite each other (C-1 and c-1 too).
-        stem = number_key(source.case.case_number + source.case.kind.file_suffix)
+        stem = file_key(source.case)
         if stem in seen:
             problems.append(duplicate(source, seen[stem]))
             continue
