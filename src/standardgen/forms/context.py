@@ -12,7 +12,7 @@ from standardgen.case import Case, Goal
 from standardgen.catalogue import LoadedStandard
 from standardgen.forms import fields
 from standardgen.letters.content import extent_lines
-from standardgen.model import BulletList, Paragraph, Role, Section
+from standardgen.model import BulletList, Role, Section
 
 
 @dataclass(frozen=True)
@@ -26,15 +26,8 @@ class Block:
 def blocks(section: Section | None) -> tuple[Block, ...]:
     if section is None:
         return ()
-    quoted: list[Block] = []
-    for block in section.content:
-        if isinstance(block, str):
-            quoted.append(Block(block))
-        elif isinstance(block, Paragraph):
-            quoted.append(Block(block.text))
-        elif isinstance(block, BulletList):
-            quoted.append(Block(items=block.list))
-    return tuple(quoted)
+    return tuple(Block(items=block.list) if isinstance(block, BulletList) else Block(block.text)
+                 for block in section.content)
 
 
 def form_context(case: Case, loaded: LoadedStandard) -> dict[str, Any]:

@@ -27,16 +27,11 @@ from standardgen.render import dates
 long_date = lru_cache(maxsize=4096)(dates.long_date)
 
 
-def _quote_blocks(content: Iterable[str | Paragraph | BulletList], kind: Kind) -> list[Block]:
+def _quote_blocks(content: Iterable[Paragraph | BulletList], kind: Kind) -> list[Block]:
     """Blocks of the standard, word for word, with their inline markup kept as spans."""
-    blocks = []
-    for block in content:
-        if isinstance(block, BulletList):
-            blocks.append(Block("list", tuple(tuple(markup.to_spans(i)) for i in block.list)))
-        else:
-            text = block if isinstance(block, str) else block.text
-            blocks.append(Block(kind, (tuple(markup.to_spans(text)),)))
-    return blocks
+    return [Block("list" if isinstance(block, BulletList) else kind,
+                  tuple(tuple(markup.to_spans(text)) for text in block.texts))
+            for block in content]
 
 
 @lru_cache(maxsize=256)
