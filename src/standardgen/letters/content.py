@@ -230,6 +230,8 @@ class _Builder:
         blocks = [p(self.say("follow_up.intro")), *self.quote("follow_up")]
         if self.case.follow_up is not None:
             blocks.append(p(self.w.say_for("follow_up.due", self.kind.name, self.values)))
+        elif self.values["follow_up_default"] is not None:  # the profile's interval
+            blocks.append(p(self.w.say_for("follow_up.default", self.kind.name, self.values)))
         return Part(self.w.heading("follow_up"), tuple(blocks))
 
     def _plan(self) -> Part | None:
@@ -279,12 +281,21 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
         "hearing": hearing,
         "hearing_date": _date(hearing.date if hearing else None),
         "follow_up_due": _date(case.follow_up.due if case.follow_up else None),
+        "follow_up_default": _date(default_follow_up(case, loaded)),
         "decision_date": long_date(case.decision_date),
         "receipt_date": long_date(received),
         "last_complaint_day": long_date(last_day),
         "law": wording.file.law,
         "deadlines": limits,
     }
+
+
+def default_follow_up(case: Case, loaded: LoadedStandard) -> dt.date | None:
+    """When the case names no follow-up date: the profile's interval from the start."""
+    profile = loaded.profile
+    if profile is None or case.extent is None:
+        return None
+    return profile.follow_up_after(case.extent.start_date)
 
 
 def _date(day: dt.date | None) -> str | None:
