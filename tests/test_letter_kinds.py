@@ -277,3 +277,24 @@ def test_without_a_follow_up_date_the_profile_interval_applies(tmp_path: Path) -
     assert form.exit_code == 0, form.output
     assert "Opfølgning senest 20. juli 2026" in flat(
         pdftotext(tmp_path / "forms" / "2026-083-0002-opfoelgning.pdf"))
+
+
+# --- the example standards' site -----------------------------------------------------------------
+
+@pytest.mark.client
+def test_the_example_site_passes_nu_and_axe_and_names_only_its_municipality(
+        tmp_path: Path) -> None:
+    import clients
+    from standardgen.publish.build import build
+
+    result = build([SOL_STANDARDS], tmp_path / "output")
+    assert result.ok, [p.format() for p in result.problems]
+    site = tmp_path / "output" / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) == 3
+    assert clients.nu_check(pages, warnings=True) == []
+    violations = clients.axe(pages, root=site)
+    assert all(found == [] for found in violations.values()), violations
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".json", ".xml"):
+            assert "Norddjurs" not in path.read_text(encoding="utf-8"), path
