@@ -12,7 +12,9 @@ import clients  # tests/ has no __init__.py, so pytest (import mode prepend) put
 ROOT = Path(__file__).resolve().parent.parent
 STANDARDS = ROOT / "standards"
 NORDDJURS = STANDARDS / "aktivitets-og-samvaerstilbud.yaml"
-SEED = ROOT.parent / "shared" / "seed" / "000_d3fb43508b105a39.txt"
+# The seed text (Norddjurs' published standard as extracted text) is a fixture of this
+# repository: the tests never read anything beside the clone.
+SEED = ROOT / "tests" / "data" / "seed" / "000_d3fb43508b105a39.txt"
 
 
 @pytest.fixture
