@@ -42,7 +42,7 @@ def median_ms(action: Callable[[], object], rounds: int) -> float:
 
 def main() -> None:
     loaded = load_standard(STANDARD)
-    case = load_cases([CASE], CaseChecker({loaded.slug: loaded})).cases[0].case
+    case = load_cases([CASE], check=CaseChecker({loaded.slug: loaded})).cases[0].case
     context = form_context(case, loaded)
     renderer = FormRenderer()
     renderer.pdf(context)  # warm: WeasyPrint import, fonts, CSS

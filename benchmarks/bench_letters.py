@@ -71,7 +71,7 @@ def mail_merge_loop(csv: Path, out: Path) -> tuple[float, list[float]]:
     start = time.perf_counter()
     standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
     wording = load_wording()
-    for source in load_cases([csv], CaseChecker(standards)).cases:
+    for source in load_cases([csv], check=CaseChecker(standards)).cases:
         began = time.perf_counter()
         letter = build_letter(source.case, standards[source.case.standard], wording)
         document = DocxTemplate(str(template))
@@ -101,7 +101,7 @@ def per_letter_medians(csv: Path, count: int = 200) -> dict[str, float]:
 
     standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
     wording = load_wording()
-    cases = [s.case for s in load_cases([csv], CaseChecker(standards)).cases][:count]
+    cases = [s.case for s in load_cases([csv], check=CaseChecker(standards)).cases][:count]
     pdf, docx = PdfLetterRenderer(), DocxLetterRenderer()
     timings: dict[str, list[float]] = {"build": [], "docx": [], "pdf": []}
     for case in cases:

@@ -4,7 +4,7 @@ Everything that differs between a grant, a refusal, a change and an ending is re
 the case rules (:mod:`standardgen.letters.rules`), the letter's parts
 (:mod:`standardgen.letters.content`), whether a follow-up form follows
 (:mod:`standardgen.forms.build`), the case JSON Schema (:mod:`standardgen.casecheck`) and the
-README table (``standardgen kinds --markdown``).
+README table (:func:`markdown_table`; a test keeps the README equal to it).
 """
 
 from __future__ import annotations
