@@ -50,7 +50,8 @@ class Checked:
 class CaseChecker:
     """Validates case documents against the standards they name (a :data:`cases.Checker`)."""
 
-    def __init__(self, standards: Mapping[str, LoadedStandard], notice_days: int | None = None):
+    def __init__(self, standards: Mapping[str, LoadedStandard],
+                 notice_days: int | None = None) -> None:
         self.standards = standards
         if notice_days is None:
             from standardgen.letters.wording import load_wording

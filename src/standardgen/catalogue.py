@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from standardgen import markup, validation
@@ -49,9 +50,10 @@ class LoadedStandard:
     def slug(self) -> str:
         return self.standard.slug
 
-    @property
+    @cached_property
     def profile(self) -> Profile | None:
-        """The service profile letters and forms follow; None when the standard has none."""
+        """The service profile letters and forms follow; None when the standard has none.
+        Cached: every case of a batch asks (cached_property writes past the frozen guard)."""
         found = profile_for(self.standard)
         return found if found is not None and found.letters else None
 

@@ -37,7 +37,8 @@ class FollowUpRecord(Frozen):
     participants: tuple[Participant, ...] = ()
     other_participants: Text | None = None
     goals: tuple[GoalStatus, ...] = ()
-    provider_status: Annotated[Text | None, Field(description="Tilbuddets status.")] = None
+    provider_status: Annotated[
+        Text | None, Field(description="Leverandørens (tilbuddets) status.")] = None
     citizen_assessment: Annotated[
         Text | None, Field(description="Borgerens egen vurdering med egne ord.")] = None
     overall_assessment: Annotated[Text | None, Field(description="Samlet vurdering.")] = None

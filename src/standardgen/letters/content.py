@@ -34,10 +34,28 @@ def _quote_blocks(content: Iterable[Paragraph | BulletList], kind: Kind) -> list
             for block in content]
 
 
-@lru_cache(maxsize=256)
+# The quoted blocks of each standard, parsed once (they are the same in every letter). Keyed by
+# the standard's identity: hashing a whole standard for every quote of every letter costs more
+# than building the letter. The entry holds the standard, so its id cannot be reused meanwhile.
+_QUOTES: dict[int, tuple[Standard, dict[QuoteSpec, tuple[Block, ...]]]] = {}
+_QUOTES_MAX = 64
+
+
 def _quote(standard: Standard, quote: QuoteSpec) -> tuple[Block, ...]:
-    """The quoted blocks, parsed once per standard (they are the same in every letter); empty
-    when the standard lacks an optional block (a required one is checked by ``check``)."""
+    entry = _QUOTES.get(id(standard))
+    if entry is None or entry[0] is not standard:
+        if len(_QUOTES) >= _QUOTES_MAX:
+            _QUOTES.clear()
+        entry = _QUOTES[id(standard)] = (standard, {})
+    cache = entry[1]
+    if quote not in cache:
+        cache[quote] = _parse_quote(standard, quote)
+    return cache[quote]
+
+
+def _parse_quote(standard: Standard, quote: QuoteSpec) -> tuple[Block, ...]:
+    """The quoted blocks; empty when the standard lacks an optional block (a required one is
+    checked by ``check``)."""
     found = quoted_content(standard, quote)
     if not found:
         return ()
