@@ -35,8 +35,8 @@ def standards() -> dict[str, LoadedStandard]:
 
 def test_profiles_ship_for_83_85_104_112_and_are_found_by_paragraph(
         standards: dict[str, LoadedStandard]) -> None:
-    assert sorted(p.name for p in service_profiles()) == ["sel-104", "sel-112", "sel-83",
-                                                           "sel-85"]
+    # Found in the data folder: a new profile file is a new service type, no code.
+    assert {p.name for p in service_profiles()} >= {"sel-104", "sel-112", "sel-83", "sel-85"}
     found = {slug: item.profile.name for slug, item in standards.items() if item.profile}
     assert found == {"aktivitets-og-samvaerstilbud": "sel-104",
                      "socialpaedagogisk-stoette": "sel-85",
