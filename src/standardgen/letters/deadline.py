@@ -42,9 +42,14 @@ def receipt_date(decision: dt.date, channel: Channel, post_working_days: int) ->
     return add_working_days(decision, post_working_days)
 
 
+@lru_cache(maxsize=8)
+def _weekdays(closed: ClosedDays) -> frozenset[int]:
+    return frozenset(weekday.number for weekday in closed.weekdays)
+
+
 def is_closed(day: dt.date, closed: ClosedDays) -> bool:
     """Whether a deadline may not end on ``day`` (the days are in the wording file)."""
-    return (day.weekday() in {weekday.number for weekday in closed.weekdays}
+    return (day.weekday() in _weekdays(closed)
             or f"{day.month:02d}-{day.day:02d}" in closed.dates
             or (closed.public_holidays and day in _holidays(day.year)))
 
