@@ -20,7 +20,7 @@ from standardgen import markup
 from standardgen.catalogue import LoadedStandard
 from standardgen.model import Municipality, Paragraph, Role, Standard
 from standardgen.render.docx import render_docx
-from standardgen.render.pdf import PdfRenderer
+from standardgen.render.pdf import ARCHIVAL, PdfRenderer
 from standardgen.render.templating import environment
 
 DOCX_TEMPLATE = "standard.docx"
@@ -88,7 +88,7 @@ class Renderer:
         files[f"{slug}/{slug}.docx"] = render_docx(
             self.templates / DOCX_TEMPLATE, lambda template: self._docx_values(item, template))
         pdf_html = self._env.get_template("standard/pdf.html").render(values)
-        files[f"{slug}/{slug}.pdf"] = self._pdf_renderer().render(pdf_html)
+        files[f"{slug}/{slug}.pdf"] = self._pdf_renderer().render(pdf_html, variant=ARCHIVAL)
         page = self._env.get_template("site/standard.html").render(
             values, root="../", jsonld=_script_json(self._jsonld(item)),
             page_url=self.page_url(slug), sizes={
