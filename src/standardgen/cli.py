@@ -423,11 +423,21 @@ def serve(paths: tuple[Path, ...], out: Path, port: int, host: str) -> None:
               help="Standarder (filer eller mapper); standard: standards/.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Antal processer (standard: antal kerner).")
+@click.option("--check", "check_pdfs", is_flag=True,
+              help="Kontrollér færdige PDF-breve i PATHS til rudekuvert og fjernprint (A4, "
+                   "adressen i ruden, tekst i det printbare område, indlejrede skrifter) i "
+                   "stedet for at skrive breve.")
 def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, ...],
-           jobs: int | None) -> None:
+           jobs: int | None, check_pdfs: bool) -> None:
     """Skriv afgørelsesbreve for sagerne i PATHS (sags-YAML-filer eller en CSV-fil)."""
     from standardgen.letters.batch import Format
     from standardgen.letters.run import write_letters
+
+    if check_pdfs:
+        from standardgen.letters.preflight import check_files
+
+        problems = check_files(paths)
+        sys.exit(report(problems, summary=f"{len(paths)} PDF-fil(er) kontrolleret til print"))
 
     formats = [Format.pdf, Format.docx] if fmt == "both" else [Format(fmt)]
     with ExitStack() as stack:
