@@ -22,6 +22,7 @@ from standardgen.model import Municipality, Paragraph, Role, Standard
 from standardgen.render.docx import render_docx
 from standardgen.render.pdf import ARCHIVAL, PdfRenderer
 from standardgen.render.templating import environment
+from standardgen.revision import today
 
 DOCX_TEMPLATE = "standard.docx"
 PDF_STYLESHEET = Path("standard") / "pdf.css"
@@ -206,6 +207,11 @@ class Renderer:
     # --- the catalogue ----------------------------------------------------------------------------
 
     def catalogue(self, items: Sequence[LoadedStandard]) -> dict[str, bytes]:
+        """The catalogue, which names the day it was rendered ($STANDARDGEN_TODAY fixes it).
+
+        The day is not part of the catalogue's cache key: a rebuild with nothing changed leaves
+        the page, and its date, as they are, so the date says when the site last changed.
+        """
         ordered = sorted(items, key=lambda item: (collation_key(item.standard.title), item.slug))
         towns = {item.municipality.name: item.municipality for item in ordered}
         first = site_item(items)
@@ -222,7 +228,8 @@ class Renderer:
         index = self._env.get_template("site/index.html").render(
             entries=entries, municipality=town, several_municipalities=len(towns) > 1,
             root="", page_url=self.base_url, theme=theme_colour(town) if town else None,
-            logo=logo_name(first) if first else None, jsonld=_script_json(listing))
+            logo=logo_name(first) if first else None, jsonld=_script_json(listing),
+            built=today())
         sitemap = self._env.get_template("site/sitemap.xml").render(
             base_url=self.base_url, entries=entries,
             lastmod=max((item.standard.approval.date for item in items), default=None))
