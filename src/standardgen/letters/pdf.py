@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from standardgen.letters.letter import Letter, as_data
 
 TEMPLATE = Path("letter") / "letter.typ"
 #: PDF/A-2a (archivable as it is, in the case system) and PDF/UA-1 (accessible). "a" is the
 #: accessible level of PDF/A: it needs the tags and Unicode text PDF/UA-1 needs anyway.
-PDF_STANDARDS: Final = ("a-2a", "ua-1")
+Standard = Literal["a-2a", "ua-1"]
+PDF_STANDARDS: Final[tuple[Standard, ...]] = ("a-2a", "ua-1")
 #: Typst writes ``/MarkInfo <</Marked true /Suspects false>>``, which is right (ISO 32000-1,
 #: table 321) but makes poppler up to at least 22.12 print "Syntax Error: Suspects object is
 #: wrong type (boolean)" for every letter: its Catalog::getMarkInfo reports any /Suspects that
@@ -38,7 +40,10 @@ class RenderError(Exception):
 class PdfLetterRenderer:
     """One Typst compiler per process: the template is parsed once, fonts are loaded once."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None,
+                 standards: Sequence[Standard] = PDF_STANDARDS) -> None:
+        """``standards``: Typst's PDF standards; other than the default only to measure what
+        conformance costs (``benchmarks/bench_letters.py``)."""
         import typst
 
         if folder is None:
@@ -46,6 +51,7 @@ class PdfLetterRenderer:
 
             folder = templates_dir()
         self._typst = typst
+        self._standards: list[Any] = list(standards)  # typst names all its standards; invariant
         template = folder / TEMPLATE
         self._compiler = typst.Compiler(str(template), root=str(template.parent))
         families = set(typst.Fonts().families())
@@ -58,7 +64,7 @@ class PdfLetterRenderer:
         try:
             pdf = self._compiler.compile(
                 format="pdf", sys_inputs={"letter": json.dumps(data, ensure_ascii=False)},
-                pdf_standards=list(PDF_STANDARDS), timestamp=stamp,
+                pdf_standards=self._standards, timestamp=stamp,
             )
         except self._typst.TypstError as exc:
             raise RenderError(f"PDF-skabelonen fejlede: {exc.message}") from None

@@ -88,8 +88,7 @@ class Renderer:
         files = {f"{slug}/{slug}.json": _json_bytes(self._data(item))}
         files[f"{slug}/{slug}.docx"] = render_docx(
             self.templates / DOCX_TEMPLATE, lambda template: self._docx_values(item, template))
-        pdf_html = self._env.get_template("standard/pdf.html").render(values)
-        files[f"{slug}/{slug}.pdf"] = self._pdf_renderer().render(pdf_html, variant=ARCHIVAL)
+        files[f"{slug}/{slug}.pdf"] = self.pdf(item, values)
         page = self._env.get_template("site/standard.html").render(
             values, root="../", jsonld=_script_json(self._jsonld(item)),
             page_url=self.page_url(slug), sizes={
@@ -97,6 +96,13 @@ class Renderer:
             })
         files[page_path(slug)] = page.encode()
         return files
+
+    def pdf(self, item: LoadedStandard, values: dict[str, Any] | None = None, *,
+            variant: str = ARCHIVAL) -> bytes:
+        """The standard as PDF/A-2a and PDF/UA-1 (another ``variant`` only to measure what
+        conformance costs, ``benchmarks/bench_build.py``)."""
+        html = self._env.get_template("standard/pdf.html").render(values or self._values(item))
+        return self._pdf_renderer().render(html, variant=variant)
 
     def page_url(self, slug: str) -> str:
         return f"{self.base_url}{slug}/"
