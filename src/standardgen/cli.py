@@ -416,7 +416,7 @@ def serve(paths: tuple[Path, ...], out: Path, port: int, host: str) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "both"]), default="both",
-              show_default=True, help="Tagget PDF (PDF/UA-1), redigerbar Word eller begge.")
+              show_default=True, help="PDF/A-2a og PDF/UA-1, redigerbar Word eller begge.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output/letters"),
               show_default=True, help="Mappe til brevene (<sagsnummer>.pdf/.docx).")
 @click.option("--standards", "standards", multiple=True, type=click.Path(path_type=Path),
