@@ -9,6 +9,7 @@ of list items) is checked here, the rest is the human checklist in docs/accessib
 from __future__ import annotations
 
 import csv
+import html.parser
 import itertools
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from clients import (
     struct_elements,
     verapdf,
 )
+from sitebuild import copy_standards, with_logo
 from standardgen.case import Result
 from standardgen.cli import main
 
@@ -189,3 +191,49 @@ def test_the_standard_pdf_is_one_document_with_title_and_language(pdfs: dict[str
     facts = pdf_facts(pdfs["standard"])
     assert facts.lang == "da" and facts.display_doc_title and facts.title
     assert not facts.unembedded_fonts
+
+
+# --- the same structure rules on the web pages (with a logo, which must be decoration) --------
+
+class _Structure(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[int] = []
+        self.images: list[dict[str, str | None]] = []
+        self.tables = 0
+        self.header_cells = 0
+        self._table_depth = 0
+        self._tables_with_th: set[int] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+            self.headings.append(int(tag[1]))
+        elif tag == "img":
+            self.images.append(dict(attrs))
+        elif tag == "table":
+            self.tables += 1
+            self._table_depth = self.tables
+        elif tag == "th" and self._table_depth:
+            self._tables_with_th.add(self._table_depth)
+
+    @property
+    def tables_without_th(self) -> int:
+        return self.tables - len(self._tables_with_th)
+
+
+def test_site_pages_headings_images_and_tables(tmp_path: Path) -> None:
+    sources = copy_standards(tmp_path / "standards")
+    with_logo(sources)
+    invoke("build", sources, "--out", tmp_path / "out", "--jobs", "1")
+    pages = sorted((tmp_path / "out" / "site").rglob("*.html"))
+    assert pages
+    for page in pages:
+        parsed = _Structure()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        levels = parsed.headings
+        assert levels and levels[0] == 1 and levels.count(1) == 1, (page, levels)
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (page, levels)
+        assert all("alt" in image for image in parsed.images), page
+        logos = [image for image in parsed.images if "site-logo" in str(image.get("class"))]
+        assert logos and all(image["alt"] == "" for image in logos), page  # decoration
+        assert parsed.tables_without_th == 0, page
