@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import html.parser
 import itertools
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -237,3 +238,67 @@ def test_site_pages_headings_images_and_tables(tmp_path: Path) -> None:
         logos = [image for image in parsed.images if "site-logo" in str(image.get("class"))]
         assert logos and all(image["alt"] == "" for image in logos), page  # decoration
         assert parsed.tables_without_th == 0, page
+
+
+# --- a stream whose data ends in CR (about 1 letter in 100 before the fix) -------------------
+
+def _ending_in_cr(data: bytes, pad: bytes) -> bytes:
+    """``data`` with ``pad`` bytes added until its zlib form ends in CR (the checksum's last
+    byte; one try in 256 on average)."""
+    while not zlib.compress(data).endswith(b"\r"):
+        data += pad
+    return data
+
+
+@pytest.mark.client
+def test_a_letter_whose_content_stream_ends_in_cr_is_made_unambiguous(
+        pdfs: dict[str, Path], tmp_path: Path) -> None:
+    from standardgen.letters.pdf import archivable
+
+    source = pdfs[LETTERS[0]]
+    with pikepdf.open(source) as doc:
+        contents = doc.pages[0].obj.Contents
+        contents.write(zlib.compress(_ending_in_cr(contents.read_bytes(), b" ")),
+                       filter=pikepdf.Name.FlateDecode)
+        broken = tmp_path / "broken.pdf"
+        doc.save(broken, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    # Data ending in CR before the writer's LF: page-validation fails such a stream in some
+    # files (PDFA2A-STREAM-LENGTH-001, as in the letters below), not in all: remove them all.
+    assert b"\r\nendstream" in broken.read_bytes()
+
+    fixed = tmp_path / "fixed.pdf"
+    fixed.write_bytes(archivable(broken.read_bytes()))
+    assert b"\r\nendstream" not in fixed.read_bytes()
+    assert not conformance(fixed, PDFA_2A) and not conformance(fixed, UA1)
+    assert poppler("pdftotext", fixed, "-").text == poppler("pdftotext", source, "-").text
+
+
+def test_a_binary_stream_ending_in_cr_is_stored_uncompressed() -> None:
+    from standardgen.render.pdf import unambiguous_streams
+
+    data = _ending_in_cr(bytes(range(256)), b"\x07")
+    with pikepdf.new() as doc:
+        stream = doc.make_stream(zlib.compress(data))
+        stream.Filter = pikepdf.Name.FlateDecode
+        doc.Root.Test = stream
+        unambiguous_streams(doc)
+        assert "/Filter" not in doc.Root.Test
+        assert doc.Root.Test.read_bytes() == data
+
+
+@pytest.mark.client
+def test_letters_that_typst_wrote_with_a_stream_ending_in_cr_pass_pdf_a(tmp_path: Path) -> None:
+    """Rows 169 and 227 of the 300-letter benchmark batch: with DejaVu Sans, Typst's page content
+    ended in CR, and page-validation failed them (PDFA2A-STREAM-LENGTH-001) before the fix."""
+    from standardgen.letters.sample import multiply_csv
+
+    batch = multiply_csv(EXAMPLES / "batch.csv", tmp_path / "all.csv", 300)
+    lines = batch.read_text(encoding="utf-8").splitlines()
+    chosen = tmp_path / "chosen.csv"
+    chosen.write_text("\n".join([lines[0], lines[169], lines[227]]) + "\n", encoding="utf-8")
+    invoke("letter", chosen, "--standards", STANDARDS, "--out", tmp_path / "out",
+           "--format", "pdf", "--jobs", "1")
+    for number in ("B-000169", "B-000227"):
+        pdf = tmp_path / "out" / f"{number}.pdf"
+        assert b"\r\nendstream" not in pdf.read_bytes()
+        assert not conformance(pdf, PDFA_2A) and not conformance(pdf, UA1)

@@ -76,8 +76,9 @@ def claim_ua(pdf: bytes) -> bytes:
     """Add the PDF/UA-1 claim to a PDF/A-2a file from WeasyPrint, which writes one claim only.
 
     The metadata stream is rewritten uncompressed too: PDF/A-2 forbids a /Filter on it
-    (ISO 19005-2, 6.6.2.1), and WeasyPrint 70 compresses it for every PDF/A part but 1. The
-    file ID stays derived from the content, so the same input still gives the same bytes.
+    (ISO 19005-2, 6.6.2.1), and WeasyPrint 70 compresses it for every PDF/A part but 1; and no
+    stream may end ambiguously (``unambiguous_streams``). The file ID stays derived from the
+    content, so the same input still gives the same bytes.
     """
     import pikepdf
 
@@ -88,8 +89,9 @@ def claim_ua(pdf: bytes) -> bytes:
         xmp = xmp.replace(_RDF_END, _UA_XMP + _RDF_END)
         doc.Root.Metadata = doc.make_stream(xmp, Type=pikepdf.Name.Metadata,
                                             Subtype=pikepdf.Name.XML)
+        unambiguous_streams(doc)
         out = io.BytesIO()
-        doc.save(out, deterministic_id=True)
+        doc.save(out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return out.getvalue()
 
 
@@ -122,3 +124,57 @@ def drop_invalid_unicode(doc: Any) -> None:
         if not any(target in cmap.lower() for target in _NOT_TEXT):
             continue
         font.ToUnicode.write(_BFCHAR.sub(block, cmap))
+
+
+# A stream's data ending in CR, followed by the writer's LF before ``endstream``, reads as a CR LF
+# end-of-line marker: its /Length then looks one byte too long, and PDF/A validators fail the
+# file (ISO 19005-2, 6.1.7.1; page-validation's PDFA2A-STREAM-LENGTH-001). Compressed data ends
+# in CR by chance, so about 1 % of letters and many a longer document would fail.
+AMBIGUOUS_STREAM_END = b"\r\nendstream"
+
+
+def unambiguous_streams(doc: Any) -> None:
+    """Rewrite (in an open pikepdf document) every Flate stream whose data ends in CR.
+
+    The last bytes of zlib data are the checksum of the content, so another compression level
+    does not help. Content that ignores trailing white space (page contents, form XObjects,
+    ToUnicode maps) gets a line feed more, until its compressed form does not end in CR; any
+    other stream (a font, a colour profile) is stored uncompressed instead. What a reader sees
+    does not change. Save with ``stream_decode_level=none`` so that qpdf keeps these bytes.
+    """
+    import zlib
+
+    import pikepdf
+
+    for stream in _ambiguous(pikepdf, doc):
+        data = stream.read_bytes()
+        if stream.objgen in _text_streams(pikepdf, doc):
+            packed = zlib.compress(data)
+            while packed.endswith(b"\r"):
+                data += b"\n"
+                packed = zlib.compress(data)
+            stream.write(packed, filter=pikepdf.Name.FlateDecode)
+        elif not data.endswith(b"\r"):
+            stream.write(data)
+
+
+def _ambiguous(pikepdf: Any, doc: Any) -> list[Any]:
+    return [stream for stream in doc.objects
+            if isinstance(stream, pikepdf.Stream) and stream.read_raw_bytes().endswith(b"\r")
+            and stream.get("/Filter") == pikepdf.Name.FlateDecode
+            and "/DecodeParms" not in stream]
+
+
+def _text_streams(pikepdf: Any, doc: Any) -> set[tuple[int, int]]:
+    """The streams whose content is PDF operators or CMap text: white space is free there."""
+    found: list[Any] = []
+    for page in doc.pages:
+        contents = page.obj.get("/Contents")
+        found += list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    for obj in doc.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == pikepdf.Name.Form:
+            found.append(obj)
+        elif isinstance(obj, pikepdf.Dictionary) and "/ToUnicode" in obj:
+            found.append(obj.ToUnicode)
+    return {stream.objgen for stream in found
+            if isinstance(stream, pikepdf.Stream) and stream.is_indirect}
