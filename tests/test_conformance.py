@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import html.parser
+import io
 import itertools
 import zlib
 from pathlib import Path
@@ -273,16 +274,23 @@ def test_a_letter_whose_content_stream_ends_in_cr_is_made_unambiguous(
     assert poppler("pdftotext", fixed, "-").text == poppler("pdftotext", source, "-").text
 
 
-def test_a_binary_stream_ending_in_cr_is_stored_uncompressed() -> None:
-    from standardgen.render.pdf import unambiguous_streams
+def test_a_stream_ending_in_cr_gets_an_ascii85_layer_and_keeps_its_content() -> None:
+    from standardgen.render.pdf import unambiguous
 
     data = _ending_in_cr(bytes(range(256)), b"\x07")
     with pikepdf.new() as doc:
+        doc.add_blank_page()
         stream = doc.make_stream(zlib.compress(data))
         stream.Filter = pikepdf.Name.FlateDecode
         doc.Root.Test = stream
-        unambiguous_streams(doc)
-        assert "/Filter" not in doc.Root.Test
+        out = io.BytesIO()
+        doc.save(out, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    assert b"\r\nendstream" in out.getvalue()
+    fixed = unambiguous(out.getvalue())
+    assert b"\r\nendstream" not in fixed
+    with pikepdf.open(io.BytesIO(fixed)) as doc:
+        assert list(doc.Root.Test.Filter) == [pikepdf.Name.ASCII85Decode,
+                                              pikepdf.Name.FlateDecode]
         assert doc.Root.Test.read_bytes() == data
 
 

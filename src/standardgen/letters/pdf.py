@@ -9,14 +9,13 @@ The letter reaches the template as JSON data (``sys.inputs``), so citizen values
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final, Literal
 
 from standardgen.letters.letter import Letter, as_data
-from standardgen.render.pdf import AMBIGUOUS_STREAM_END, unambiguous_streams
+from standardgen.render.pdf import unambiguous
 
 TEMPLATE = Path("letter") / "letter.typ"
 #: PDF/A-2a (archivable as it is, in the case system) and PDF/UA-1 (accessible). "a" is the
@@ -76,17 +75,9 @@ class PdfLetterRenderer:
 
 
 def archivable(pdf: bytes) -> bytes:
-    """The letter, with any stream whose data ends in CR re-compressed (about 1 letter in 100;
-    see ``render.pdf.unambiguous_streams``). The others are returned untouched, at no cost."""
-    if AMBIGUOUS_STREAM_END not in pdf:
-        return pdf
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        unambiguous_streams(doc)
-        out = io.BytesIO()
-        doc.save(out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
-    return out.getvalue()
+    """The letter without a stream whose data ends in CR (about 1 letter in 100; see
+    ``render.pdf.unambiguous``); the others are returned untouched."""
+    return unambiguous(pdf)
 
 
 def without_suspects(pdf: bytes) -> bytes:

@@ -77,7 +77,7 @@ def claim_ua(pdf: bytes) -> bytes:
 
     The metadata stream is rewritten uncompressed too: PDF/A-2 forbids a /Filter on it
     (ISO 19005-2, 6.6.2.1), and WeasyPrint 70 compresses it for every PDF/A part but 1; and no
-    stream may end ambiguously (``unambiguous_streams``). The file ID stays derived from the
+    stream may end ambiguously (``unambiguous``). The file ID stays derived from the
     content, so the same input still gives the same bytes.
     """
     import pikepdf
@@ -89,10 +89,9 @@ def claim_ua(pdf: bytes) -> bytes:
         xmp = xmp.replace(_RDF_END, _UA_XMP + _RDF_END)
         doc.Root.Metadata = doc.make_stream(xmp, Type=pikepdf.Name.Metadata,
                                             Subtype=pikepdf.Name.XML)
-        unambiguous_streams(doc)
         out = io.BytesIO()
-        doc.save(out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
-    return out.getvalue()
+        doc.save(out, deterministic_id=True)
+    return unambiguous(out.getvalue())
 
 
 # ToUnicode targets PDF/UA-1 forbids (ISO 14289-1, 7.21.7): they mean "no character".
@@ -133,48 +132,39 @@ def drop_invalid_unicode(doc: Any) -> None:
 AMBIGUOUS_STREAM_END = b"\r\nendstream"
 
 
-def unambiguous_streams(doc: Any) -> None:
-    """Rewrite (in an open pikepdf document) every Flate stream whose data ends in CR.
+def unambiguous(pdf: bytes) -> bytes:
+    """``pdf`` without a stream whose data ends in CR (see ``AMBIGUOUS_STREAM_END``).
 
-    The last bytes of zlib data are the checksum of the content, so another compression level
-    does not help. Content that ignores trailing white space (page contents, form XObjects,
-    ToUnicode maps) gets a line feed more, until its compressed form does not end in CR; any
-    other stream (a font, a colour profile) is stored uncompressed instead. What a reader sees
-    does not change. Save with ``stream_decode_level=none`` so that qpdf keeps these bytes.
+    Most files have none and are returned as they are, at the cost of one search. Otherwise such
+    streams get an ASCII85 layer over the same compressed bytes (it ends in ``~>``), a quarter
+    larger for that stream and the same for every reader. qpdf writes the file again without
+    compressing anything itself (it would take the layer off again), so a file with object
+    streams grows; that happens to about 1 file in 100.
     """
-    import zlib
-
+    if AMBIGUOUS_STREAM_END not in pdf:
+        return pdf
     import pikepdf
 
-    for stream in _ambiguous(pikepdf, doc):
-        data = stream.read_bytes()
-        if stream.objgen in _text_streams(pikepdf, doc):
-            packed = zlib.compress(data)
-            while packed.endswith(b"\r"):
-                data += b"\n"
-                packed = zlib.compress(data)
-            stream.write(packed, filter=pikepdf.Name.FlateDecode)
-        elif not data.endswith(b"\r"):
-            stream.write(data)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for stream in doc.objects:
+            if isinstance(stream, pikepdf.Stream) and stream.read_raw_bytes().endswith(b"\r"):
+                _ascii85_layer(pikepdf, stream)
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True, compress_streams=False,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
 
 
-def _ambiguous(pikepdf: Any, doc: Any) -> list[Any]:
-    return [stream for stream in doc.objects
-            if isinstance(stream, pikepdf.Stream) and stream.read_raw_bytes().endswith(b"\r")
-            and stream.get("/Filter") == pikepdf.Name.FlateDecode
-            and "/DecodeParms" not in stream]
+def _ascii85_layer(pikepdf: Any, stream: Any) -> None:
+    import base64
 
-
-def _text_streams(pikepdf: Any, doc: Any) -> set[tuple[int, int]]:
-    """The streams whose content is PDF operators or CMap text: white space is free there."""
-    found: list[Any] = []
-    for page in doc.pages:
-        contents = page.obj.get("/Contents")
-        found += list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-    for obj in doc.objects:
-        if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == pikepdf.Name.Form:
-            found.append(obj)
-        elif isinstance(obj, pikepdf.Dictionary) and "/ToUnicode" in obj:
-            found.append(obj.ToUnicode)
-    return {stream.objgen for stream in found
-            if isinstance(stream, pikepdf.Stream) and stream.is_indirect}
+    filters = stream.get("/Filter")
+    names = list(filters) if isinstance(filters, pikepdf.Array) else (
+        [filters] if filters is not None else [])
+    parms = stream.get("/DecodeParms")
+    values = list(parms) if isinstance(parms, pikepdf.Array) else [parms] * max(len(names), 1)
+    encoded = base64.a85encode(stream.read_raw_bytes()) + b"~>"
+    layered = pikepdf.Array([pikepdf.Name.ASCII85Decode, *names])
+    decode = (pikepdf.Array([None, *values[:len(names)]])
+              if any(value is not None for value in values) else None)
+    stream.write(encoded, filter=layered, decode_parms=decode, type_check=False)
