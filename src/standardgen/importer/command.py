@@ -55,8 +55,14 @@ def change_problems(doc: wordfile.WordFile, imported: Imported) -> list[Problem]
     kinds = {"insertion": "indsat", "deletion": "slettet", "move": "flyttet",
              "paragraph": "afsnitsskift ændret"}
     problems = []
+    texts = {c.number for c in doc.changes if c.kind != "paragraph"}
     for change in doc.changes:
-        section = imported.section_of.get(change.number, "før første overskrift")
+        if change.kind == "paragraph" and change.number in texts:
+            continue  # a deleted paragraph: its text is listed, the mark adds nothing
+        # A paragraph whose mark was deleted is joined to the next one and has no number of
+        # its own in the result: the section is that of the paragraph before it.
+        known = [n for n in imported.section_of if n <= change.number]
+        section = imported.section_of[max(known)] if known else "før første overskrift"
         author = change.author or "ukendt forfatter"
         problems.append(Problem(
             doc.name, change.number, 1, Severity.ERROR,

@@ -74,6 +74,7 @@ class _Builder:
         self.preamble: list[Any] = []
         self.legal: list[dict[str, str]] = []
         self.contact: dict[str, Any] = {}
+        self.contact_from: dict[str, Para] = {}
         self.history: list[dict[str, Any]] = []
         self.placed: set[int] = set()
         self.section_of: dict[int, str] = {}
@@ -284,7 +285,7 @@ class _Builder:
         cited = split_citation(text)
         if cited and len(text) <= 120 and not text.endswith("."):
             law, paragraph = cited
-            ref = {"law": self.words.law(law) if not law else law, "paragraph": paragraph}
+            ref = {"law": self.words.law(law), "paragraph": paragraph}
             hrefs = {run.href for run in p.runs if run.href}
             if len(hrefs) == 1:
                 ref["url"] = hrefs.pop()
@@ -294,6 +295,13 @@ class _Builder:
         return False
 
     def contact_line(self, p: Para) -> bool:
+        before = set(self.contact)
+        placed = self._contact_line(p)
+        for key in set(self.contact) - before:
+            self.contact_from["address" if key == "_street" else key] = p
+        return placed
+
+    def _contact_line(self, p: Para) -> bool:
         text = p.plain
         line = self._fact_line(text)
         if line and line[0] in ("phone", "hours", "email", "unit"):
@@ -480,6 +488,7 @@ def _assemble(b: _Builder) -> tuple[dict[str, Any], int]:
         law, paragraph = b.legal[0]["law"], b.legal[0]["paragraph"]
     service_name = facts.get("service") or re.sub(
         r"^kvalitetsstandard\s*(?:for|:|-|–)?\s*", "", title, flags=re.IGNORECASE).strip()
+    service_name = service_name[:1].upper() + service_name[1:]
     service: dict[str, Any] = {
         "name": service_name or GUIDE.format("ydelsens navn"),
         "law": service_props.get("law") or law or b.words.default_law,
@@ -544,7 +553,14 @@ def _contact(b: _Builder, own: dict[str, Any]) -> dict[str, Any]:
     elif town is not None:
         inherited = {"phone": town.phone, "email": town.email,
                      "address": town.address.model_dump(mode="json")}
-        found = {k: v for k, v in found.items() if inherited.get(k) != v}
+        for key, value in list(found.items()):
+            if inherited.get(key) == value:
+                del found[key]
+                para = b.contact_from.get(key)
+                if para is not None:
+                    b.warn(para.number, f"afsnit {para.number}: '{shown(para.plain)}' står "
+                           "allerede i kommunefilen og gentages ikke i standarden",
+                           "import-inherited")
     found.setdefault("unit", GUIDE.format("afdelingen, borgeren kontakter"))
     order = ("unit", "address", "phone", "email", "hours")
     return {k: found[k] for k in order if k in found}
@@ -552,6 +568,13 @@ def _contact(b: _Builder, own: dict[str, Any]) -> dict[str, Any]:
 
 def _sections(b: _Builder) -> tuple[list[dict[str, Any]], int]:
     sections = list(b.sections)
+    roles = {s.role for s in sections}
+    # Facts tables name the law and the unit without a section of their own; the standard's
+    # Word and web pages render those sections from legal_basis and contact.
+    if Role.legal_basis not in roles and (b.legal or "law" in b.facts):
+        sections.append(Section("Lovgrundlag", Role.legal_basis, None, 0))
+    if Role.contact not in roles and (b.contact or "unit" in b.facts):
+        sections.append(Section("Kontaktinformationer", Role.contact, None, 0))
     if b.preamble:
         intro = Section("Indledning", Role.other, None, 0, list(b.preamble), recognised=False)
         sections.insert(0, intro)

@@ -151,6 +151,7 @@ class _Reader:
         self.tables = 0
         self.in_toc = False
         self.toc_touched = False
+        self.fields: list[str] = []  # open complex fields; a TOC field spans paragraphs
 
     def read(self) -> WordFile:
         document = self.parts.xml("word/document.xml")
@@ -326,7 +327,7 @@ class _Reader:
     def _runs(self, element: Any, number: int) -> list[tuple[Any, str | None, str | None]]:
         """(text, bold, italic, size) per visible run, with its link; or a bookmark name."""
         out: list[tuple[Any, str | None, str | None]] = []
-        self._walk(element, number, None, out, field_state=[])
+        self._walk(element, number, None, out, field_state=self.fields)
         return out
 
     def _walk(self, node: Any, number: int, href: str | None,
@@ -374,15 +375,14 @@ class _Reader:
                 if kind == "begin":
                     fields.append("code")
                 elif kind == "separate" and fields:
-                    fields[-1] = "result"
-                elif kind == "end" and fields:
-                    if fields.pop() == "toc-end":
-                        self.in_toc = False
+                    fields[-1] = fields[-1].replace("code", "result")
+                elif kind == "end" and fields and fields.pop().startswith("toc"):
+                    self.in_toc = False
             elif part.tag == w("instrText"):
                 if (part.text or "").strip().upper().startswith("TOC") and fields:
                     self.in_toc = self.toc_touched = True
                     fields[-1] = "toc-code"
-            elif fields and fields[-1] in ("code", "toc-code"):
+            elif fields and fields[-1].endswith("code"):
                 continue
             elif part.tag == w("t"):
                 text.append(part.text or "")
@@ -390,8 +390,6 @@ class _Reader:
                 text.append(" ")
             elif part.tag == w("noBreakHyphen"):
                 text.append("-")
-        if fields and fields[-1] == "toc-code":
-            fields[-1] = "toc-end"
         if text:
             out.append(((("".join(text)), bool(bold), bool(italic), size), href, None))
 

@@ -68,7 +68,7 @@ def _spaced(text: str) -> str:
     """A blank line before each top-level field and after the opening comment, as authors write."""
     out: list[str] = []
     for line in text.splitlines():
-        if re.match(r"^[a-z_]+:", line) and out and out[-1]:
+        if re.match(r"^[a-z_]+:\s*$", line) and out and out[-1]:
             out.append("")
         out.append(line)
     return "\n".join(out) + "\n"
