@@ -360,3 +360,69 @@ def test_worddocs_script_writes_the_three_documents(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.glob("*.docx")) == [
         "bold.docx", "numbered.docx", "styled.docx"]
     shutil.rmtree(tmp_path)
+
+
+# --- the same edits made in LibreOffice Writer ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def libreoffice_edits(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The published Norddjurs .docx edited in LibreOffice: untracked and with change tracking."""
+    import libreoffice_edit
+
+    if libreoffice_edit.soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("libreoffice")
+    source = published_docx(NORDDJURS, folder / "published.docx")
+    edited = {}
+    for name, track in (("plain", False), ("tracked", True)):
+        edited[name] = folder / f"{name}.docx"
+        libreoffice_edit.edit(source, edited[name], folder / "profile", track=track)
+    return edited
+
+
+@pytest.mark.client
+def test_libreoffice_edits_come_back_as_a_reviewed_change(
+        libreoffice_edits: dict[str, Path], standards_copy: Path) -> None:
+    target = standards_copy / NORDDJURS.name
+    before = target.read_text(encoding="utf-8")
+    result = run("import", libreoffice_edits["plain"], "--onto", target, "--write")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Overskriften hed før: Formål" in result.stdout
+    assert "+ Musik og dans" in result.stdout
+    new, old = load_standard(target).standard, load_standard(NORDDJURS).standard
+    assert [s.id for s in new.sections] == [s.id for s in old.sections]
+    assert new.section(Role.purpose).title == "Formål med tilbuddet"  # type: ignore[union-attr]
+    criteria = new.section(Role.criteria).content[0]  # type: ignore[union-attr]
+    assert isinstance(criteria, str) and "aktive og frivillige deltagelse" in criteria
+    delivery = new.section(Role.delivery)
+    assert delivery is not None
+    assert [getattr(b, "id", None) for b in delivery.content] == [
+        "leverandoer", "koersel", "valgfrihed", "udgifter"]  # moved, and still quotable
+    items = new.section(Role.activities).content[1].list  # type: ignore[union-attr]
+    assert items[1:3] == ("Kreative udfordringer", "Musik og dans")
+    assert not any("Herefter modtager" in t for t in new.iter_text())
+    after = target.read_text(encoding="utf-8").splitlines()
+    assert [x for x in before.splitlines() if x.lstrip().startswith("#")] == \
+        [x for x in after if x.lstrip().startswith("#")]
+
+
+@pytest.mark.client
+def test_libreoffice_tracked_changes_refused_then_accepted_like_accept_all(
+        libreoffice_edits: dict[str, Path], standards_copy: Path, tmp_path: Path) -> None:
+    target = standards_copy / NORDDJURS.name
+    refused = run("import", libreoffice_edits["tracked"], "--onto", target, "--write")
+    assert refused.returncode == 1
+    lines = [x for x in refused.stdout.splitlines() if "registreret ændring" in x]
+    assert any("(indsat)" in x and "'Aktiviteter'" in x and "Musik og dans" in x for x in lines)
+    assert any("(slettet)" in x and "'Afgørelse'" in x and "Herefter modtager" in x
+               for x in lines)
+    assert any("'Formål" in x and "(indsat)" in x for x in lines)
+    assert target.read_text(encoding="utf-8") == NORDDJURS.read_text(encoding="utf-8")
+    accepted = run("import", libreoffice_edits["tracked"], "--onto", target, "--write",
+                   "--accept-changes")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    plain = tmp_path / "plain" / NORDDJURS.name
+    shutil.copytree(standards_copy.parent / "standards", plain.parent)
+    shutil.copy(NORDDJURS, plain)
+    run("import", libreoffice_edits["plain"], "--onto", plain, "--write")
+    assert target.read_text(encoding="utf-8") == plain.read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import FoldedScalarString
 
 from standardgen.importer.yamlout import commented
 
@@ -95,6 +96,12 @@ def _merge_content(section: CommentedMap, new: list[Any]) -> None:
         section["content"] = commented(new)
         return
     old = section["content"]
+    # A paragraph moved or retyped to the same text (its bookmark lost) keeps its id.
+    ids = {str(b["text"]): b["id"] for b in old if isinstance(b, dict) and "id" in b
+           and "text" in b}
+    present = {b.get("id") for b in new if isinstance(b, dict)}
+    new = [{"id": ids[b], "text": b} if isinstance(b, str) and b in ids
+           and ids[b] not in present else b for b in new]
 
     def keys(blocks: list[Any]) -> list[Hashable]:
         lists = 0
@@ -107,7 +114,7 @@ def _merge_content(section: CommentedMap, new: list[Any]) -> None:
 
     def update(old_item: Any, new_item: Any) -> Any:
         if isinstance(old_item, str):
-            return new_item if old_item != new_item else old_item
+            return _like(old_item, new_item) if old_item != new_item else old_item
         if "list" in old_item and isinstance(new_item, dict) and "list" in new_item:
             items = old_item["list"]
             _apply(items, [str(x) for x in items], [str(x) for x in new_item["list"]],
@@ -115,7 +122,7 @@ def _merge_content(section: CommentedMap, new: list[Any]) -> None:
             return old_item
         if isinstance(new_item, dict) and "text" in new_item and "text" in old_item:
             if old_item["text"] != new_item["text"]:
-                old_item["text"] = new_item["text"]
+                old_item["text"] = _like(old_item["text"], new_item["text"])
             return old_item
         return commented(new_item)
 
@@ -140,6 +147,26 @@ def _apply(old: CommentedSeq, old_keys: list[Any], new_keys: list[Any], new: lis
                 del old[i]
             for offset, j in enumerate(range(j1, j2)):
                 old.insert(i1 + offset, commented(new[j]))
+
+
+_FOLD_WIDTH = 88
+
+
+def _like(old: Any, new: Any) -> Any:
+    """``new`` in the style of ``old``: a folded (``>-``) text stays folded, wrapped at about
+    the width the standards are written in (ruamel would otherwise keep the style but not wrap)."""
+    if not isinstance(old, FoldedScalarString) or not isinstance(new, str):
+        return new
+    folded = FoldedScalarString(new)
+    positions, start = [], 0
+    for index, char in enumerate(new):
+        if char == " " and index - start > _FOLD_WIDTH:
+            last = new.rfind(" ", start, index)
+            cut = last if last > start else index
+            positions.append(cut)
+            start = cut + 1
+    folded.fold_pos = positions
+    return folded
 
 
 def _same_kind(a: Any, b: Any) -> bool:

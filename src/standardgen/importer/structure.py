@@ -112,9 +112,12 @@ class _Builder:
                 if len(tops) == 1 and len(levels) > 1:
                     level = levels[1]
             heads = {p.number for p in styled if p.heading == level and p is not title}
+            # A heading standardgen published keeps its bookmark even where an editor (or
+            # LibreOffice joining a deleted paragraph) turned it into body text.
+            heads |= {p.number for p in paras if _section_marked(p) and p is not title}
             sub = next((lv for lv in levels if lv > level), None)
             return title, heads, sub
-        candidates = [p for p in paras if self._heading_like(p)]
+        candidates = [p for p in paras if self._heading_like(p) or _section_marked(p)]
         if title is None and candidates and candidates[0] is paras[0] \
                 and self.words.role(candidates[0].plain) is None:
             title = candidates[0]
@@ -439,6 +442,11 @@ class _Builder:
                       f"indholdsfortegnelsen importeres ikke (den laves af overskrifterne): "
                       f"{listed}", "import-toc")
             self.place(*self.toc)
+
+
+def _section_marked(p: Para) -> bool:
+    return any((mark := parse_mark(name)) is not None and mark[0] == "section"
+               for name in p.bookmarks)
 
 
 def _space() -> Any:

@@ -33,7 +33,12 @@ class Vocabulary:
         if key in self.roles:
             return self.roles[key]
         close = difflib.get_close_matches(key, self.roles, n=1, cutoff=0.88)
-        return self.roles[close[0]] if close else None
+        if close:
+            return self.roles[close[0]]
+        # "Formål med tilbuddet", "Klagevejledning og ankemuligheder": the longest heading
+        # the title begins with, followed by a linking word.
+        starts = [h for h in self.roles if re.match(rf"{re.escape(h)} (med|og|for|i|til)\b", key)]
+        return self.roles[max(starts, key=len)] if starts else None
 
     def fact(self, label: str) -> str | None:
         return self.facts.get(normalise(label))

@@ -349,6 +349,9 @@ class _Reader:
                 self.changes.append(Change(kind, child.get(w("author"), ""),
                                            _text_of(child, "delText") or _text_of(child, "t"),
                                            number))
+                # The deleted text goes; a bookmark that began in it stays with the paragraph.
+                out.extend((None, None, mark.get(w("name"), ""))
+                           for mark in child.iter(w("bookmarkStart")))
             elif tag == w("bookmarkStart"):
                 out.append((None, None, child.get(w("name"), "")))
             elif tag in (w("smartTag"), w("fldSimple"), w("customXml"), w("sdt"),
