@@ -12,11 +12,11 @@ from typing import Any
 import docx
 import pytest
 import yaml
-from conftest import NORDDJURS, STANDARDS
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 import worddocs
+from conftest import NORDDJURS, STANDARDS
 from standardgen.catalogue import load_catalogue, load_standard
 from standardgen.importer import command
 from standardgen.importer.structure import words_of

@@ -165,12 +165,17 @@ def report(problems: Iterable[Problem], fmt: str = "text", *, summary: str = "")
               default="text", show_default=True,
               help="Linjer (fil:linje:kolonne), JSON, GitHub-annotationer eller GitLab Code "
                    "Quality-rapport.")
-def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
+@click.option("--lix-sections", is_flag=True,
+              help="Vis også LIX (klarsprog) for hvert afsnit, ikke kun for hele standarden.")
+def check(paths: tuple[Path, ...], strict: bool, fmt: str, lix_sections: bool) -> None:
     """Kontrollér standarderne i PATHS (standard: standards/) uden at skrive noget."""
+    from standardgen import klarsprog
     from standardgen.catalogue import load_catalogue
 
     catalogue = load_catalogue(require_paths(paths))
     problems = promote_warnings(catalogue.problems) if strict else list(catalogue.problems)
+    readability = klarsprog.check_problems(catalogue.standards, per_section=lix_sections)
+    problems += promote_warnings(readability) if strict else readability
     count = len(catalogue.files)
     sys.exit(report(problems, fmt, summary=f"{count} fil(er) kontrolleret"))
 

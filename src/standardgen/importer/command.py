@@ -12,7 +12,7 @@ from standardgen.catalogue import MUNICIPALITY_DIR, load_catalogue, load_standar
 from standardgen.fileio import write_atomic
 from standardgen.importer import onto, structure, wordfile, yamlout
 from standardgen.importer.structure import Imported, shown
-from standardgen.model import Municipality
+from standardgen.model import Municipality, Standard
 from standardgen.problems import InputError, Problem, Severity, display_path, errors
 
 
@@ -74,7 +74,7 @@ def change_problems(doc: wordfile.WordFile, imported: Imported) -> list[Problem]
 
 def import_new(request: ImportRequest) -> tuple[Path, str, list[Problem]]:
     """The target file, its YAML text and the import warnings; nothing is written here."""
-    doc, imported = read_word(request, request.out)
+    _doc, imported = read_word(request, request.out)
     target = request.out / f"{imported.data['slug']}.yaml"
     if target.exists():
         raise InputError([Problem(display_path(target), 0, 0, Severity.ERROR,
@@ -128,11 +128,9 @@ def _plain(value: object) -> object:
     return onto._plain(value)
 
 
-def _validate(target: Path, text: str) -> tuple[object, list[Problem]]:
+def _validate(target: Path, text: str) -> tuple[Standard | None, list[Problem]]:
     """The standard ``text`` would be at ``target``, checked there (municipality file, profile),
     and its problems reported against ``target``."""
-    from standardgen.model import Standard
-
     folder = Path(tempfile.mkdtemp(prefix=".import-", dir=target.parent))
     try:
         trial = folder / target.name

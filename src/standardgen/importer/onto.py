@@ -17,6 +17,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString
 
 from standardgen.importer.yamlout import commented
 
+
 def merge(root: CommentedMap, new: dict[str, Any]) -> None:
     """Change ``root`` (the existing standard) to say what ``new`` (the import) says."""
     for key in ("title", "version", "next_revision"):
@@ -26,7 +27,7 @@ def merge(root: CommentedMap, new: dict[str, Any]) -> None:
     _update_map(root, "approval", new["approval"], ("body", "date"))
     _update_map(root, "contact", new["contact"], ("unit",))
     if _plain(root.get("legal_basis")) != new["legal_basis"]:
-        _update_list(root["legal_basis"], new["legal_basis"], lambda i, v: i)
+        _update_legal(root["legal_basis"], new["legal_basis"])
     _merge_sections(root["sections"], new["sections"])
 
 
@@ -36,6 +37,21 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+def _update_legal(old: CommentedSeq, new: list[dict[str, Any]]) -> None:
+    """The law references, in order: each kept map is changed key by key (keeping comments)."""
+    for index, ref in enumerate(new):
+        if index >= len(old):
+            old.append(commented(ref))
+            continue
+        for key in ("law", "paragraph", "text", "url"):
+            if key in ref and old[index].get(key) != ref[key]:
+                old[index][key] = _like(old[index].get(key), ref[key])
+            elif key not in ref and key in old[index]:
+                del old[index][key]
+    while len(old) > len(new):
+        del old[-1]
 
 
 def _update_map(root: CommentedMap, key: str, new: dict[str, Any], fields: tuple[str, ...]) -> None:
@@ -71,10 +87,10 @@ def _merge_sections(old: CommentedSeq, new: list[dict[str, Any]]) -> None:
 
 
 def _pair_section(section: dict[str, Any], candidates: list[CommentedMap]) -> Any:
-    for test in (lambda s: s.get("id") == section["id"],
-                 lambda s: section["role"] != "other" and s.get("role") == section["role"],
-                 lambda s: s.get("title") == section["title"]):
-        found = next((s for s in candidates if test(s)), None)
+    for key in ("id", "role", "title"):
+        if key == "role" and section["role"] == "other":
+            continue
+        found = next((s for s in candidates if s.get(key) == section[key]), None)
         if found is not None:
             return found
     return None

@@ -222,6 +222,10 @@ class _Builder:
     def current(self) -> Section | None:
         return self.sections[-1] if self.sections else None
 
+    def target(self) -> list[Any]:
+        """Where text goes: the current section, or before the first heading the preamble."""
+        return self.sections[-1].content if self.sections else self.preamble
+
     def new_section(self, p: Para) -> None:
         title = strip_numbering(p.plain) if not p.numbered else p.plain
         role = self.words.role(title)
@@ -255,14 +259,18 @@ class _Builder:
         if section is None:
             if self.preamble_fact(p):
                 return
-        elif section.role is Role.legal_basis and self.legal_line(p):
-            return
-        elif section.role is Role.contact and self.contact_line(p):
+        elif self.special_line(section, p):
             return
         if text and text[0] in "•·▪–-" and len(text) > 2 and not p.listed:
             p.listed = True
             p.runs = _drop_bullet(p)
         self.add_text(p, to_markup(p.runs), listed=p.listed)
+
+    def special_line(self, section: Section, p: Para) -> bool:
+        """A law reference or a contact line, in the sections those belong to."""
+        if section.role is Role.legal_basis:
+            return self.legal_line(p)
+        return section.role is Role.contact and self.contact_line(p)
 
     def preamble_fact(self, p: Para) -> bool:
         text = p.plain
@@ -317,8 +325,8 @@ class _Builder:
             self.contact["address"] = {"street": self.contact.pop("_street"),
                                        "postcode": match.group("code"),
                                        "city": match.group("city")}
-        elif self.town and text == self.town.name or "unit" in self.contact and \
-                self.facts.get("municipality") == text:
+        elif (self.town and text == self.town.name) or ("unit" in self.contact and \
+                self.facts.get("municipality") == text):
             pass
         elif "unit" not in self.contact:
             self.contact["unit"] = text
@@ -330,7 +338,7 @@ class _Builder:
         return True
 
     def add_text(self, p: Para, text: str, listed: bool = False) -> None:
-        target = self.current().content if self.current() else self.preamble
+        target = self.target()
         ident = None
         for name in p.bookmarks:
             mark = parse_mark(name)
@@ -428,7 +436,7 @@ class _Builder:
             return
         paras = [p for cell in row for p in cell]
         text = f"{cells[0]}: {' – '.join(cells[1:])}" if len(cells) > 1 else cells[0]
-        target = self.current().content if self.current() else self.preamble
+        target = self.target()
         target.append(text)
         self.place(*paras)
         if self.current():

@@ -196,7 +196,7 @@ def _span_markup(span: markup.Span, escape: bool) -> str:
 
 
 def slugify(text: str) -> str:
-    folded = text.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+    folded = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
     folded = "".join(c for c in unicodedata.normalize("NFKD", folded)
                      if not unicodedata.combining(c))
     return "-".join(re.findall(r"[a-z0-9]+", folded))[:60].strip("-")
