@@ -107,10 +107,11 @@ def import_onto(request: ImportRequest, *, colour: bool) -> OntoResult:
     request = replace(request, municipality=request.municipality or old.standard.municipality)
     _doc, imported = read_word(request, target.parent)
     original = target.read_text(encoding="utf-8")
-    engine = yamlout.yaml_engine()
-    root = engine.load(original)
+    root = yamlout.yaml_engine().load(original)
+    before = onto.plain(root)
     onto.merge(root, imported.data)
-    text = yamlout.dump(root) if _plain(root) != _plain(engine.load(original)) else original
+    # Written out again only when something changed: an unchanged file stays byte for byte.
+    text = yamlout.dump(root) if onto.plain(root) != before else original
     new, checked = _validate(target, text)
     problems = [*imported.problems, *checked]
     if new is None:
@@ -122,10 +123,6 @@ def import_onto(request: ImportRequest, *, colour: bool) -> OntoResult:
         write_atomic(target, text.encode("utf-8"))
         written = True
     return OntoResult(diff, problems, changed, written)
-
-
-def _plain(value: object) -> object:
-    return onto._plain(value)
 
 
 def _validate(target: Path, text: str) -> tuple[Standard | None, list[Problem]]:

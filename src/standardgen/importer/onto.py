@@ -26,16 +26,16 @@ def merge(root: CommentedMap, new: dict[str, Any]) -> None:
     _update_map(root, "service", new["service"], ("name", "paragraph"))
     _update_map(root, "approval", new["approval"], ("body", "date"))
     _update_map(root, "contact", new["contact"], ("unit",))
-    if _plain(root.get("legal_basis")) != new["legal_basis"]:
+    if plain(root.get("legal_basis")) != new["legal_basis"]:
         _update_legal(root["legal_basis"], new["legal_basis"])
     _merge_sections(root["sections"], new["sections"])
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 

@@ -19,7 +19,7 @@ from standardgen.model import Role
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-ZÆØÅ]\.|[IVX]+\.)\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one per process (lru_cache below)
 class Vocabulary:
     roles: dict[str, Role]  # normalised heading -> role
     facts: dict[str, str]  # normalised label -> fact key
@@ -32,13 +32,7 @@ class Vocabulary:
         key = normalise(heading)
         if key in self.roles:
             return self.roles[key]
-        close = difflib.get_close_matches(key, self.roles, n=1, cutoff=0.88)
-        if close:
-            return self.roles[close[0]]
-        # "Formål med tilbuddet", "Klagevejledning og ankemuligheder": the longest heading
-        # the title begins with, followed by a linking word.
-        starts = [h for h in self.roles if re.match(rf"{re.escape(h)} (med|og|for|i|til)\b", key)]
-        return self.roles[max(starts, key=len)] if starts else None
+        return _guess_role(self, key)
 
     def fact(self, label: str) -> str | None:
         return self.facts.get(normalise(label))
@@ -48,6 +42,18 @@ class Vocabulary:
         if not cleaned:
             return self.default_law
         return self.laws.get(cleaned.lower(), cleaned[:1].upper() + cleaned[1:])
+
+
+@lru_cache(maxsize=1024)
+def _guess_role(words: Vocabulary, key: str) -> Role | None:
+    """A heading close to a known one (difflib; cached, as documents repeat headings)."""
+    close = difflib.get_close_matches(key, words.roles, n=1, cutoff=0.88)
+    if close:
+        return words.roles[close[0]]
+    # "Formål med tilbuddet", "Klagevejledning og ankemuligheder": the longest known heading
+    # the title begins with, followed by a linking word.
+    starts = [h for h in words.roles if re.match(rf"{re.escape(h)} (med|og|for|i|til)\b", key)]
+    return words.roles[max(starts, key=len)] if starts else None
 
 
 @lru_cache(maxsize=1)
