@@ -23,6 +23,7 @@ from standardgen.wordmeta import W, read_properties
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAX_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024  # a zip bomb must not fill the memory
 
 
 def w(tag: str) -> str:
@@ -112,6 +113,8 @@ def read(path: Path) -> WordFile:
         names = set(package.namelist())
         if "word/document.xml" not in names:
             raise fail("filen er ikke et Word-dokument (.docx)")
+        if sum(info.file_size for info in package.infolist()) > MAX_UNPACKED:
+            raise fail(f"filen er for stor udpakket (højst {MAX_UNPACKED // 1024 // 1024} MiB)")
         parts = _Parts(package, names)
         return _Reader(path, parts).read()
     except zipfile.BadZipFile:
