@@ -446,3 +446,15 @@ def test_libreoffice_tracked_changes_refused_then_accepted_like_accept_all(
     shutil.copy(NORDDJURS, plain)
     run("import", libreoffice_edits["plain"], "--onto", plain, "--write")
     assert target.read_text(encoding="utf-8") == plain.read_text(encoding="utf-8")
+
+
+def test_every_role_has_its_own_bookmark_letter() -> None:
+    from standardgen import wordmeta
+
+    letters = [wordmeta.ROLE_LETTERS.get(role.value) for role in Role]
+    assert None not in letters and len(set(letters)) == len(letters)
+    assert not {"p", "q"} & set(wordmeta.ROLE_LETTERS.values())
+    for role in Role:
+        mark = wordmeta.section_mark(role, "et-afsnit")
+        assert mark is not None and wordmeta.parse_mark(mark) == ("section", role, "et-afsnit")
+    assert wordmeta.section_mark(Role.purpose, "x" * 36) is None  # too long for Word

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import NORDDJURS, ROOT, edit
-from standardgen import catalogue, klarsprog
+from standardgen import klarsprog
 from standardgen.cases import load_cases
-from standardgen.catalogue import PlainLanguage, Profile, load_catalogue
+from standardgen.catalogue import load_catalogue
 from standardgen.cli import main
 from standardgen.letters.content import _values
 from standardgen.letters.wording import WordingError, load_wording
@@ -88,12 +88,12 @@ def test_long_sentence_is_information_in_the_default_profile(standards_copy: Pat
 
 
 def test_a_profile_can_make_long_sentences_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = catalogue.load_profile("serviceloven")
-    assert real is not None and real.plain_language == PlainLanguage(sentence_words=30,
+    rules = klarsprog.plain_language_rules()
+    assert rules.profiles["serviceloven"] == klarsprog.PlainLanguage(sentence_words=30,
                                                                      level="info")
-    strict = Profile.model_validate({**real.model_dump(), "plain_language": {
-        "sentence_words": 25, "level": "warning"}})
-    monkeypatch.setattr(catalogue, "load_profile", lambda name: strict)
+    strict = klarsprog.PlainLanguageRules(profiles={"serviceloven": klarsprog.PlainLanguage(
+        sentence_words=25, level="warning")})
+    monkeypatch.setattr(klarsprog, "plain_language_rules", lambda: strict)
     loaded = load_catalogue([NORDDJURS]).standards
     found = [p for p in klarsprog.check_problems(loaded, per_section=False)
              if p.code == "long-sentence"]

@@ -37,19 +37,10 @@ class Requirement(Frozen):
     label: str
 
 
-class PlainLanguage(Frozen):
-    """Klarsprog: how many words a sentence may have before `check` names it, and whether that
-    is information for the author or a warning."""
-
-    sentence_words: int = Field(default=30, ge=5)
-    level: Literal["info", "warning"] = "info"
-
-
 class Profile(Frozen):
     description: str
     sections: dict[Role, Requirement]
     links: dict[str, Requirement] = Field(default_factory=dict)
-    plain_language: PlainLanguage = PlainLanguage()
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,16 @@ CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+x
 CUSTOM_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
               "custom-properties")
 PREFIX = "standardgen."
-_ROLES = list(Role)
+# One letter per role in the bookmark name. The letters never change, so a .docx published today
+# reads the same after roles are added; a new role takes a new letter (never p or q, which mark
+# paragraphs and lists). Listed by value, so the table may name roles a model does not have yet.
+ROLE_LETTERS = {"legal_basis": "a", "target_group": "b", "purpose": "c", "activities": "d",
+                "criteria": "e", "decision": "f", "delivery": "g", "quality": "h",
+                "follow_up": "i", "complaints": "j", "contact": "k", "other": "l",
+                "not_included": "m", "payment": "n", "citizen_duties": "o"}
+_LETTER_ROLES = {letter: role for role, letter in ROLE_LETTERS.items()}
 MAX_ID = 35
-_NAME = re.compile(r"^_sg([a-q])_([a-z0-9_]+)$")
+_NAME = re.compile(r"^_sg([a-z])_([a-z0-9_]+)$")
 
 
 def _w(tag: str) -> str:
@@ -47,9 +54,10 @@ def _w(tag: str) -> str:
 # --- bookmark names ----------------------------------------------------------------------------
 
 def section_mark(role: Role, section_id: str) -> str | None:
-    if len(section_id) > MAX_ID:
+    letter = ROLE_LETTERS.get(role.value)
+    if len(section_id) > MAX_ID or letter is None:
         return None
-    return f"_sg{chr(ord('a') + _ROLES.index(role))}_{section_id.replace('-', '_')}"
+    return f"_sg{letter}_{section_id.replace('-', '_')}"
 
 
 def block_mark(kind: str, block_id: str | None) -> str | None:
@@ -68,8 +76,10 @@ def parse_mark(name: str) -> tuple[str, Role | None, str] | None:
         return "paragraph", None, ident
     if letter == "q":
         return "list", None, ident
-    index = ord(letter) - ord("a")
-    return ("section", _ROLES[index], ident) if index < len(_ROLES) else None
+    value = _LETTER_ROLES.get(letter)
+    if value is None or value not in Role.__members__:
+        return None
+    return "section", Role(value), ident
 
 
 # --- writing -----------------------------------------------------------------------------------
