@@ -230,16 +230,19 @@ class _Builder:
         title = strip_numbering(p.plain) if not p.numbered else p.plain
         role = self.words.role(title)
         ident = None
+        marked = False
         for name in p.bookmarks:
             mark = parse_mark(name)
             if mark and mark[0] == "section":
-                ident, role = mark[2], mark[1]
+                ident, role, marked = mark[2], mark[1], True
         recognised = role is not None
         if role is None:
             role = Role.other
             self.warn(p.number, f"afsnit {p.number}: overskriften '{shown(title)}' kendes ikke; "
                       "afsnittet får role: other (vælg den rigtige rolle)", "import-heading")
-        elif role is not Role.other and any(s.role is role for s in self.sections):
+        elif not marked and role is not Role.other and any(s.role is role for s in self.sections):
+            # Guessed from the heading only; a published file's bookmark names the role as the
+            # standard had it (a profile may let several sections share one).
             self.warn(p.number, f"afsnit {p.number}: overskriften '{shown(title)}' har samme "
                       f"rolle ({role.value}) som et tidligere afsnit; den får role: other",
                       "import-heading")
