@@ -166,9 +166,13 @@ def test_unknown_heading_is_other_with_a_located_warning(tmp_path: Path, towns: 
     assert line.startswith(f"{source}:{number}:1: ")
     assert f"afsnit {number}: overskriften '{worddocs.UNKNOWN[0]}' kendes ikke" in line
     assert "role: other" in line
-    standard = load_standard(next(towns.glob("*.yaml"))).standard
+    written = next(towns.glob("*.yaml"))
+    standard = load_standard(written).standard
     other = [s for s in standard.sections if s.title == worddocs.UNKNOWN[0]]
     assert other and other[0].role is Role.other
+    lines = written.read_text(encoding="utf-8").splitlines()
+    at = lines.index(f"  - id: {other[0].id}")
+    assert lines[at - 1].startswith("  # Overskriften blev ikke genkendt: vælg afsnittets role")
 
 
 def test_facts_table_and_running_text_fill_the_structured_fields(tmp_path: Path,

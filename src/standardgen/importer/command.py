@@ -80,10 +80,7 @@ def import_new(request: ImportRequest) -> tuple[Path, str, list[Problem]]:
         raise InputError([Problem(display_path(target), 0, 0, Severity.ERROR,
                                   "filen findes allerede; importér en revideret udgave med "
                                   f"--onto {display_path(target)}", "exists")])
-    unrecognised = {s["id"] for s in imported.data["sections"]
-                    if any(p.code == "import-heading" and s["title"] in p.message
-                           for p in imported.problems)}
-    text = yamlout.render(imported.data, request.source.name, unrecognised)
+    text = yamlout.render(imported.data, request.source.name, imported.unrecognised)
     return target, text, imported.problems
 
 

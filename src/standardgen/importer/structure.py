@@ -60,7 +60,7 @@ class Imported:
     data: dict[str, Any]
     problems: list[Problem]
     section_of: dict[int, str]  # paragraph number -> title of the section it is in
-    regenerated_ids: int = 0
+    unrecognised: set[str] = field(default_factory=set)  # section ids to choose a role for
 
 
 class _Builder:
@@ -80,6 +80,7 @@ class _Builder:
         self.section_of: dict[int, str] = {}
         self.toc: list[Para] = []
         self.title: Para | None = None
+        self.unrecognised: set[str] = set()  # ids of sections whose heading was not known
 
     # --- problems -----------------------------------------------------------------------------
 
@@ -142,7 +143,7 @@ class _Builder:
         key = self.words.fact(label)
         return (key, value.strip()) if key and value.strip() else None
 
-    def fact(self, key: str, value: str, para: Para | None, runs_markup: str = "") -> bool:
+    def fact(self, key: str, value: str) -> bool:
         """Record one fact; False when the value is not understood."""
         if key == "law":
             cited = split_citation(value)
@@ -278,13 +279,13 @@ class _Builder:
     def preamble_fact(self, p: Para) -> bool:
         text = p.plain
         line = self._fact_line(text)
-        if line and self.fact(line[0], line[1], p):
+        if line and self.fact(line[0], line[1]):
             self.place(p)
             return True
         match = _SERVICE_LINE.match(text)
         if match and split_citation(match.group("cite")):
             self.facts.setdefault("service", match.group("name"))
-            self.fact("law", match.group("cite"), p)
+            self.fact("law", match.group("cite"))
             self.place(p)
             return True
         return False
@@ -413,11 +414,10 @@ class _Builder:
             key = self.words.fact(label) if label else None
             role = self.words.role(label) if label and not key else None
             cells = [p for cell in row for p in cell]
-            if key and value and self.fact(key, value, None):
+            if key and value and self.fact(key, value):
                 self.place(*cells)
             elif role is not None and values:
-                head = row[0][0]
-                self.new_section(_retitled(head, label))
+                self.new_section(row[0][0])  # the label cell's paragraph is the heading
                 for p in values:
                     self.paragraph(p)
                 self.place(*cells)
@@ -466,10 +466,6 @@ def _space() -> Any:
     return Run(" ")
 
 
-def _retitled(p: Para, title: str) -> Para:
-    return Para(p.number, p.style, p.heading, False, p.runs, p.bookmarks)
-
-
 def _drop_bullet(p: Para) -> list[Any]:
     from standardgen.importer.wordfile import Run
 
@@ -485,7 +481,7 @@ def build(doc: WordFile, town: Municipality | None = None, town_id: str | None =
           slug: str | None = None) -> Imported:
     builder = _Builder(doc, town, town_id, slug)
     builder.run()
-    data, regenerated = _assemble(builder)
+    data = _assemble(builder)
     _header_coverage(builder, data)
     for item in doc.body:
         paras = [item] if isinstance(item, Para) else [
@@ -494,10 +490,10 @@ def build(doc: WordFile, town: Municipality | None = None, town_id: str | None =
             if p.plain and p.number not in builder.placed:
                 builder.warn(p.number, f"afsnit {p.number}: teksten '{shown(p.plain)}' blev "
                              "ikke importeret", "import-dropped")
-    return Imported(data, builder.problems, builder.section_of, regenerated)
+    return Imported(data, builder.problems, builder.section_of, builder.unrecognised)
 
 
-def _assemble(b: _Builder) -> tuple[dict[str, Any], int]:
+def _assemble(b: _Builder) -> dict[str, Any]:
     props = b.doc.properties
     facts = b.facts
     title = b.title.plain if b.title else (b.doc.title or GUIDE.format("standardens titel"))
@@ -515,7 +511,7 @@ def _assemble(b: _Builder) -> tuple[dict[str, Any], int]:
     }
     service.update({k: v for k, v in service_props.items() if k != "law"})
     legal = b.legal or [{"law": service["law"], "paragraph": service["paragraph"]}]
-    sections, regenerated = _sections(b)
+    sections = _sections(b)
     slug = b.slug or props.get("slug") or slugify(service_name or title) or "standard"
     data: dict[str, Any] = {"slug": slug, "municipality": _town_id(b)}
     if props.get("profile", "serviceloven") != "serviceloven":
@@ -537,7 +533,7 @@ def _assemble(b: _Builder) -> tuple[dict[str, Any], int]:
         data["next_revision"] = facts["next_revision"]
     if b.history:
         data["history"] = b.history
-    return data, regenerated
+    return data
 
 
 def _town_id(b: _Builder) -> str:
@@ -585,7 +581,7 @@ def _contact(b: _Builder, own: dict[str, Any]) -> dict[str, Any]:
     return {k: found[k] for k in order if k in found}
 
 
-def _sections(b: _Builder) -> tuple[list[dict[str, Any]], int]:
+def _sections(b: _Builder) -> list[dict[str, Any]]:
     sections = list(b.sections)
     roles = {s.role for s in sections}
     # Facts tables name the law and the unit without a section of their own; the standard's
@@ -595,32 +591,27 @@ def _sections(b: _Builder) -> tuple[list[dict[str, Any]], int]:
     if Role.contact not in roles and (b.contact or "unit" in b.facts):
         sections.append(Section("Kontaktinformationer", Role.contact, None, 0))
     if b.preamble:
-        intro = Section("Indledning", Role.other, None, 0, list(b.preamble), recognised=False)
+        intro = Section("Indledning", Role.other, None, 0, list(b.preamble))
         sections.insert(0, intro)
         b.warn(0, "teksten før første overskrift er lagt i afsnittet 'Indledning' (role: other); "
                "flyt den, hvor den hører til", "import-preamble")
     used: set[str] = set()
-    block_ids = {block["id"] for s in sections for block in s.content
-                 if isinstance(block, dict) and "id" in block}
     out = []
-    regenerated = 0
     for section in sections:
-        ident = section.ident
-        if ident is None:
-            regenerated += 1
-            ident = slugify(section.title) or "afsnit"
+        ident = section.ident or slugify(section.title) or "afsnit"
         base, n = ident, 2
         while ident in used:
             ident, n = f"{base}-{n}", n + 1
         used.add(ident)
+        if not section.recognised:
+            b.unrecognised.add(ident)
         entry: dict[str, Any] = {"id": ident, "role": section.role.value,
                                  "title": section.title}
         content = [block for block in section.content if block]
         if content:
             entry["content"] = content
         out.append(entry)
-    del block_ids
-    return out, regenerated
+    return out
 
 
 def _header_coverage(b: _Builder, data: dict[str, Any]) -> None:
