@@ -247,7 +247,7 @@ def _ending_in_cr(data: bytes, pad: bytes) -> bytes:
 @pytest.mark.client
 def test_a_letter_whose_content_stream_ends_in_cr_is_made_unambiguous(
         pdfs: dict[str, Path], tmp_path: Path) -> None:
-    from standardgen.letters.pdf import archivable
+    from standardgen.render.pdf import unambiguous
 
     source = pdf_of(pdfs, LETTERS[0])
     with pikepdf.open(source) as doc:
@@ -261,7 +261,7 @@ def test_a_letter_whose_content_stream_ends_in_cr_is_made_unambiguous(
     assert b"\r\nendstream" in broken.read_bytes()
 
     fixed = tmp_path / "fixed.pdf"
-    fixed.write_bytes(archivable(broken.read_bytes()))
+    fixed.write_bytes(unambiguous(broken.read_bytes()))
     assert b"\r\nendstream" not in fixed.read_bytes()
     assert not conformance(fixed, PDFA_2A) and not conformance(fixed, UA1)
     assert poppler("pdftotext", fixed, "-").text == poppler("pdftotext", source, "-").text

@@ -71,13 +71,8 @@ class PdfLetterRenderer:
             raise RenderError(f"PDF-skabelonen fejlede: {exc.message}") from None
         if not isinstance(pdf, bytes):
             raise RenderError("PDF-skabelonen gav ikke én PDF-fil")
-        return archivable(without_suspects(pdf))
-
-
-def archivable(pdf: bytes) -> bytes:
-    """The letter without a stream whose data ends in CR (about 1 letter in 100; see
-    ``render.pdf.unambiguous``); the others are returned untouched."""
-    return unambiguous(pdf)
+        # About 1 letter in 100 has a stream ending in CR, which PDF/A validators misread.
+        return unambiguous(without_suspects(pdf))
 
 
 def without_suspects(pdf: bytes) -> bytes:
