@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field
 
 from standardgen import markup
-from standardgen.model import Frozen, Paragraph, Section, Standard
+from standardgen.model import Frozen, Section, Standard
 from standardgen.problems import Problem, Severity
 
 if TYPE_CHECKING:
@@ -87,13 +87,8 @@ def readability(texts: Iterable[str]) -> Readability:
 def block_texts(section: Section) -> Iterator[tuple[int, str]]:
     """``(block index, text)`` of every paragraph and list item of a section."""
     for index, block in enumerate(section.content):
-        if isinstance(block, str):
-            yield index, block
-        elif isinstance(block, Paragraph):
-            yield index, block.text
-        else:
-            for item in block.list:
-                yield index, item
+        for text in block.texts:  # blocks are normalised at load: one paragraph or a list
+            yield index, text
 
 
 def standard_readability(standard: Standard) -> Readability:
