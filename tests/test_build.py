@@ -400,7 +400,7 @@ def test_cli_build_and_its_exit_codes(tmp_path: Path, monkeypatch: pytest.Monkey
     (sources / f"{REAL}.yaml").write_text("slug: [\n", encoding="utf-8")
     bad = runner.invoke(main, ["build", "standards", "--out", "out"])
     assert bad.exit_code == 1
-    assert re.search(rf"standards/{REAL}\.yaml:\d+:\d+: error: ", bad.output)
+    assert re.search(rf"standards/{REAL}\.yaml:\d+:\d+: fejl: ", bad.output)
     assert runner.invoke(main, ["build", "findes-ikke"]).exit_code == 2
 
 

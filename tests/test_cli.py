@@ -65,6 +65,6 @@ def test_a_missing_template_folder_is_one_located_line(
     result = run([*command, str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
-        f"{tmp_path / 'ingen'}:0:0: error: skabelonmappen findes ikke; peg på den med "
+        f"{tmp_path / 'ingen'}:0:0: fejl: skabelonmappen findes ikke; ret eller fjern "
         "miljøvariablen STANDARDGEN_TEMPLATES")
     assert not (tmp_path / "out").exists()

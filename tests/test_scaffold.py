@@ -32,7 +32,7 @@ def test_new_standard_fails_check_only_on_guidance_with_its_lines(standards_copy
     assert f"{len(reported)} vejledningstekster skal erstattes" in _invoke(
         "new", "andet", "--out", standards_copy)[1]
     for problem in reported:
-        match = re.fullmatch(r".*praktisk-hjaelp\.yaml:(\d+):(\d+): error: vejledningen skal "
+        match = re.fullmatch(r".*praktisk-hjaelp\.yaml:(\d+):(\d+): fejl: vejledningen skal "
                              r"erstattes med standardens egen tekst: '.+'", problem)
         assert match, problem
         line, column = int(match.group(1)), int(match.group(2))
@@ -73,7 +73,7 @@ def test_new_never_overwrites(standards_copy: Path) -> None:
     before = existing.read_bytes()
     code, out, _ = _invoke("new", "aktivitets-og-samvaerstilbud", "--out", standards_copy)
     assert code == 1
-    assert "aktivitets-og-samvaerstilbud.yaml:0:0: error: filen findes allerede" in out
+    assert "aktivitets-og-samvaerstilbud.yaml:0:0: fejl: filen findes allerede" in out
     assert existing.read_bytes() == before
 
 

@@ -47,7 +47,7 @@ def only(problems: list[Problem] | tuple[Problem, ...]) -> Problem:
 def assert_danish(problem: Problem) -> None:
     assert problem.severity is Severity.ERROR
     assert not ENGLISH.search(problem.message), problem.message
-    assert problem.format().startswith(f"{problem.file}:{problem.line}:{problem.column}: error: ")
+    assert problem.format().startswith(f"{problem.file}:{problem.line}:{problem.column}: fejl: ")
 
 
 def same_file(reported: str, path: Path) -> bool:
@@ -365,7 +365,7 @@ def test_check_reports_every_bad_file_in_a_folder(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == len(paths)
     for path in paths:
-        assert any(line.startswith(f"{path}:") and ": error: " in line for line in lines), path
+        assert any(line.startswith(f"{path}:") and ": fejl: " in line for line in lines), path
     assert f"{len(paths)} fil(er) kontrolleret: {len(paths)} fejl" in result.stderr
 
 

@@ -1,7 +1,8 @@
-"""Problems found in input files, reported as ``file:line:col: severity: message``.
+"""Problems found in input files, reported as ``file:line:col: fejl|advarsel: message``.
 
-Messages are Danish because they are read by the policy staff and caseworkers who fix the input;
-the severity keyword stays English so that editors and CI annotators can parse the line.
+Everything in the text line is Danish, because it is read by the policy staff and caseworkers who
+fix the input. Machines read ``--format json|github|gitlab``, where the severity stays
+``error``/``warning`` (the value of :class:`Severity`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
+    @property
+    def label(self) -> str:
+        """The word a person reads in a text line."""
+        return _LABELS[self]
+
+
+_LABELS = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel"}
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -32,7 +41,7 @@ class Problem:
     code: str = ""
 
     def format(self) -> str:
-        text = f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
+        text = f"{self.file}:{self.line}:{self.column}: {self.severity.label}: {self.message}"
         return mask_in_text(text)
 
     def as_dict(self) -> dict[str, object]:
