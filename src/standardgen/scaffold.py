@@ -177,12 +177,12 @@ def _validate(text: str) -> None:
     """The scaffold must be a valid standard; if not, the template is broken (say where)."""
     import yaml
 
-    from standardgen.render.templating import templates_dir
+    from standardgen.render.templating import template_file
 
     try:
         Standard.model_validate(yaml.safe_load(text))
     except (yaml.YAMLError, ValueError) as exc:
-        where = display_path(templates_dir() / TEMPLATE)
+        where = display_path(template_file(TEMPLATE))
         raise InputError([Problem(where, 0, 0, Severity.ERROR,
                                   f"skabelonen giver ikke en gyldig standard: {exc}",
                                   "template")]) from None
@@ -194,10 +194,10 @@ def _environment() -> Any:
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    from standardgen.render.templating import templates_dir
+    from standardgen.render.templating import template_folders
 
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(str(templates_dir())), autoescape=False,
+        loader=FileSystemLoader([str(folder) for folder in template_folders()]), autoescape=False,
         undefined=StrictUndefined, finalize=_only_quoted, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
     env.filters["yaml"] = yaml_scalar
