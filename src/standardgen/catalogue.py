@@ -136,8 +136,15 @@ def _load_one(
         return None, exc.problems
     standard, problems = validation.parse(document, Standard)
     if standard is None:
-        # Still say what the file lacks as a whole, so one run shows every problem.
-        return None, problems + _raw_rules(document)
+        # Still say what the file lacks as a whole, and what its municipality file lacks, so
+        # one run shows every problem.
+        problems += _raw_rules(document)
+        name = document.data.get("municipality")
+        town_path = _find_municipality(path, name) if isinstance(name, str) else None
+        if town_path is not None and town_path not in municipalities:
+            municipalities[town_path], town_problems = _load_municipality(town_path)
+            problems.extend(town_problems)
+        return None, problems
     problems += _rules(document, standard)
     town_path = _find_municipality(path, standard.municipality)
     if town_path is None:
@@ -169,7 +176,7 @@ def _load_municipality(path: Path) -> tuple[Municipality | None, list[Problem]]:
     except InputError as exc:
         return None, exc.problems
     town, problems = validation.parse(document, Municipality)
-    problems += guidance_problems(document)  # left from `new` or `init`
+    problems += guidance_problems(document, "kommunens egne oplysninger")  # `new`, `init`
     if town is not None:
         problems += _contrast_problems(document, town)
         if town.logo:

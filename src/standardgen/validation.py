@@ -72,7 +72,7 @@ def parse(document: YamlDocument, cls: type[M]) -> tuple[M | None, list[Problem]
         return cls.model_validate(document.data), list(document.problems)
     except ValidationError as exc:
         names = field_names(cls)
-        found = [error for error in _without_echoes(exc.errors()) if not _is_guidance(error)]
+        found = [error for error in _without_echoes(exc.errors()) if not is_guidance(error)]
         hints = _colon_texts(document, found, names)
         problems = [_problem(document, error, names) for error in found
                     if not any(_within(document, error, loc) for loc in hints)]
@@ -88,7 +88,8 @@ def load(path: Path, cls: type[M]) -> M:
     return model
 
 
-def _is_guidance(error: ErrorDetails) -> bool:
+def is_guidance(error: ErrorDetails) -> bool:
+    """The value is a guidance marker still to be replaced (reported as such, not as a type)."""
     value = error.get("input")
     return isinstance(value, str) and GUIDANCE_MARKER in value
 
