@@ -118,7 +118,6 @@ class Preview:
     """A running preview server; ``stop()`` shuts it down."""
 
     def __init__(self, site: Path, host: str, port: int) -> None:
-        site.mkdir(parents=True, exist_ok=True)
         self.state = _State()
         handler = functools.partial(_PreviewHandler, directory=str(site), state=self.state)
         try:
@@ -127,6 +126,7 @@ class Preview:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES):
                 raise PortInUse(host, port) from None
             raise
+        site.mkdir(parents=True, exist_ok=True)  # only once the port is ours
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
