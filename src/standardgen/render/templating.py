@@ -62,10 +62,10 @@ def override_folders() -> list[Path]:
                 str(folder), 0, 0, Severity.ERROR,
                 f"skabelonmappen findes ikke; ret eller fjern miljøvariablen {ENV_VARIABLE}",
                 "templates")])
-        folders.append(folder)
+        folders.append(folder.resolve())
     local = Path(OVERRIDE_DIR)
     if local.is_dir():
-        folders.append(local)
+        folders.append(local.resolve())
     return folders
 
 
@@ -122,7 +122,7 @@ def _letter_wording(path: Path) -> list[Problem]:
     from standardgen.letters.wording import load_wording
 
     try:
-        load_wording(path.parent.parent)
+        load_wording.__wrapped__(path.parent.parent)  # read afresh: the user may just have saved
     except InputError as exc:
         return list(exc.problems)
     return []
