@@ -366,7 +366,8 @@ def test_check_reports_every_bad_file_in_a_folder(tmp_path: Path) -> None:
     assert len(lines) == len(paths)
     for path in paths:
         assert any(line.startswith(f"{path}:") and ": fejl: " in line for line in lines), path
-    assert f"{len(paths)} fil(er) kontrolleret: {len(paths)} fejl" in result.stderr
+    assert f"Kontrollerede {len(paths)} standarder i " in result.stderr
+    assert result.stderr.endswith(f": {len(paths)} fejl, 0 advarsler\n")
 
 
 # --- content errors in a real standard, through load_catalogue -------------------------------

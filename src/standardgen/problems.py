@@ -65,7 +65,8 @@ def display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        # A link (a template in a merged template folder) is named by the file it points to.
+        return str(path.resolve() if path.is_symlink() else path)
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
