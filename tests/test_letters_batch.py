@@ -127,6 +127,7 @@ def test_killed_batch_leaves_whole_files_and_rerun_completes(tmp_path: Path, sig
     assert len(_valid_outputs(out)) == 2 * total
 
 
+@pytest.mark.slow  # several seconds: left out of `make quick`
 def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     script = shutil.which("script")
     if script is None:

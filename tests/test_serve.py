@@ -26,6 +26,7 @@ def _get(url: str) -> str:
     return body.decode("utf-8")
 
 
+@pytest.mark.slow  # several seconds: left out of `make quick`
 def test_preview_serves_the_site_and_rebuilds_on_change(tmp_path: Path) -> None:
     sources = copy_standards(tmp_path / "standards")
     stop = threading.Event()
