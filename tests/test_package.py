@@ -7,6 +7,7 @@ import ctypes.util
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import click
@@ -287,3 +288,26 @@ def test_build_summary_reads_as_a_sentence(municipality_repo: Path) -> None:
     again = run("build", "--out", "output")
     assert again.stderr == ("output/site: ingen filer skrevet (intet var ændret): ingen fejl "
                             "eller advarsler\n")
+
+
+# --- 12: the README's contributor path --------------------------------------------------------
+
+def test_the_readme_contributor_path_names_real_targets() -> None:
+    from test_wheel import readme_block
+
+    lines = readme_block("contributor")
+    assert lines == ["make site", "make quick", "make test"]
+    dry = {line: subprocess.run([*line.split(), "-n"], cwd=ROOT, capture_output=True, text=True,
+                                check=True).stdout for line in lines}
+    assert "standardgen build standards --out output" in dry["make site"]
+    assert '-m pytest -m "not client and not slow"' in dry["make quick"]
+    assert all(tool in dry["make test"] for tool in ("ruff check", "mypy src", "-m pytest\n"))
+
+
+@pytest.mark.slow
+def test_make_site_works_as_written() -> None:
+    """`make site` in this checkout (CI has just made the venv for `make test`)."""
+    done = subprocess.run(["make", "site"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (ROOT / "output" / "site" / "index.html").is_file()
+    assert "deprecated" not in done.stderr.lower()  # the licence table warning is gone

@@ -204,3 +204,66 @@ def _write_case(path: Path) -> Path:
     }
     path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
     return path
+
+
+# --- README: the municipality's path, as written ------------------------------------------------
+
+def readme_block(name: str) -> list[str]:
+    """The commands of the README's ```sh block marked `<!-- path: NAME`, comments removed."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split(f"<!-- path: {name}", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_the_readme_municipality_path_works_as_written(installed: Path, tmp_path: Path) -> None:
+    """Every line runs as written in an empty folder, with two stand-ins: `pip install
+    standardgen` is the wheel the fixture installed (no index here), and `serve` gets `--port 0`
+    (a shared machine may have 8000 taken) and is stopped once it has answered."""
+    lines = readme_block("municipality")
+    assert lines[0] == "pip install standardgen"
+    cwd = tmp_path
+    env = {**_env(installed, tmp_path), "GIT_AUTHOR_NAME": "Test", "GIT_COMMITTER_NAME": "Test",
+           "GIT_AUTHOR_EMAIL": "test@testby.dk", "GIT_COMMITTER_EMAIL": "test@testby.dk"}
+    for line in lines[1:]:
+        if line.startswith("cd "):
+            cwd = cwd / line.removeprefix("cd ")
+        elif line == "standardgen serve":
+            _serve_once(installed, cwd, env)
+        else:
+            done = subprocess.run(["bash", "-c", line], cwd=cwd, env=env, capture_output=True,
+                                  text=True, timeout=300)
+            expected = 1 if line == "standardgen check" else 0  # the guidance is still there
+            assert done.returncode == expected, (line, done.stdout, done.stderr)
+            if line == "standardgen check":
+                assert all(": fejl: vejledningen skal erstattes" in problem
+                           for problem in done.stdout.splitlines())
+    assert (cwd / ".github/workflows/kvalitetsstandarder.yml").is_file()
+    tracked = subprocess.run(["git", "ls-files"], cwd=cwd, env=env, capture_output=True,
+                             text=True, check=True).stdout.split()
+    assert "standards/ny-standard.yaml" in tracked and not any(
+        name.startswith("output/") for name in tracked)
+
+
+def _serve_once(bin_dir: Path, cwd: Path, env: dict[str, str]) -> None:
+    import urllib.request
+
+    server = subprocess.Popen([str(bin_dir / "standardgen"), "serve", "--port", "0"], cwd=cwd,
+                              env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                              text=True)
+    try:
+        assert server.stderr is not None
+        url = ""
+        for line in server.stderr:
+            if line.startswith("Forhåndsvisning: "):
+                url = line.split()[1]
+                break
+        assert url, "serve never said where it was"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            page = response.read().decode("utf-8")
+        # Nothing could be built yet (guidance left), so the page is the list of problems.
+        assert 'role="alert"' in page and "vejledningen skal erstattes" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if server.stderr is not None:
+            server.stderr.close()
