@@ -93,7 +93,7 @@ def test_new_makes_the_municipality_file_when_it_is_missing(tmp_path: Path) -> N
     code, out, _ = _invoke("new", "praktisk-hjaelp", "--out", folder, "--municipality", "aarhus")
     town = folder / "municipalities" / "aarhus.yaml"
     assert code == 0 and out.startswith(f"skrevet: {town}\nskrevet: {folder}/praktisk-hjaelp")
-    code, out, err = _invoke("check", "--format", "json", folder)
+    code, out, _ = _invoke("check", "--format", "json", folder)
     problems = json.loads(out)
     assert code == 1 and {p["code"] for p in problems} == {"guidance"}
     in_town = [p for p in problems if p["file"].endswith("aarhus.yaml")]

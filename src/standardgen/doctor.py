@@ -43,7 +43,8 @@ def _font(file_name: str) -> Callable[[], bool]:
 NEEDS = (
     Need("Pango", "PDF af standarder og opfølgningsskemaer (build, form)",
          "libpango-1.0-0 libpangoft2-1.0-0", True, _library("pango-1.0", "pangoft2-1.0")),
-    Need("HarfBuzz subset", "indlejrede skrifttyper i PDF (uden den er build 2-5 gange langsommere)",
+    Need("HarfBuzz subset",
+         "indlejrede skrifttyper i PDF (uden den er build 2-5 gange langsommere)",
          "libharfbuzz-subset0", True, _library("harfbuzz-subset")),
     Need("DejaVu Sans", "skrifttypen i breve og skemaernes udfyldningsfelter (letter, form)",
          "fonts-dejavu-core", True, _font("DejaVuSans.ttf")),
