@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -38,8 +39,9 @@ FILLED_TOWN = {
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out),
-                    str(ROOT)], check=True, capture_output=True, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out),
+                           str(ROOT)], check=True, capture_output=True, text=True, cwd=ROOT)
+    (out / "build.log").write_text(done.stdout + done.stderr, encoding="utf-8")
     return out
 
 
@@ -82,8 +84,12 @@ def test_the_wheel_carries_templates_data_and_licences(dist: Path) -> None:
                 assert prefix + inside in names, inside
     assert "standardgen-0.1.0.dist-info/licenses/LICENSE" in names
     assert "standardgen/templates/site/static/fonts/OFL.txt" in names
-    sdist = next(dist.glob("*.tar.gz"))
-    assert sdist.stat().st_size > 0
+    sdist = tarfile.open(next(dist.glob("*.tar.gz")))
+    inside = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    assert {"LICENSE", "setup.py", "templates/letter/letter.typ",
+            "src/standardgen/data/serviceloven.yaml"} <= inside
+    # The licence as an SPDX string: no deprecation warning from setuptools any more.
+    assert "deprecat" not in (dist / "build.log").read_text(encoding="utf-8").lower()
 
 
 def test_installed_standardgen_works_in_an_empty_folder(installed: Path, tmp_path: Path) -> None:
