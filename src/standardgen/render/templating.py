@@ -111,7 +111,10 @@ def chain_of(folder: Path) -> tuple[Path, ...]:
 def override_problems() -> list[Problem]:
     """``check``: a municipality's own wording files are validated as strictly as ours."""
     problems: list[Problem] = []
+    builtin = builtin_templates().resolve()
     for folder in override_folders():
+        if folder == builtin:  # run from this repository: its templates/ are the built-in ones
+            continue
         for name, check in _WORDING_CHECKS.items():
             if (folder / name).is_file():
                 problems.extend(check(folder / name))
