@@ -310,3 +310,25 @@ def test_make_site_works_as_written() -> None:
     done = subprocess.run(["make", "site"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (ROOT / "output" / "site" / "index.html").is_file()
+
+
+def test_the_variable_folder_comes_first_then_the_local_one_then_the_builtin(
+        municipality_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    named = tmp_path / "named"
+    (named / "letter").mkdir(parents=True)
+    (municipality_repo / "templates" / "letter").mkdir(parents=True)
+    for folder in (named, municipality_repo / "templates"):
+        (folder / "letter" / "wording.yaml").write_text(f"# {folder.name}\n", encoding="utf-8")
+    monkeypatch.setenv("STANDARDGEN_TEMPLATES", str(named))
+    assert template_folders() == (named.resolve(), (municipality_repo / "templates").resolve(),
+                                  builtin_templates())
+    merged = templates_dir()
+    assert (merged / "letter" / "wording.yaml").read_text(encoding="utf-8") == "# named\n"
+    assert (merged / "letter" / "letter.typ").resolve() == (
+        builtin_templates() / "letter" / "letter.typ").resolve()
+
+
+def test_init_without_ci_writes_no_ci_file(tmp_path: Path) -> None:
+    assert run("init", tmp_path, "--municipality", "Testby", "--ci", "ingen").exit_code == 0
+    assert not (tmp_path / ".github").exists() and not (tmp_path / ".gitlab-ci.yml").exists()
+    assert "Jeres byggeserver" in (tmp_path / "README.md").read_text(encoding="utf-8")
