@@ -75,7 +75,8 @@ def _run(bin_dir: Path, cwd: Path, *args: str | Path) -> subprocess.CompletedPro
 
 
 def test_the_wheel_carries_templates_data_and_licences(dist: Path) -> None:
-    names = set(zipfile.ZipFile(next(dist.glob("*.whl"))).namelist())
+    with zipfile.ZipFile(next(dist.glob("*.whl"))) as wheel:
+        names = set(wheel.namelist())
     for folder in ("templates", "src/standardgen/data"):
         for path in (ROOT / folder).rglob("*"):
             if path.is_file() and path.suffix not in (".py", ".pyc"):
@@ -84,8 +85,8 @@ def test_the_wheel_carries_templates_data_and_licences(dist: Path) -> None:
                 assert prefix + inside in names, inside
     assert "standardgen-0.1.0.dist-info/licenses/LICENSE" in names
     assert "standardgen/templates/site/static/fonts/OFL.txt" in names
-    sdist = tarfile.open(next(dist.glob("*.tar.gz")))
-    inside = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    with tarfile.open(next(dist.glob("*.tar.gz"))) as sdist:
+        inside = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert {"LICENSE", "setup.py", "templates/letter/letter.typ",
             "src/standardgen/data/serviceloven.yaml"} <= inside
     # The licence as an SPDX string: no deprecation warning from setuptools any more.
