@@ -234,7 +234,7 @@ def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
 
 
 def checked_where(files: Sequence[Path]) -> str:
-    """'Kontrollerede 3 standarder: 2 i standards, 1 i standards/handicap'."""
+    """'Kontrollerede 3 standarder (2 i standards, 1 i standards/handicap)'."""
     from standardgen.problems import display_path
 
     folders: dict[str, int] = {}
