@@ -19,6 +19,7 @@ from standardgen.cpr import mask_in_text
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # figures for the author (LIX); never fails a check, not even --strict
 
     @property
     def label(self) -> str:
@@ -26,7 +27,7 @@ class Severity(StrEnum):
         return _LABELS[self]
 
 
-_LABELS = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel"}
+_LABELS = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel", Severity.INFO: "info"}
 
 
 @dataclass(frozen=True, order=True)
