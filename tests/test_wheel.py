@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, without_info
 
 pytestmark = pytest.mark.slow
 
@@ -115,7 +115,7 @@ def test_installed_standardgen_works_in_an_empty_folder(installed: Path, tmp_pat
 
     _fill_in(repo / "standards")
     check = _run(installed, repo, "check", "--strict")
-    assert (check.returncode, check.stdout) == (0, ""), check.stdout
+    assert (check.returncode, without_info(check.stdout)) == (0, ""), check.stdout
     assert "Kontrollerede 1 standard i standards" in check.stderr
 
     build = _run(installed, repo, "build")
@@ -243,7 +243,7 @@ def test_the_readme_municipality_path_works_as_written(installed: Path, tmp_path
             assert done.returncode == expected, (line, done.stdout, done.stderr)
             if line == "standardgen check":
                 assert all(": fejl: vejledningen skal erstattes" in problem
-                           for problem in done.stdout.splitlines())
+                           for problem in without_info(done.stdout).splitlines())
     assert (cwd / ".github/workflows/kvalitetsstandarder.yml").is_file()
     tracked = subprocess.run(["git", "ls-files"], cwd=cwd, env=env, capture_output=True,
                              text=True, check=True).stdout.split()
