@@ -338,3 +338,14 @@ def test_init_without_ci_writes_no_ci_file(tmp_path: Path) -> None:
     assert run("init", tmp_path, "--municipality", "Testby", "--ci", "ingen").exit_code == 0
     assert not (tmp_path / ".github").exists() and not (tmp_path / ".gitlab-ci.yml").exists()
     assert "Jeres byggeserver" in (tmp_path / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_list_of_groups_gets_no_quoting_hint(standards_copy: Path) -> None:
+    path = standards_copy / NORDDJURS.name
+    text = path.read_text(encoding="utf-8")
+    start = text.index("legal_basis:\n") + len("legal_basis:\n")
+    path.write_text(text[:start] + "  - lov: serviceloven\n" + text[start:], encoding="utf-8")
+    result = run("check", "--format", "json", path)
+    messages = [p["message"] for p in json.loads(result.stdout)]
+    assert "ukendt felt 'lov'" in " ".join(messages)
+    assert not any("anførselstegn" in message for message in messages)

@@ -107,7 +107,8 @@ def _colon_texts(document: YamlDocument, found: list[ErrorDetails],
             item = _value_at(document.data, loc[:end])
             if (isinstance(loc[end - 1], int) and isinstance(item, dict) and len(item) == 1
                     and next(iter(item)) not in names
-                    and isinstance(next(iter(item.values())), str | None)):
+                    and isinstance(next(iter(item.values())), str | None)
+                    and _holds_texts(document, loc[:end - 1])):
                 key, value = next(iter(item.items()))
                 text = f"{key}: {value}" if value is not None else f"{key}:"
                 hints[loc[:end]] = document.problem(
@@ -116,6 +117,14 @@ def _colon_texts(document: YamlDocument, found: list[ErrorDetails],
                     code="quote-text")
                 break
     return hints
+
+
+def _holds_texts(document: YamlDocument, loc: Loc) -> bool:
+    """A list of texts (a section's content, a bullet list, a case's facts), not of groups: it
+    is named so, or another of its items is a text."""
+    items = _value_at(document.data, loc)
+    named = bool(loc) and loc[-1] in ("content", "list", "facts", "considerations", "disclosed")
+    return named or any(isinstance(item, str) for item in items)
 
 
 def _document_loc(document: YamlDocument, loc: tuple[int | str, ...]) -> Loc:
