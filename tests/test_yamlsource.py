@@ -119,7 +119,7 @@ def test_file_of_exactly_the_size_limit_is_read(
         ('title: "a\\qb"\n', 1, 11, "escape"),
         ("foo: [\n", 2, 1, "værdi"),
         ("a: b\n- c\n", 2, 1, "indrykningen"),
-        ('a: "x" y\n', 1, 8, "indrykningen"),
+        ('a: "x" y\n', 1, 6, "afslutter den for tidligt"),  # the closing quote, not indentation
     ],
     ids=["unclosed-flow", "unclosed-quote", "colon-in-text", "bad-indent", "list-indent", "escape",
          "missing-value", "list-after-mapping", "text-after-quote"],

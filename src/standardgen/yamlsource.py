@@ -225,9 +225,11 @@ def _syntax_problem(name: str, exc: yaml.MarkedYAMLError, text: str = "") -> Pro
     problem = exc.problem or ""
     # `- "Hun sagde "nej" til"`: the text ends at the second quote, and PyYAML reports what
     # follows as unexpected content, which would read as an indentation problem.
-    before = text[mark.index - 1] if mark and text and 0 < mark.index <= len(text) else ""
-    if problem.startswith("expected") and before in _INNER_QUOTES:
-        return Problem(name, line, col - 1, Severity.ERROR, _INNER_QUOTES[before], "syntax")
+    head = text[:mark.index].rstrip(" ") if mark and 0 < mark.index <= len(text) else ""
+    before = head[-1:]
+    if problem.startswith("expected") and before and before in _INNER_QUOTES:
+        column = col - (mark.index - len(head)) - 1 if mark else 0  # on the quote that ended it
+        return Problem(name, line, column, Severity.ERROR, _INNER_QUOTES[before], "syntax")
     for needle, danish in _SYNTAX_MESSAGES:
         if needle in problem:
             return Problem(name, line, col, Severity.ERROR, danish, "syntax")
