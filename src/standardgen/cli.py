@@ -551,18 +551,30 @@ def serve(paths: tuple[Path, ...], out: Path, port: int, host: str) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "both"]), default="both",
-              show_default=True, help="Tagget PDF (PDF/UA-1), redigerbar Word eller begge.")
+              show_default=True, help="PDF/A-2a og PDF/UA-1, redigerbar Word eller begge.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output/letters"),
               show_default=True, help="Mappe til brevene (<sagsnummer>.pdf/.docx).")
 @click.option("--standards", "standards", multiple=True, type=click.Path(path_type=Path),
               show_default="standards/", help="Standarder (filer eller mapper; kan gentages).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, show_default="antal kerner",
               help="Antal processer.")
+@click.option("--check", "check_pdfs", is_flag=True,
+              help="Kontrollér færdige PDF-breve i STI til rudekuvert og fjernprint (A4, "
+                   "adressen i ruden, tekst i det printbare område, indlejrede skrifter) i "
+                   "stedet for at skrive breve.")
 def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, ...],
-           jobs: int | None) -> None:
-    """Skriv afgørelsesbreve for sagerne i STI (sags-YAML-filer eller en CSV-fil)."""
+           jobs: int | None, check_pdfs: bool) -> None:
+    """Skriv afgørelsesbreve for sagerne i STI (sags-YAML-filer eller en CSV-fil), eller
+    kontrollér færdige breve med --check."""
     from standardgen.letters.batch import Format
     from standardgen.letters.run import write_letters
+
+    if check_pdfs:
+        from standardgen.letters.preflight import check_files
+
+        problems = check_files(paths)
+        checked = count(len(paths), "brev", "breve")
+        sys.exit(report(problems, summary=f"Kontrollerede {checked} til print"))
 
     formats = [Format.pdf, Format.docx] if fmt == "both" else [Format(fmt)]
     with ExitStack() as stack:
