@@ -99,7 +99,7 @@ def test_new_makes_the_municipality_file_when_it_is_missing(tmp_path: Path) -> N
     problems = json.loads(out)
     assert code == 1 and {p["code"] for p in problems} == {"guidance"}
     in_town = [p for p in problems if p["file"].endswith("aarhus.yaml")]
-    assert len(in_town) == 7 and all("kommunens egne oplysninger" in p["message"]
+    assert len(in_town) == 8 and all("kommunens egne oplysninger" in p["message"]
                                      for p in in_town)
     lines = town.read_text(encoding="utf-8").splitlines()
     for problem in in_town:

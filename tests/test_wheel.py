@@ -33,6 +33,7 @@ pytestmark = pytest.mark.slow
 FILLED_TOWN = {
     "name": "Testby Kommune", "street": "Rådhuspladsen 1", "postcode": "9999", "city": "Testby",
     "phone": "1234 5678", "email": "post@testby.dk", "web": "https://testby.dk",
+    "accessibility_statement": "https://www.was.digst.dk/testby-dk",
 }
 
 
