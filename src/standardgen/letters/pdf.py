@@ -53,7 +53,9 @@ class PdfLetterRenderer:
             folder = templates_dir()
         self._typst = typst
         self._standards: list[Any] = list(standards)  # typst names all its standards; invariant
-        template = folder / TEMPLATE
+        # Resolved: in a merged template folder (a municipality's override) the file is a link,
+        # and Typst wants the real file inside its project root.
+        template = (folder / TEMPLATE).resolve()
         self._compiler = typst.Compiler(str(template), root=str(template.parent))
         families = set(typst.Fonts().families())
         self.font = next((f for f in FONTS if f in families), FONTS[-1])
