@@ -146,7 +146,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert piped.returncode == 0
     assert piped.stdout == b""
     assert piped.stderr.decode().strip() == (
-        f"60 af 60 breve skrevet til {tmp_path / 'out'}: ingen fejl eller advarsler")
+        f"60 af 60 breve skrevet til {tmp_path / 'out'}, 0 afvist: ingen fejl eller advarsler")
 
 
 def test_broken_wording_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from conftest import NORDDJURS, ROOT, edit
 from standardgen.cli import main
+from standardgen.profiles import service_profiles
 from standardgen.render.templating import builtin_templates, template_folders, templates_dir
 
 
@@ -77,13 +78,13 @@ def test_check_validates_an_overridden_letter_wording(municipality_repo: Path) -
     own = municipality_repo / "templates" / "letter"
     own.mkdir(parents=True)
     wording = (builtin_templates() / "letter" / "wording.yaml").read_text(encoding="utf-8")
-    (own / "wording.yaml").write_text(re.sub("^quotes:", "quotse:", wording, flags=re.M),
+    (own / "wording.yaml").write_text(re.sub("^labels:", "lables:", wording, flags=re.M),
                                       encoding="utf-8")
     result = run("check", "--format", "json")
     assert result.exit_code == 1
     found = [p for p in json.loads(result.stdout) if p["file"] == "templates/letter/wording.yaml"]
-    assert {p["message"] for p in found} >= {"ukendt felt 'quotse'; mente du 'quotes'?"}
-    line = wording.splitlines().index("quotes:") + 1
+    assert {p["message"] for p in found} >= {"ukendt felt 'lables'; mente du 'labels'?"}
+    line = wording.splitlines().index("labels:") + 1
     assert any(p["line"] == line for p in found)
 
 
@@ -127,6 +128,8 @@ def test_init_makes_a_repository_where_check_reports_only_guidance(tmp_path: Pat
         "standards/municipalities/aeroe.yaml", "standards/ny-standard.yaml",
         "schema/standard.schema.json", "schema/municipality.schema.json",
         "schema/case.schema.json", "README.md", ".gitignore", ".editorconfig",
+        # one case schema per service profile (issue 10)
+        *(f"schema/case-{p.name}.schema.json" for p in service_profiles()),
         ".vscode/settings.json", ".vscode/extensions.json", ".gitlab-ci.yml"}
     assert "output/" in (repo / ".gitignore").read_text(encoding="utf-8").splitlines()
     town = yaml.safe_load((repo / "standards/municipalities/aeroe.yaml").read_text("utf-8"))

@@ -89,7 +89,9 @@ def test_the_wheel_carries_templates_data_and_licences(dist: Path) -> None:
     with tarfile.open(next(dist.glob("*.tar.gz"))) as sdist:
         inside = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert {"LICENSE", "setup.py", "templates/letter/letter.typ",
-            "src/standardgen/data/serviceloven.yaml"} <= inside
+            "src/standardgen/data/profiles/serviceloven.yaml",
+            "src/standardgen/data/profiles/sel-85.yaml",
+            "src/standardgen/data/letter_kinds.yaml"} <= inside
     # The licence as an SPDX string: no deprecation warning from setuptools any more.
     assert "deprecat" not in (dist / "build.log").read_text(encoding="utf-8").lower()
 

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from standardgen import markup, validation
+from standardgen.guidance import guidance_problems
 from standardgen.model import (
     Address,
     BulletList,
@@ -32,7 +33,6 @@ from standardgen.profiles import (
     profile_for,
 )
 from standardgen.revision import revision_problems
-from standardgen.scaffold import guidance_problems
 from standardgen.yamlsource import YamlDocument, iter_standard_files, load_yaml
 
 MUNICIPALITY_DIR = "municipalities"

@@ -18,8 +18,10 @@ GUIDANCE = re.compile(r"\[\[VEJLEDNING:\s*(.*?)\]\]", re.S)
 _SHOWN = 60  # characters of the guidance quoted in a message
 
 
-def guidance_problems(document: YamlDocument) -> list[Problem]:
-    """An error for every guidance marker left in a value, at its own line and column."""
+def guidance_problems(document: YamlDocument,
+                      what: str = "standardens egen tekst") -> list[Problem]:
+    """An error for every guidance marker left in a value, at its own line and column; ``what``
+    names what replaces it (a municipality file: "kommunens egne oplysninger")."""
     if not any(MARKER in text for text in _strings(document.data)):
         return []
     text = document.path.read_text(encoding="utf-8-sig")
@@ -30,15 +32,15 @@ def guidance_problems(document: YamlDocument) -> list[Problem]:
             continue  # a comment explaining the markers is not a value
         line = text.count("\n", 0, match.start()) + 1
         problems.append(Problem(document.name, line, match.start() - line_start + 1,
-                                Severity.ERROR, _message(match.group(1)), "guidance"))
+                                Severity.ERROR, _message(match.group(1), what), "guidance"))
     return problems
 
 
-def _message(guidance: str) -> str:
+def _message(guidance: str, what: str) -> str:
     shown = " ".join(guidance.split())
     if len(shown) > _SHOWN:
         shown = shown[:_SHOWN].rsplit(" ", 1)[0] + " …"
-    return f"vejledningen skal erstattes med standardens egen tekst: '{shown}'"
+    return f"vejledningen skal erstattes med {what}: '{shown}'"
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -17,7 +17,7 @@ from standardgen.yamlsource import Loc, YamlDocument, load_yaml
 M = TypeVar("M", bound=BaseModel)
 
 # Left by `standardgen new`/`init` for the author to replace; `check` reports each marker itself
-# (scaffold.guidance_problems), so a field that holds one is not also "not an e-mail address".
+# (guidance.guidance_problems), so a field that holds one is not also "not an e-mail address".
 GUIDANCE_MARKER = "[[VEJLEDNING:"
 
 _PATTERN_MESSAGES = {
