@@ -14,6 +14,8 @@ renders exactly the text that standardgen renders.
 - Cold start: one letter through the command, a fresh process each time.
 - Baselines: Word = the usual mail-merge loop, a new ``DocxTemplate`` per letter, render, save
   (one process); PDF = that loop followed by one LibreOffice headless conversion of all files.
+- The cost of conformance: CPU time per letter rendered as PDF/A-2a + PDF/UA-1 (what the
+  command writes) against PDF/UA-1 alone, in one process, interleaved rounds, as a ratio.
 - ``--memory``: the peak resident memory of the whole pool (parent and workers, sampled) over
   10,000 letters in both formats.
 
@@ -230,6 +232,31 @@ def cold_start(out: Path, repeat: int) -> dict[str, Any]:
     return figures
 
 
+def conformance_cost(csv: Path, count: int = 100, rounds: int = 5) -> dict[str, float]:
+    """CPU ms per PDF letter, PDF/UA-1 alone against PDF/A-2a + PDF/UA-1 (process time, so other
+    work on a shared machine weighs less than in wall time)."""
+    from standardgen.letters.pdf import PDF_STANDARDS, PdfLetterRenderer
+
+    standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
+    wording = load_wording()
+    letters = [build_letter(s.case, standards[s.case.standard], wording)
+               for s in load_cases([csv]).cases][:count]
+    renderers = {"ua1": PdfLetterRenderer(standards=("ua-1",)),
+                 "pdfa2a_ua1": PdfLetterRenderer(standards=PDF_STANDARDS)}
+    times: dict[str, list[float]] = {name: [] for name in renderers}
+    for renderer in renderers.values():
+        renderer.render(letters[0])
+    for _ in range(rounds):
+        for name, renderer in renderers.items():
+            start = time.process_time()
+            for letter in letters:
+                renderer.render(letter)
+            times[name].append((time.process_time() - start) / len(letters) * 1000)
+    ua, both = statistics.median(times["ua1"]), statistics.median(times["pdfa2a_ua1"])
+    return {"ua1_ms": round(ua, 2), "pdfa2a_ua1_ms": round(both, 2),
+            "ratio": round(both / ua, 3), "target": "<= 1.10"}
+
+
 class RssSampler:
     """Samples the resident memory of a process and all its descendants (Linux /proc)."""
 
@@ -353,6 +380,7 @@ def main() -> None:
         n = args.letters
         results["cold_start"] = cold_start(tmp / "one", args.repeat)
         results["per_letter_ms_median"] = per_letter_ms(csv_path, tmp / "per-letter")
+        results["conformance_cost"] = conformance_cost(csv_path)
         runs: dict[str, list[Timing]] = {}
         for _ in range(args.repeat):  # interleaved, so that a busy moment hits every path
             for fmt in (Format.pdf, Format.docx):
@@ -429,6 +457,10 @@ def _print(results: dict[str, Any]) -> None:
         print(f"{label:5} {'baseline':11} {baseline['s']:7.2f} {baseline['letters_per_s']:9.1f} "
               f"{baseline['cpu_ms_per_letter']:13.2f}   ({what}; target {entry['target']})",
               file=out)
+    cost = results["conformance_cost"]
+    print(f"cost of conformance, CPU per PDF letter: PDF/UA-1 alone {cost['ua1_ms']} ms, "
+          f"PDF/A-2a + PDF/UA-1 {cost['pdfa2a_ua1_ms']} ms, ratio {cost['ratio']} "
+          f"(target {cost['target']})", file=out)
     if "memory" in results:
         memory = results["memory"]
         print(f"Memory {memory['letters']} letters ({memory['formats']}) in {memory['seconds']} "
