@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 from collections.abc import Sequence
@@ -53,10 +54,9 @@ def write_all_atomic(files: Sequence[tuple[Path, bytes]],
         for index, ((target, data), tmp) in enumerate(zip(files, temps, strict=True)):
             errors[index] = _write_private(target, tmp, data)
         pending = [index for index, error in enumerate(errors) if error is None]
-        with ThreadPoolExecutor(max(1, min(_SYNC_THREADS, len(pending)))) as pool:
-            for index, error in zip(pending, pool.map(_sync, (temps[i] for i in pending)),
-                                    strict=True):
-                errors[index] = error
+        for index, error in zip(pending, _sync_pool().map(_sync, (temps[i] for i in pending)),
+                                strict=True):
+            errors[index] = error
         for index, ((target, _), tmp) in enumerate(zip(files, temps, strict=True)):
             if errors[index] is None:
                 try:
@@ -76,6 +76,13 @@ def write_all_atomic(files: Sequence[tuple[Path, bytes]],
 def _discard(tmp: Path) -> None:
     with contextlib.suppress(OSError):  # never made, or its folder is not one: nothing to remove
         tmp.unlink(missing_ok=True)
+
+
+@functools.cache
+def _sync_pool() -> ThreadPoolExecutor:
+    """The threads that wait for the disk, started once per process (a batch writes many
+    chunks); they only ever run ``_sync``, which cannot raise."""
+    return ThreadPoolExecutor(_SYNC_THREADS, thread_name_prefix="fsync")
 
 
 def _temporary(target: Path) -> Path:
