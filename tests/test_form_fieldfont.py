@@ -41,7 +41,7 @@ def _field_fonts(pdf: Path) -> dict[str, bytes]:
     with pikepdf.open(pdf) as document:
         fonts = document.Root.AcroForm.DR.Font
         found = {}
-        for name, font in fonts.items():
+        for font in fonts.values():
             descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
             found[str(font.BaseFont)] = descendant.FontDescriptor.FontFile2.read_bytes()
         return found

@@ -23,6 +23,7 @@ from standardgen.render.docx import render_docx
 from standardgen.render.pdf import ARCHIVAL, PdfRenderer
 from standardgen.render.templating import environment
 from standardgen.revision import today
+from standardgen.wordmeta import add_identity
 
 DOCX_TEMPLATE = "standard.docx"
 PDF_STYLESHEET = Path("standard") / "pdf.css"
@@ -86,8 +87,7 @@ class Renderer:
         slug = item.slug
         values = self._values(item)
         files = {f"{slug}/{slug}.json": _json_bytes(self._data(item))}
-        files[f"{slug}/{slug}.docx"] = render_docx(
-            self.templates / DOCX_TEMPLATE, lambda template: self._docx_values(item, template))
+        files[f"{slug}/{slug}.docx"] = self.docx(item)
         files[f"{slug}/{slug}.pdf"] = self.pdf(item, values)
         page = self._env.get_template("site/standard.html").render(
             values, root="../", jsonld=_script_json(self._jsonld(item)),
@@ -103,6 +103,12 @@ class Renderer:
         conformance costs, ``benchmarks/bench_build.py``)."""
         html = self._env.get_template("standard/pdf.html").render(values or self._values(item))
         return self._pdf_renderer().render(html, variant=variant)
+
+    def docx(self, item: LoadedStandard) -> bytes:
+        """The Word document, with the ids and facts `import` needs to restore the standard."""
+        rendered = render_docx(self.templates / DOCX_TEMPLATE,
+                               lambda template: self._docx_values(item, template))
+        return add_identity(rendered, item.standard)
 
     def page_url(self, slug: str) -> str:
         return f"{self.base_url}{slug}/"
