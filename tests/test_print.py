@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from clients import TextLine, pdf_facts, text_lines
 from conftest import edit
+from letterkinds import Example, declared_kinds, examples, render
 from standardgen.cli import main
 from standardgen.letters.preflight import PrintGeometry, load_geometry
 
@@ -44,19 +45,17 @@ def geometry() -> PrintGeometry:
 
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every example letter (each kind of decision) and the granted one with a long address."""
+    """A letter of every kind the code declares, and a granted one with a long address."""
     tmp = tmp_path_factory.mktemp("print")
-    cases = tmp / "cases"
-    shutil.copytree(EXAMPLES, cases)
-    long_case = cases / "long.yaml"
-    shutil.copy(cases / "bevilget.yaml", long_case)
+    found = {kind: render(example, tmp / kind) for kind, example in examples().items()
+             if kind in declared_kinds()}
+    long_case = tmp / "long.yaml"
+    shutil.copy(EXAMPLES / "bevilget.yaml", long_case)
     edit(long_case, '"2026-104-0001"', '"2026-104-9001"')
     for old, new in LONG.items():
         edit(long_case, old, new)
-    result = run("letter", cases, "--standards", STANDARDS, "--out", tmp / "out",
-                 "--format", "pdf", "--jobs", "1")
-    assert result.exit_code == 0, result.output
-    return {path.stem: path for path in sorted((tmp / "out").glob("*.pdf"))}
+    found["long"] = render(Example("bevilget", long_case, STANDARDS), tmp / "long")
+    return found
 
 
 def recipient(lines: list[TextLine], geometry: PrintGeometry) -> list[TextLine]:
@@ -83,8 +82,7 @@ def test_the_address_and_only_the_address_is_in_the_window(
             box = (line.left * MM, line.top * MM, line.right * MM, line.bottom * MM)
             assert inner[0] <= box[0] and inner[1] <= box[1], (name, line)
             assert box[2] <= inner[2] and box[3] <= inner[3], (name, line)
-    long_lines = " ".join(line.text for line in recipient(text_lines(letters["2026-104-9001"]),
-                                                          geometry))
+    long_lines = " ".join(line.text for line in recipient(text_lines(letters["long"]), geometry))
     for value in ("Østergaard-Bjerregaard", "lejlighed 12", "Kongens Lyngby Nord"):
         assert value in long_lines
 
@@ -108,9 +106,10 @@ def test_all_text_is_inside_the_printable_area_on_a4(
 
 
 def test_check_passes_every_letter_of_every_kind(letters: dict[str, Path]) -> None:
+    assert set(declared_kinds()) <= set(letters), "a letter kind has no example case"
     result = run("letter", "--check", *letters.values())
     assert result.exit_code == 0, result.output
-    assert "8 PDF-fil(er) kontrolleret til print: 0 fejl" in result.output
+    assert f"{len(letters)} PDF-fil(er) kontrolleret til print: 0 fejl" in result.output
 
 
 def test_an_address_too_long_for_the_window_is_refused_located(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from standardgen.letters.letter import Letter, as_data
+from standardgen.render.pdf import unambiguous
 
 TEMPLATE = Path("letter") / "letter.typ"
 MAIN, DATA = "main.typ", "letter.json"  # the names Typst sees the template and the data by
@@ -80,7 +81,8 @@ class PdfLetterRenderer:
             raise RenderError(f"PDF-skabelonen fejlede: {exc.message}") from None
         if not isinstance(pdf, bytes):
             raise RenderError("PDF-skabelonen gav ikke én PDF-fil")
-        return without_suspects(pdf)
+        # About 1 letter in 100 has a stream ending in CR, which PDF/A validators misread.
+        return unambiguous(without_suspects(pdf))
 
 
 def without_suspects(pdf: bytes) -> bytes:

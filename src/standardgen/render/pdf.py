@@ -80,8 +80,9 @@ def claim_ua(pdf: bytes) -> bytes:
     """Add the PDF/UA-1 claim to a PDF/A-2a file from WeasyPrint, which writes one claim only.
 
     The metadata stream is rewritten uncompressed too: PDF/A-2 forbids a /Filter on it
-    (ISO 19005-2, 6.6.2.1), and WeasyPrint 70 compresses it for every PDF/A part but 1. The
-    file ID stays derived from the content, so the same input still gives the same bytes.
+    (ISO 19005-2, 6.6.2.1), and WeasyPrint 70 compresses it for every PDF/A part but 1; and no
+    stream may end ambiguously (``unambiguous``). The file ID stays derived from the
+    content, so the same input still gives the same bytes.
     """
     import pikepdf
 
@@ -94,7 +95,7 @@ def claim_ua(pdf: bytes) -> bytes:
                                             Subtype=pikepdf.Name.XML)
         out = io.BytesIO()
         doc.save(out, deterministic_id=True)
-    return out.getvalue()
+    return unambiguous(out.getvalue())
 
 
 # ToUnicode targets PDF/UA-1 forbids (ISO 14289-1, 7.21.7): they mean "no character".
@@ -126,3 +127,48 @@ def drop_invalid_unicode(doc: Any) -> None:
         if not any(target in cmap.lower() for target in _NOT_TEXT):
             continue
         font.ToUnicode.write(_BFCHAR.sub(block, cmap))
+
+
+# A stream's data ending in CR, followed by the writer's LF before ``endstream``, reads as a CR LF
+# end-of-line marker: its /Length then looks one byte too long, and PDF/A validators fail the
+# file (ISO 19005-2, 6.1.7.1; page-validation's PDFA2A-STREAM-LENGTH-001). Compressed data ends
+# in CR by chance, so about 1 % of letters and many a longer document would fail.
+AMBIGUOUS_STREAM_END = b"\r\nendstream"
+
+
+def unambiguous(pdf: bytes) -> bytes:
+    """``pdf`` without a stream whose data ends in CR (see ``AMBIGUOUS_STREAM_END``).
+
+    Most files have none and are returned as they are, at the cost of one search. Otherwise such
+    streams get an ASCII85 layer over the same compressed bytes (it ends in ``~>``), a quarter
+    larger for that stream and the same for every reader. qpdf writes the file again without
+    compressing anything itself (it would take the layer off again), so a file with object
+    streams grows; that happens to about 1 file in 100.
+    """
+    if AMBIGUOUS_STREAM_END not in pdf:
+        return pdf
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for stream in doc.objects:
+            if isinstance(stream, pikepdf.Stream) and stream.read_raw_bytes().endswith(b"\r"):
+                _ascii85_layer(pikepdf, stream)
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True, compress_streams=False,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def _ascii85_layer(pikepdf: Any, stream: Any) -> None:
+    import base64
+
+    filters = stream.get("/Filter")
+    names = list(filters) if isinstance(filters, pikepdf.Array) else (
+        [filters] if filters is not None else [])
+    parms = stream.get("/DecodeParms")
+    values = list(parms) if isinstance(parms, pikepdf.Array) else [parms] * max(len(names), 1)
+    encoded = base64.a85encode(stream.read_raw_bytes()) + b"~>"
+    layered = pikepdf.Array([pikepdf.Name.ASCII85Decode, *names])
+    decode = (pikepdf.Array([None, *values[:len(names)]])
+              if any(value is not None for value in values) else None)
+    stream.write(encoded, filter=layered, decode_parms=decode, type_check=False)
