@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help site check test lint typecheck pytest bench schema clean
+.PHONY: help site check test quick lint typecheck pytest bench schema clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,7 +41,12 @@ $(NODE_STAMP): package.json package-lock.json
 pytest: $(STAMP) $(NODE_STAMP) ## The test suite only
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest ## Lint, type-check and run the tests
+test: lint typecheck pytest ## Lint, type-check and run the tests (all of them: what CI runs)
+
+# The fast lane while editing: no external client (LibreOffice, Chromium, Nu, poppler) and
+# nothing marked slow (the installed-wheel test, big batches). `make test` stays the full suite.
+quick: $(STAMP) ## The tests that need no external client and are not slow (under a minute)
+	$(BIN)/python -m pytest -m "not client and not slow" -q
 
 bench: $(STAMP) ## Benchmarks (benchmarks/), side by side with their baselines
 	@for b in benchmarks/bench_*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python "$$b" || exit 1; done

@@ -88,7 +88,7 @@ def test_the_catalogue_says_when_the_site_was_last_built(tmp_path: Path,
     # Nothing changed: nothing is rendered, and the page keeps the day it was made.
     monkeypatch.setenv("STANDARDGEN_TODAY", "2026-12-02")
     result = build(sources, out)
-    assert "0 fil(er) skrevet" in result.output
+    assert "ingen filer skrevet (intet var ændret)" in result.output
     assert (out / "site" / "index.html").read_bytes() == first
 
     # A standard changed: the catalogue is rendered again and names the new day.

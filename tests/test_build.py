@@ -245,6 +245,7 @@ def test_a_comment_change_renders_nothing(tmp_path: Path) -> None:
     assert _build(sources, out).written == ()
 
 
+@pytest.mark.slow  # several seconds: left out of `make quick`
 def test_a_damaged_manifest_means_a_full_build(tmp_path: Path) -> None:
     sources = copy_standards(tmp_path / "standards")
     out = tmp_path / "output"
@@ -400,7 +401,7 @@ def test_cli_build_and_its_exit_codes(tmp_path: Path, monkeypatch: pytest.Monkey
     (sources / f"{REAL}.yaml").write_text("slug: [\n", encoding="utf-8")
     bad = runner.invoke(main, ["build", "standards", "--out", "out"])
     assert bad.exit_code == 1
-    assert re.search(rf"standards/{REAL}\.yaml:\d+:\d+: error: ", bad.output)
+    assert re.search(rf"standards/{REAL}\.yaml:\d+:\d+: fejl: ", bad.output)
     assert runner.invoke(main, ["build", "findes-ikke"]).exit_code == 2
 
 
@@ -424,6 +425,7 @@ def test_check_prints_github_annotations_and_gitlab_code_quality(
     assert report[0]["severity"] == "major" and len(report[0]["fingerprint"]) == 64
 
 
+@pytest.mark.slow  # several seconds: left out of `make quick`
 def test_parallel_builds_give_the_same_bytes_as_a_serial_one(tmp_path: Path) -> None:
     """Forked from the warm process, or started fresh while another thread runs (serve)."""
     import threading

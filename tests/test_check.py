@@ -19,7 +19,7 @@ from standardgen.catalogue import Catalogue, load_catalogue
 from standardgen.cli import main
 from standardgen.problems import Problem, Severity
 
-LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): "
+LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<column>\d+): (?P<severity>fejl|advarsel): "
                   r"(?P<message>.+)$")
 
 
@@ -100,7 +100,7 @@ def test_missing_required_section(standard: Path) -> None:
     result = check(str(standard))
     assert result.exit_code == 1
     assert result.stdout == f"{problem.format()}\n"
-    assert f"{problem.file}:{problem.line}:1: error: mangler afsnittet 'Klage og ankemuligheder'" \
+    assert f"{problem.file}:{problem.line}:1: fejl: mangler afsnittet 'Klage og ankemuligheder'" \
         in result.stdout
 
 
@@ -117,12 +117,12 @@ def test_missing_recommended_section_is_a_warning(standard: Path) -> None:
 
     relaxed = check(str(standard))
     assert relaxed.exit_code == 0
-    assert ": warning: mangler afsnittet 'Kvalitetskrav'" in relaxed.stdout
-    assert "0 fejl, 1 advarsler" in relaxed.stderr
+    assert ": advarsel: mangler afsnittet 'Kvalitetskrav'" in relaxed.stdout
+    assert relaxed.stderr.endswith(": 0 fejl, 1 advarsel\n")
 
     strict = check("--strict", str(standard))
     assert strict.exit_code == 1
-    assert ": error: mangler afsnittet 'Kvalitetskrav'" in strict.stdout
+    assert ": fejl: mangler afsnittet 'Kvalitetskrav'" in strict.stdout
     assert "1 fejl, 0 advarsler" in strict.stderr
 
 
@@ -363,7 +363,7 @@ def test_check_default_path_from_the_repository_root(monkeypatch: pytest.MonkeyP
     result = check()
     assert result.exit_code == 0, result.output
     assert without_info(result.stdout) == ""
-    assert result.stderr == "1 fil(er) kontrolleret: 0 fejl, 0 advarsler\n"
+    assert result.stderr == "Kontrollerede 1 standard i standards: ingen fejl eller advarsler\n"
 
 
 def test_check_explicit_path_from_elsewhere(
@@ -397,8 +397,8 @@ def test_check_output_lines_are_parseable(standard: Path) -> None:
     assert len(lines) == 4
     matches = [LINE.match(line) for line in lines]
     assert all(matches), lines
-    assert sorted(m["severity"] for m in matches if m) == ["error", "error", "error", "warning"]
-    assert "2 fil(er) kontrolleret: 3 fejl, 1 advarsler" in result.stderr
+    assert sorted(m["severity"] for m in matches if m) == ["advarsel", "fejl", "fejl", "fejl"]
+    assert re.fullmatch(r"Kontrollerede 2 standarder i \S+: 3 fejl, 1 advarsel\n", result.stderr)
 
 
 def test_check_nonexistent_path_is_a_usage_error(tmp_path: Path) -> None:
@@ -471,7 +471,7 @@ def test_python_dash_m_check() -> None:
     result = run_python("-m", "standardgen", "check")
     assert result.returncode == 0, result.stderr
     assert without_info(result.stdout) == ""
-    assert "1 fil(er) kontrolleret: 0 fejl, 0 advarsler" in result.stderr
+    assert "Kontrollerede 1 standard i standards: ingen fejl eller advarsler" in result.stderr
 
 
 def test_python_dash_m_check_with_problems(standard: Path) -> None:

@@ -14,8 +14,8 @@ def run(args: list[str]) -> Result:
     return CliRunner().invoke(main, args, prog_name="standardgen")
 
 
-COMMANDS = ("build", "check", "diff", "form", "import", "letter", "new", "schema", "serve",
-            "status")
+COMMANDS = ("build", "check", "diff", "doctor", "form", "import", "init", "letter", "new",
+            "schema", "serve", "status")
 
 
 def test_help_is_danish_and_lists_every_command() -> None:
@@ -66,6 +66,6 @@ def test_a_missing_template_folder_is_one_located_line(
     result = run([*command, str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
-        f"{tmp_path / 'ingen'}:0:0: error: skabelonmappen findes ikke; peg på den med "
+        f"{tmp_path / 'ingen'}:0:0: fejl: skabelonmappen findes ikke; ret eller fjern "
         "miljøvariablen STANDARDGEN_TEMPLATES")
     assert not (tmp_path / "out").exists()

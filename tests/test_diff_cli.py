@@ -109,7 +109,7 @@ def test_an_invalid_version_is_a_located_error_and_nothing_is_written(
     out = tmp_path / "changes.html"
     code, stdout, _ = _run("diff", "--format", "html", "--out", out, old, new)
     assert code == 1
-    assert re.search(r"ny/aktivitets-og-samvaerstilbud\.yaml:\d+:\d+: error: .*2024-02-30", stdout)
+    assert re.search(r"ny/aktivitets-og-samvaerstilbud\.yaml:\d+:\d+: fejl: .*2024-02-30", stdout)
     assert not out.exists()
 
 
@@ -150,12 +150,12 @@ def test_a_bad_revision_is_a_located_danish_error(repo: Path, monkeypatch: pytes
     monkeypatch.chdir(repo)
     code, out, _ = _run("diff", "--rev", "findes-ikke..HEAD", "aktivitets-og-samvaerstilbud.yaml")
     assert code == 1
-    assert out == ("findes-ikke:aktivitets-og-samvaerstilbud.yaml:0:0: error: revisionen "
+    assert out == ("findes-ikke:aktivitets-og-samvaerstilbud.yaml:0:0: fejl: revisionen "
                    "'findes-ikke' findes ikke i git\n")
     shutil.copy(repo / "aktivitets-og-samvaerstilbud.yaml", repo / "ny.yaml")
     code, out, _ = _run("diff", "--rev", "HEAD", "ny.yaml")
     assert code == 1
-    assert out == "HEAD:ny.yaml:0:0: error: filen fandtes ikke i revisionen 'HEAD'\n"
+    assert out == "HEAD:ny.yaml:0:0: fejl: filen fandtes ikke i revisionen 'HEAD'\n"
     code, out, _ = _run("diff", "--rev", "--output=x..HEAD", "ny.yaml")
     assert code == 1 and "'--output=x' er ikke en git-revision" in out
 
@@ -306,7 +306,7 @@ def test_rev_outside_git_and_without_git_are_danish_errors(
     file = standards_copy / "aktivitets-og-samvaerstilbud.yaml"
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(standards_copy.parent))
     code, out, _ = _run("diff", "--rev", "HEAD", file)
-    assert code == 1 and out.endswith("error: filen ligger ikke i et git-arkiv\n")
+    assert code == 1 and out.endswith("fejl: filen ligger ikke i et git-arkiv\n")
     monkeypatch.setenv("PATH", "")
     code, out, _ = _run("diff", "--rev", "HEAD", file)
     assert code == 1 and "programmet git findes ikke" in out

@@ -119,7 +119,7 @@ def test_bad_values_are_located_danish_errors(blank: Path, tmp_path: Path,
     out = tmp_path / "status.yaml"
     result = run("form", "read", filled, "--out", out)
     assert result.exit_code == 1
-    assert re.search(r"filled\.pdf:0:0: error: side \d, " + ".*" + pattern, result.output), (
+    assert re.search(r"filled\.pdf:0:0: fejl: side \d, " + ".*" + pattern, result.output), (
         result.output)
     assert not out.exists()
 
@@ -137,7 +137,7 @@ def test_a_cpr_number_typed_into_a_field_is_masked(blank: Path, tmp_path: Path) 
     filled = fill(blank, tmp_path / "filled.pdf", {**FILLED, "citizen_assessment": text})
     result = run("form", "read", filled, "--out", tmp_path / "s.yaml")
     assert result.exit_code == 0
-    assert "warning" in result.output and "010170-1234" not in result.output
+    assert "advarsel" in result.output and "010170-1234" not in result.output
     assert read_back(tmp_path / "s.yaml")["citizen_assessment"] == "Karen (010170-XXXX) er glad."
 
 
@@ -145,7 +145,7 @@ def test_files_that_are_not_our_forms_are_refused(tmp_path: Path) -> None:
     not_pdf = tmp_path / "note.pdf"
     not_pdf.write_text("hej", encoding="utf-8")
     result = run("form", "read", not_pdf)
-    assert result.exit_code == 1 and "note.pdf:0:0: error: filen er ikke en PDF" in result.output
+    assert result.exit_code == 1 and "note.pdf:0:0: fejl: filen er ikke en PDF" in result.output
     other = tmp_path / "other.pdf"
     other.write_bytes(ROOT.joinpath("tests", "roots", "forms", "cases.csv").read_bytes())
     assert run("form", "read", other).exit_code == 1

@@ -50,7 +50,7 @@ def test_every_fixture_case_yields_both_files(rendered: tuple[Path, Result]) -> 
     assert names == sorted(f"{n}-opfoelgning.{ext}" for n in EXPECTED for ext in ("pdf", "docx"))
     for path in out.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
-    assert re.search(r"cases\.csv:4:\d+: warning: sagen er et afslag", result.output)
+    assert re.search(r"cases\.csv:4:\d+: advarsel: sagen er et afslag", result.output)
 
 
 def test_no_full_cpr_in_files_names_or_messages(rendered: tuple[Path, Result]) -> None:
@@ -201,7 +201,7 @@ def test_due_before_keeps_only_cases_due_before_the_date(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     # 0002 is due 2026-09-01; 0101 on 2026-10-15 is not *before*; 0001 is due in 2027.
     assert [p.name for p in tmp_path.iterdir()] == ["2026-104-0002-opfoelgning.pdf"]
-    assert re.search(r"cases\.csv:3:\d+: warning: .*ingen opfølgningsdato", result.output)
+    assert re.search(r"cases\.csv:3:\d+: advarsel: .*ingen opfølgningsdato", result.output)
     assert "2 ikke forfaldne" in result.output
 
 
@@ -222,7 +222,7 @@ def test_bad_rows_are_reported_and_good_ones_written(tmp_path: Path) -> None:
     result = run("form", "--format", "pdf", csv, "--standards", STANDARDS, "--out", out)
     assert result.exit_code == 1
     assert [p.name for p in out.iterdir()] == ["2026-104-0102-opfoelgning.pdf"]
-    assert re.search(r"batch\.csv:2:\d+: error: 'days_per_week' '9' må højst være 7", result.output)
+    assert re.search(r"batch\.csv:2:\d+: fejl: 'days_per_week' '9' må højst være 7", result.output)
     assert "0101701234" not in result.output
 
 
@@ -232,7 +232,7 @@ def test_case_number_like_a_cpr_number_is_refused(tmp_path: Path) -> None:
     case.write_text(text.replace("2026-104-0002", "2902881235"), encoding="utf-8")
     result = run("form", case, "--standards", STANDARDS, "--out", tmp_path / "out")
     assert result.exit_code == 1
-    assert re.search(r"case\.yaml:2:\d+: error: .*sagsnummeret ligner et CPR-nummer",
+    assert re.search(r"case\.yaml:2:\d+: fejl: .*sagsnummeret ligner et CPR-nummer",
                      result.output)
     assert "2902881235" not in result.output and not (tmp_path / "out").exists()
 
@@ -243,14 +243,14 @@ def test_unknown_standard_and_non_ffb_theme_are_located(tmp_path: Path) -> None:
     case.write_text(text.replace("theme: Mobilitet", "theme: Bevægelse"), encoding="utf-8")
     result = run("form", "--format", "docx", case, "--standards", STANDARDS, "--out", tmp_path)
     assert result.exit_code == 0
-    assert re.search(r"case\.yaml:36:\d+: warning: temaet 'Bevægelse' er ikke et af KL's",
+    assert re.search(r"case\.yaml:36:\d+: advarsel: temaet 'Bevægelse' er ikke et af KL's",
                      result.output)
     missing = tmp_path / "missing.yaml"
     missing.write_text(text.replace("standard: aktivitets-og-samvaerstilbud",
                                     "standard: findes-ikke"), encoding="utf-8")
     result = run("form", missing, "--standards", STANDARDS, "--out", tmp_path / "x")
     assert result.exit_code == 1
-    assert re.search(r"missing\.yaml:3:11: error: standarden 'findes-ikke' findes ikke",
+    assert re.search(r"missing\.yaml:3:11: fejl: standarden 'findes-ikke' findes ikke",
                      result.output)
 
 

@@ -279,9 +279,9 @@ def test_bad_cases_are_rejected_with_located_errors(tmp_path: Path) -> None:
                        encoding="utf-8")
     code, output, _out = run_letters(tmp_path, no_hearing, extent, granted)
     assert code == 1
-    assert re.search(r"no-hearing\.yaml:\d+:1: error: mangler 'hearing'", output), output
-    assert re.search(r"extent\.yaml:\d+:\d+: error: 'extent' er udfyldt, men et afslag", output)
-    assert re.search(r"granted\.yaml:\d+:1: error: mangler 'extent'", output)
+    assert re.search(r"no-hearing\.yaml:\d+:1: fejl: mangler 'hearing'", output), output
+    assert re.search(r"extent\.yaml:\d+:\d+: fejl: 'extent' er udfyldt, men et afslag", output)
+    assert re.search(r"granted\.yaml:\d+:1: fejl: mangler 'extent'", output)
     assert not FULL_CPR.search(output)
 
 
@@ -342,7 +342,7 @@ def test_a_folder_without_cases_is_a_located_error(tmp_path: Path) -> None:
     empty.mkdir()
     code, output, out = run_letters(tmp_path, empty)
     assert code == 1
-    assert "empty:0:0: error: mappen indeholder ingen sager (*.yaml, *.csv)" in output
+    assert "empty:0:0: fejl: mappen indeholder ingen sager (*.yaml, *.csv)" in output
     assert not out.exists() or not any(out.iterdir())
 
 
@@ -353,6 +353,6 @@ def test_a_repeated_case_number_is_reported_at_the_later_row(tmp_path: Path) -> 
     number = lines[1].split(";")[0]
     code, output, out = run_letters(tmp_path, batch, fmt="docx")
     assert code == 1
-    assert re.search(rf"batch\.csv:3:1: error: sagsnummer '{number}' findes også i "
+    assert re.search(rf"batch\.csv:3:1: fejl: sagsnummer '{number}' findes også i "
                      rf"\S*batch\.csv:2", output), output
     assert [p.name for p in out.iterdir()] == [f"{number}.docx"]  # the first row's letter

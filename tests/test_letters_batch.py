@@ -49,11 +49,11 @@ def test_bad_rows_are_reported_and_good_rows_written(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
     # Missing data: row 3 lacks both facts and considerations; row 5 lacks the extent.
-    assert any(":3:1: error: mangler 'considerations'" in line for line in lines), lines
-    assert any(":3:1: error: mangler 'facts'" in line for line in lines)
-    assert any(":5:1: error: mangler 'extent'" in line for line in lines)
+    assert any(":3:1: fejl: mangler 'considerations'" in line for line in lines), lines
+    assert any(":3:1: fejl: mangler 'facts'" in line for line in lines)
+    assert any(":5:1: fejl: mangler 'extent'" in line for line in lines)
     # Additional data: row 6 is an afslag with an extent; located at the first extent column.
-    assert any(":6:16: error: 'extent' er udfyldt, men et afslag" in line for line in lines)
+    assert any(":6:16: fejl: 'extent' er udfyldt, men et afslag" in line for line in lines)
     written = sorted(p.name for p in out.iterdir())
     assert written == sorted(f"2026-104-{n}.{f}" for n in ("0101", "0102", "0103")
                              for f in ("pdf", "docx"))
@@ -67,7 +67,7 @@ def test_unknown_column_is_reported(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["letter", str(batch), "--standards", str(STANDARDS),
                                        "--out", str(tmp_path / "out"), "--jobs", "1"])
     assert result.exit_code == 1
-    assert ":1:26: error: ukendt kolonne 'citizen.phone'" in result.output
+    assert ":1:26: fejl: ukendt kolonne 'citizen.phone'" in result.output
 
 
 def _valid_outputs(out: Path) -> list[Path]:
@@ -127,6 +127,7 @@ def test_killed_batch_leaves_whole_files_and_rerun_completes(tmp_path: Path, sig
     assert len(_valid_outputs(out)) == 2 * total
 
 
+@pytest.mark.slow  # several seconds: left out of `make quick`
 def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     script = shutil.which("script")
     if script is None:
@@ -145,7 +146,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert piped.returncode == 0
     assert piped.stdout == b""
     assert piped.stderr.decode().strip() == (
-        f"60 af 60 breve skrevet til {tmp_path / 'out'}: 0 fejl, 0 advarsler")
+        f"60 af 60 breve skrevet til {tmp_path / 'out'}: ingen fejl eller advarsler")
 
 
 def test_broken_wording_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:

@@ -109,7 +109,7 @@ def test_check_passes_every_letter_of_every_kind(letters: dict[str, Path]) -> No
     assert set(declared_kinds()) <= set(letters), "a letter kind has no example case"
     result = run("letter", "--check", *letters.values())
     assert result.exit_code == 0, result.output
-    assert f"{len(letters)} PDF-fil(er) kontrolleret til print: 0 fejl" in result.output
+    assert f"Kontrollerede {len(letters)} breve til print: ingen fejl" in result.output
 
 
 def test_an_address_too_long_for_the_window_is_refused_located(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_check_warns_at_the_next_revision_line_when_overdue(norddjurs: Path) -> 
     line = _set_revision(norddjurs, "2024-04-26")
     code, out, _ = _invoke("check", norddjurs, today="2024-05-06")
     assert code == 0
-    assert re.search(rf"aktivitets-og-samvaerstilbud\.yaml:{line}:\d+: warning: næste revision "
+    assert re.search(rf"aktivitets-og-samvaerstilbud\.yaml:{line}:\d+: advarsel: næste revision "
                      r"skulle have været 26\. april 2024 \(10 dage siden\)", out)
 
 
@@ -58,9 +58,9 @@ def test_check_warns_within_30_days_and_strict_makes_it_an_error(norddjurs: Path
     line = _set_revision(norddjurs, "2024-04-26")
     code, out, _ = _invoke("check", norddjurs, today="2024-04-06")
     assert code == 0
-    assert f":{line}:" in out and "warning: næste revision er 26. april 2024, om 20 dage" in out
+    assert f":{line}:" in out and "advarsel: næste revision er 26. april 2024, om 20 dage" in out
     code, out, _ = _invoke("check", "--strict", norddjurs, today="2024-04-06")
-    assert code == 1 and "error: næste revision er 26. april 2024" in out
+    assert code == 1 and "fejl: næste revision er 26. april 2024" in out
 
 
 def test_check_is_quiet_when_the_revision_is_far_off(norddjurs: Path) -> None:
@@ -73,9 +73,9 @@ def test_a_bad_today_is_a_danish_error(norddjurs: Path) -> None:
     _set_revision(norddjurs, "2024-04-26")
     code, out, _ = _invoke("check", norddjurs, today="1. april")
     assert code == 1
-    assert "STANDARDGEN_TODAY:0:0: error: '1. april' er ikke en gyldig dato" in out
+    assert "STANDARDGEN_TODAY:0:0: fejl: '1. april' er ikke en gyldig dato" in out
     code, out, _ = _invoke("status", "--today", "2024-13-01", norddjurs)
-    assert code == 1 and "--today:0:0: error: '2024-13-01' er ikke en gyldig dato" in out
+    assert code == 1 and "--today:0:0: fejl: '2024-13-01' er ikke en gyldig dato" in out
 
 
 def _second_standard(folder: Path, slug: str, revision: str | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def test_new_standard_fails_check_only_on_guidance_with_its_lines(standards_copy
     assert f"{len(reported)} vejledningstekster skal erstattes" in _invoke(
         "new", "andet", "--out", standards_copy)[1]
     for problem in reported:
-        match = re.fullmatch(r".*praktisk-hjaelp\.yaml:(\d+):(\d+): error: vejledningen skal "
+        match = re.fullmatch(r".*praktisk-hjaelp\.yaml:(\d+):(\d+): fejl: vejledningen skal "
                              r"erstattes med standardens egen tekst: '.+'", problem)
         assert match, problem
         line, column = int(match.group(1)), int(match.group(2))
@@ -75,7 +76,7 @@ def test_new_never_overwrites(standards_copy: Path) -> None:
     before = existing.read_bytes()
     code, out, _ = _invoke("new", "aktivitets-og-samvaerstilbud", "--out", standards_copy)
     assert code == 1
-    assert "aktivitets-og-samvaerstilbud.yaml:0:0: error: filen findes allerede" in out
+    assert "aktivitets-og-samvaerstilbud.yaml:0:0: fejl: filen findes allerede" in out
     assert existing.read_bytes() == before
 
 
@@ -87,10 +88,26 @@ def test_slug_is_validated(standards_copy: Path, slug: str) -> None:
         "aktivitets-og-samvaerstilbud.yaml"]
 
 
-def test_municipality_must_exist(standards_copy: Path, tmp_path: Path) -> None:
-    code, out, _ = _invoke("new", "ny", "--out", standards_copy, "--municipality", "aarhus")
-    assert code == 1 and "kommunefilen 'municipalities/aarhus.yaml' findes ikke" in out
+def test_new_makes_the_municipality_file_when_it_is_missing(tmp_path: Path) -> None:
+    """An empty standards/ folder is enough to start: the municipality file comes with guidance,
+    and check names only that guidance, in both files."""
+    folder = tmp_path / "standards"
+    code, out, _ = _invoke("new", "praktisk-hjaelp", "--out", folder, "--municipality", "aarhus")
+    town = folder / "municipalities" / "aarhus.yaml"
+    assert code == 0 and out.startswith(f"skrevet: {town}\nskrevet: {folder}/praktisk-hjaelp")
+    code, out, _ = _invoke("check", "--format", "json", folder)
+    problems = json.loads(out)
+    assert code == 1 and {p["code"] for p in problems} == {"guidance"}
+    in_town = [p for p in problems if p["file"].endswith("aarhus.yaml")]
+    assert len(in_town) == 8 and all("kommunens egne oplysninger" in p["message"]
+                                     for p in in_town)
+    lines = town.read_text(encoding="utf-8").splitlines()
+    for problem in in_town:
+        assert lines[problem["line"] - 1][problem["column"] - 1:].startswith("[[VEJLEDNING:")
+
+
+def test_without_a_municipality_new_asks_for_one(tmp_path: Path) -> None:
     empty = tmp_path / "tom"
     code, out, _ = _invoke("new", "ny", "--out", empty)
     assert code == 1 and "angiv kommunen med --municipality" in out
-    assert not (standards_copy / "ny.yaml").exists() and not empty.exists()
+    assert not empty.exists()

@@ -47,7 +47,7 @@ def only(problems: list[Problem] | tuple[Problem, ...]) -> Problem:
 def assert_danish(problem: Problem) -> None:
     assert problem.severity is Severity.ERROR
     assert not ENGLISH.search(problem.message), problem.message
-    assert problem.format().startswith(f"{problem.file}:{problem.line}:{problem.column}: error: ")
+    assert problem.format().startswith(f"{problem.file}:{problem.line}:{problem.column}: fejl: ")
 
 
 def same_file(reported: str, path: Path) -> bool:
@@ -119,7 +119,7 @@ def test_file_of_exactly_the_size_limit_is_read(
         ('title: "a\\qb"\n', 1, 11, "escape"),
         ("foo: [\n", 2, 1, "værdi"),
         ("a: b\n- c\n", 2, 1, "indrykningen"),
-        ('a: "x" y\n', 1, 8, "indrykningen"),
+        ('a: "x" y\n', 1, 6, "afslutter den for tidligt"),  # the closing quote, not indentation
     ],
     ids=["unclosed-flow", "unclosed-quote", "colon-in-text", "bad-indent", "list-indent", "escape",
          "missing-value", "list-after-mapping", "text-after-quote"],
@@ -365,8 +365,9 @@ def test_check_reports_every_bad_file_in_a_folder(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == len(paths)
     for path in paths:
-        assert any(line.startswith(f"{path}:") and ": error: " in line for line in lines), path
-    assert f"{len(paths)} fil(er) kontrolleret: {len(paths)} fejl" in result.stderr
+        assert any(line.startswith(f"{path}:") and ": fejl: " in line for line in lines), path
+    assert f"Kontrollerede {len(paths)} standarder i " in result.stderr
+    assert result.stderr.endswith(f": {len(paths)} fejl, 0 advarsler\n")
 
 
 # --- content errors in a real standard, through load_catalogue -------------------------------

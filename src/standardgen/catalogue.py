@@ -27,7 +27,7 @@ from standardgen.model import (
 from standardgen.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.revision import revision_problems
 from standardgen.scaffold import guidance_problems
-from standardgen.yamlsource import YamlDocument, iter_yaml_files, load_yaml
+from standardgen.yamlsource import YamlDocument, iter_standard_files, load_yaml
 
 MUNICIPALITY_DIR = "municipalities"
 
@@ -117,7 +117,7 @@ def _expand(paths: Iterable[Path], problems: list[Problem]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = list(iter_yaml_files(path))
+            found = list(iter_standard_files(path))
             if not found:
                 problems.append(Problem(display_path(path), 0, 0, Severity.ERROR,
                                         "mappen indeholder ingen standarder (*.yaml)", "empty-dir"))
@@ -136,6 +136,14 @@ def _load_one(
         return None, exc.problems
     standard, problems = validation.parse(document, Standard)
     if standard is None:
+        # Still say what the file lacks as a whole, and what its municipality file lacks, so
+        # one run shows every problem.
+        problems += _raw_rules(document)
+        name = document.data.get("municipality")
+        town_path = _find_municipality(path, name) if isinstance(name, str) else None
+        if town_path is not None and town_path not in municipalities:
+            municipalities[town_path], town_problems = _load_municipality(town_path)
+            problems.extend(town_problems)
         return None, problems
     problems += _rules(document, standard)
     town_path = _find_municipality(path, standard.municipality)
@@ -168,6 +176,7 @@ def _load_municipality(path: Path) -> tuple[Municipality | None, list[Problem]]:
     except InputError as exc:
         return None, exc.problems
     town, problems = validation.parse(document, Municipality)
+    problems += guidance_problems(document, "kommunens egne oplysninger")  # `new`, `init`
     if town is not None:
         problems += _contrast_problems(document, town)
         problems += _statement_problems(document, town)
@@ -253,18 +262,44 @@ def _rules(document: YamlDocument, standard: Standard) -> list[Problem]:
     return problems
 
 
+def _raw_rules(document: YamlDocument) -> list[Problem]:
+    """The rules that need no valid model, read from the data as it is: missing sections and
+    links, and guidance left from the scaffold."""
+    data = document.data
+    name = data.get("profile", Standard.model_fields["profile"].default)
+    problems = guidance_problems(document)
+    if not isinstance(name, str) or load_profile(name) is None:
+        return problems  # the model's errors already say the profile is wrong
+
+    def roles(key: str) -> set[str]:
+        items = data.get(key)
+        return {str(item.get("role")) for item in items if isinstance(item, dict)} if (
+            isinstance(items, list)) else set()
+
+    valid = {role.value for role in Role}
+    if not isinstance(data.get("sections"), list) or not roles("sections") <= valid:
+        return problems  # no sections, or a role mistyped: which is "missing" is a guess
+    return problems + _missing_parts(document, name, roles("sections"), roles("links"))
+
+
 def _profile_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
-    profile = load_profile(standard.profile)
-    if profile is None:
+    if load_profile(standard.profile) is None:
         return [document.problem(("profile",), f"ukendt profil '{standard.profile}'",
                                  code="profile")]
+    return _missing_parts(document, standard.profile,
+                          {section.role.value for section in standard.sections},
+                          {link.role for link in standard.links})
+
+
+def _missing_parts(document: YamlDocument, profile_name: str, roles: set[str],
+                   links: set[str]) -> list[Problem]:
+    profile = load_profile(profile_name)
+    assert profile is not None
     problems = []
-    roles = {section.role for section in standard.sections}
     for role, need in profile.sections.items():
-        if role not in roles:
+        if role.value not in roles:
             problems.append(_missing(document, ("sections",), need, "afsnittet",
                                      f"mangler afsnittet '{need.label}' (role: {role.value})"))
-    links = {link.role for link in standard.links}
     for role_name, need in profile.links.items():
         if role_name not in links:
             problems.append(_missing(document, ("links",), need, "linket",

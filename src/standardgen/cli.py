@@ -46,21 +46,67 @@ def danish(message: str) -> str:
     return message
 
 
+# Names in usage lines and option values: a command added later gets these without a word.
+_ARGUMENT_NAMES = {"paths": "STI", "path": "STI", "files": "FIL", "file": "FIL",
+                   "filled": "FIL", "source": "FIL", "sources": "FIL", "folder": "MAPPE",
+                   "directory": "MAPPE", "dir": "MAPPE", "slug": "SLUG"}
+_TYPE_NAMES = {"path": "STI", "file": "FIL", "filename": "FIL", "directory": "MAPPE",
+               "text": "TEKST", "integer": "TAL", "integer range": "TAL", "float": "TAL",
+               "float range": "TAL", "boolean": "JA/NEJ", "datetime": "DATO"}
+_HELP_EXTRA = re.compile(r"\s*\[([^\[\]]*)\]$")
+
+
+def _danish_metavar(param: click.Parameter) -> str | None:
+    if isinstance(param, click.Argument):
+        name = _ARGUMENT_NAMES.get(param.name or "", (param.name or "").upper())
+        name = name if param.required else f"[{name}]"
+        return name + "..." if param.nargs != 1 else name
+    if isinstance(param, click.Option) and not param.is_flag and param.nargs == 1 and not (
+            isinstance(param.type, click.Choice)):
+        return _TYPE_NAMES.get(param.type.name.lower(), param.type.name.upper())
+    return None
+
+
+def _danish_extra(extra: str) -> str:
+    """click's '[default: x; x>=1; required]' as '[standard: x; mindst 1; påkrævet]'."""
+    parts = []
+    for part in (p.strip() for p in extra.split(";")):
+        if part.startswith("default: "):
+            parts.append("standard: " + part.removeprefix("default: ").strip("()"))
+        elif part == "required":
+            parts.append("påkrævet")
+        elif match := re.fullmatch(r"(-?[\d.]+)<=x<=(-?[\d.]+)", part):
+            parts.append(f"{match[1]}-{match[2]}")
+        elif match := re.fullmatch(r"x>=(-?[\d.]+)", part):
+            parts.append(f"mindst {match[1]}")
+        elif match := re.fullmatch(r"x<=(-?[\d.]+)", part):
+            parts.append(f"højst {match[1]}")
+        else:
+            parts.append(part)
+    return f"[{'; '.join(parts)}]"
+
+
 class _DanishHelp(click.Command):
-    """--help in Danish: the headings and the help option's own text."""
+    """--help in Danish: headings, argument and value names, defaults and ranges, and the help
+    option's own text. Every command of the group gets it (``command_class``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[TILVALG]")
         super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.metavar is None:
+                param.metavar = _danish_metavar(param)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
                               prefix="Brug: ")
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [record for param in self.get_params(ctx)
+        rows = [(names, _HELP_EXTRA.sub(lambda m: "  " + _danish_extra(m[1]), text))
+                for param in self.get_params(ctx)
                 if not isinstance(param, click.Argument)
-                and (record := param.get_help_record(ctx)) is not None]
+                and (record := param.get_help_record(ctx)) is not None
+                for names, text in [record]]
         if rows:
             with formatter.section("Tilvalg"):
                 formatter.write_dl(rows)
@@ -154,8 +200,19 @@ def report(problems: Iterable[Problem], fmt: str = "text", *, summary: str = "")
     n_errors = len(errors(problems))
     n_warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
     if summary and fmt not in ("json", "gitlab"):
-        click.echo(f"{summary}: {n_errors} fejl, {n_warnings} advarsler", err=True)
+        click.echo(f"{summary}: {tally(n_errors, n_warnings)}", err=True)
     return 1 if n_errors else 0
+
+
+def count(n: int, one: str, many: str) -> str:
+    """'1 fil', '2 filer', 'ingen filer'."""
+    return f"ingen {many}" if n == 0 else f"1 {one}" if n == 1 else f"{n} {many}"
+
+
+def tally(n_errors: int, n_warnings: int) -> str:
+    if not n_errors and not n_warnings:
+        return "ingen fejl eller advarsler"
+    return f"{n_errors} fejl, {count(n_warnings, 'advarsel', 'advarsler').replace('ingen', '0')}"
 
 
 @main.command()
@@ -168,16 +225,33 @@ def report(problems: Iterable[Problem], fmt: str = "text", *, summary: str = "")
 @click.option("--lix-sections", is_flag=True,
               help="Vis også LIX (klarsprog) for hvert afsnit, ikke kun for hele standarden.")
 def check(paths: tuple[Path, ...], strict: bool, fmt: str, lix_sections: bool) -> None:
-    """Kontrollér standarderne i PATHS (standard: standards/) uden at skrive noget."""
+    """Kontrollér standarderne i STI (filer eller mapper med undermapper; standard:
+    standards/) og kommunens egne skabeloner, uden at skrive noget."""
     from standardgen import klarsprog
     from standardgen.catalogue import load_catalogue
+    from standardgen.render.templating import override_problems
 
     catalogue = load_catalogue(require_paths(paths))
-    problems = promote_warnings(catalogue.problems) if strict else list(catalogue.problems)
+    found = [*catalogue.problems, *override_problems()]
+    problems = promote_warnings(found) if strict else found
     readability = klarsprog.check_problems(catalogue.standards, per_section=lix_sections)
     problems += promote_warnings(readability) if strict else readability
-    count = len(catalogue.files)
-    sys.exit(report(problems, fmt, summary=f"{count} fil(er) kontrolleret"))
+    sys.exit(report(problems, fmt, summary=checked_where(catalogue.files)))
+
+
+def checked_where(files: Sequence[Path]) -> str:
+    """'Kontrollerede 3 standarder (2 i standards, 1 i standards/handicap)'."""
+    from standardgen.problems import display_path
+
+    folders: dict[str, int] = {}
+    for path in files:
+        folder = display_path(path.parent) if str(path.parent) != "." else "."
+        folders[folder] = folders.get(folder, 0) + 1
+    checked = f"Kontrollerede {count(len(files), 'standard', 'standarder')}"
+    if len(folders) == 1:
+        return f"{checked} i {next(iter(folders))}"
+    where = ", ".join(f"{n} i {folder}" for folder, n in folders.items())
+    return f"{checked} ({where})" if where else checked
 
 
 @main.command()
@@ -194,7 +268,8 @@ def schema(out: Path) -> None:
 # --- the approval cycle: diff, status, new (issue 6) -------------------------------------------
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="GAMMEL NY | --rev A..B FIL")
 @click.option("--rev", "revisions", metavar="A..B",
               help="Sammenlign én fil i to git-revisioner (B udeladt: filen, som den er nu).")
 @click.option("--format", "fmt", type=click.Choice(["text", "html", "docx"]), default="text",
@@ -206,7 +281,8 @@ def schema(out: Path) -> None:
               help="Forfatter på de registrerede ændringer i Word.")
 def diff(files: tuple[Path, ...], revisions: str | None, fmt: str, out: Path | None,
          summary: bool, author: str) -> None:
-    """Vis ændringerne fra OLD til NEW (to filer) eller i én fil med --rev A..B."""
+    """Vis ændringerne fra GAMMEL til NY (to versioner af en standard), eller i FIL mellem
+    to git-revisioner med --rev A..B."""
     from standardgen.approval import commands
 
     request = commands.DiffRequest(files, revisions, fmt, out, summary, author)
@@ -235,9 +311,11 @@ def _today(option: str | None) -> dt.date:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Tabel i terminalen eller JSON.")
-@click.option("--today", hidden=True, help="Dagens dato (ÅÅÅÅ-MM-DD), til test.")
+@click.option("--today", metavar="DATO", show_default="i dag",
+              help="Regn som om det er denne dag (ÅÅÅÅ-MM-DD), fx for at se næste års plan.")
 def status(paths: tuple[Path, ...], fmt: str, today: str | None) -> None:
-    """Vis godkendelse, næste revision og om revisionen forfalder, for hver standard."""
+    """Vis godkendelse, næste revision og om revisionen forfalder, for hver standard i STI
+    (standard: standards/)."""
     from standardgen import revision
     from standardgen.catalogue import load_catalogue
 
@@ -259,12 +337,14 @@ def status(paths: tuple[Path, ...], fmt: str, today: str | None) -> None:
 
 @main.command()
 @click.argument("slug")
-@click.option("--municipality", help="Kommunefilen i OUT/municipalities/, uden .yaml.")
+@click.option("--municipality", help="Kommunen: filen OUT/municipalities/ID.yaml, uden .yaml; "
+              "findes den ikke, oprettes den med vejledning.")
 @click.option("--title", help="Standardens titel, fx 'Kvalitetsstandard: Praktisk hjælp'.")
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_STANDARDS,
               show_default=True, help="Mappen med standarderne.")
 def new(slug: str, municipality: str | None, title: str | None, out: Path) -> None:
-    """Opret standards/SLUG.yaml med alle afsnit og vejledning, der skal erstattes."""
+    """Opret OUT/SLUG.yaml med alle afsnit og vejledning, der skal erstattes (og kommunefilen,
+    hvis den mangler)."""
     from standardgen import revision, scaffold
     from standardgen.catalogue import load_catalogue
 
@@ -272,8 +352,10 @@ def new(slug: str, municipality: str | None, title: str | None, out: Path) -> No
     problem = request.usage_problem()
     if problem:
         raise click.UsageError(problem)
-    target = scaffold.create(request, revision.today())
-    click.echo(f"skrevet: {target}")
+    written = scaffold.create(request, revision.today())
+    for path in written:
+        click.echo(f"skrevet: {path}")
+    target = written[-1]
     todo = [p for p in load_catalogue([target]).problems if p.code == "guidance"]
     click.echo(f"{len(todo)} vejledningstekster skal erstattes; se dem med "
                f"'standardgen check {target}'.")
@@ -346,7 +428,7 @@ class _DateParam(click.ParamType["dt.date"]):
 
 @main.group(cls=_FormGroup)
 def form() -> None:
-    """Opfølgningsskemaer: 'form PATH...' laver skemaer, 'form read FIL.pdf' læser et udfyldt."""
+    """Opfølgningsskemaer: 'form STI...' laver skemaer, 'form read FIL.pdf' læser et udfyldt."""
 
 
 @form.command("render")
@@ -358,10 +440,10 @@ def form() -> None:
 @click.option("--due-before", type=_DateParam(), default=None,
               help="Kun sager, hvis opfølgning (follow_up.due) ligger før denne dato.")
 @click.option("--standards", "standards", multiple=True, type=click.Path(path_type=Path),
-              help="Standarder (fil eller mappe; standard: standards/).")
+              show_default="standards/", help="Standarder (fil eller mappe; kan gentages).")
 def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.date | None,
                 standards: tuple[Path, ...]) -> None:
-    """Lav et opfølgningsskema pr. sag i PATHS (sags-YAML eller CSV)."""
+    """Lav et opfølgningsskema pr. sag i STI (sags-YAML, CSV eller mapper med dem)."""
     from jinja2 import TemplateError
 
     from standardgen.forms.build import Format, plan_forms, write_forms
@@ -377,13 +459,13 @@ def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.dat
         click.echo(f"skrevet: {path}")
     not_due = f", {plan.not_due} ikke forfaldne" if due_before is not None else ""
     sys.exit(report(plan.problems,
-                    summary=f"{len(plan.jobs)} skema(er) til {out}{not_due}"))
+                    summary=f"{count(len(plan.jobs), 'skema', 'skemaer')} til {out}{not_due}"))
 
 
 @form.command("read")
 @click.argument("filled", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="YAML-fil, der skrives (standard: udskriv YAML).")
+              show_default="YAML udskrives", help="YAML-fil, der skrives.")
 def form_read(filled: Path, out: Path | None) -> None:
     """Læs et udfyldt opfølgningsskema (PDF) som YAML: status til sagsbehandleren."""
     from standardgen.cpr import mask_in_text
@@ -412,12 +494,13 @@ def form_read(filled: Path, out: Path | None) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Mappe til resultatet; hjemmesiden lægges i OUT/site.")
-@click.option("--base-url", help="Sidens offentlige adresse (sitemap, kanoniske links); "
-              "standard: kommunens web-adresse + /kvalitetsstandarder/.")
-@click.option("--jobs", type=click.IntRange(min=1), help="Antal processer til PDF (standard: "
-              "antal kerner).")
+@click.option("--base-url", show_default="kommunens web-adresse + /kvalitetsstandarder/",
+              help="Sidens offentlige adresse (sitemap, kanoniske links).")
+@click.option("--jobs", type=click.IntRange(min=1), show_default="antal kerner",
+              help="Antal processer til PDF.")
 def build(paths: tuple[Path, ...], out: Path, base_url: str | None, jobs: int | None) -> None:
-    """Udgiv standarderne i PATHS som hjemmeside, PDF, Word og JSON i OUT/site."""
+    """Udgiv standarderne i STI (standard: standards/) som hjemmeside, PDF, Word og JSON i
+    OUT/site."""
     from standardgen.publish.build import build as run_build
 
     result = run_build(require_paths(paths), out, base_url=base_url, jobs=jobs)
@@ -427,8 +510,11 @@ def build(paths: tuple[Path, ...], out: Path, base_url: str | None, jobs: int | 
 def _build_summary(result: BuildResult) -> str:
     if not result.ok:
         return "intet skrevet"
-    return (f"{result.site}: {len(result.written)} fil(er) skrevet, "
-            f"{len(result.unchanged)} uændrede grupper, {len(result.removed)} fjernet")
+    written = count(len(result.written), "fil", "filer")
+    kept = "intet var ændret" if not result.written else (
+        f"{count(len(result.unchanged), 'del', 'dele')} var uændret")
+    removed = f", {count(len(result.removed), 'fil', 'filer')} fjernet" if result.removed else ""
+    return f"{result.site}: {written} skrevet ({kept}){removed}"
 
 
 @main.command()
@@ -440,9 +526,10 @@ def _build_summary(result: BuildResult) -> str:
 @click.option("--bind", "host", default="127.0.0.1", show_default=True,
               help="Adressen serveren lytter på; kun denne maskine som standard.")
 def serve(paths: tuple[Path, ...], out: Path, port: int, host: str) -> None:
-    """Vis hjemmesiden lokalt og byg igen, når en standard eller skabelon ændres."""
+    """Vis hjemmesiden lokalt og byg igen, når en standard eller skabelon i STI (standard:
+    standards/) ændres."""
+    from standardgen.publish.serve import PortInUse
     from standardgen.publish.serve import serve as run_serve
-    from standardgen.render.templating import templates_dir
 
     def built(result: BuildResult) -> None:
         report(result.problems, summary=_build_summary(result))
@@ -450,8 +537,13 @@ def serve(paths: tuple[Path, ...], out: Path, port: int, host: str) -> None:
     def started(url: str) -> None:
         click.echo(f"Forhåndsvisning: {url}  (stop med Ctrl-C)", err=True)
 
-    run_serve(require_paths(paths), out, host=host, port=port, templates=templates_dir(),
-              on_build=built, on_start=started)
+    try:
+        run_serve(require_paths(paths), out, host=host, port=port, on_build=built,
+                  on_start=started)
+    except PortInUse:
+        raise click.ClickException(
+            f"porten {port} er optaget (kører en anden forhåndsvisning?); vælg en anden med "
+            f"--port, fx --port {port + 1 if port < 65535 else 8000}") from None
 
 
 # --- standardgen letter: decision letters ------------------------------------------------------
@@ -463,16 +555,17 @@ def serve(paths: tuple[Path, ...], out: Path, port: int, host: str) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output/letters"),
               show_default=True, help="Mappe til brevene (<sagsnummer>.pdf/.docx).")
 @click.option("--standards", "standards", multiple=True, type=click.Path(path_type=Path),
-              help="Standarder (filer eller mapper); standard: standards/.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Antal processer (standard: antal kerner).")
+              show_default="standards/", help="Standarder (filer eller mapper; kan gentages).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, show_default="antal kerner",
+              help="Antal processer.")
 @click.option("--check", "check_pdfs", is_flag=True,
-              help="Kontrollér færdige PDF-breve i PATHS til rudekuvert og fjernprint (A4, "
+              help="Kontrollér færdige PDF-breve i STI til rudekuvert og fjernprint (A4, "
                    "adressen i ruden, tekst i det printbare område, indlejrede skrifter) i "
                    "stedet for at skrive breve.")
 def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, ...],
            jobs: int | None, check_pdfs: bool) -> None:
-    """Skriv afgørelsesbreve for sagerne i PATHS (sags-YAML-filer eller en CSV-fil)."""
+    """Skriv afgørelsesbreve for sagerne i STI (sags-YAML-filer eller en CSV-fil), eller
+    kontrollér færdige breve med --check."""
     from standardgen.letters.batch import Format
     from standardgen.letters.run import write_letters
 
@@ -480,7 +573,8 @@ def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, 
         from standardgen.letters.preflight import check_files
 
         problems = check_files(paths)
-        sys.exit(report(problems, summary=f"{len(paths)} PDF-fil(er) kontrolleret til print"))
+        checked = count(len(paths), "brev", "breve")
+        sys.exit(report(problems, summary=f"Kontrollerede {checked} til print"))
 
     formats = [Format.pdf, Format.docx] if fmt == "both" else [Format(fmt)]
     with ExitStack() as stack:
@@ -499,3 +593,40 @@ def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, 
                                 jobs, progress, start)
     summary = f"{outcome.written} af {outcome.cases} breve skrevet til {out}"
     sys.exit(report(outcome.problems, summary=summary))
+
+
+# --- standardgen init and doctor: a municipality's own repository (issue 11) -------------------
+
+@main.command()
+@click.argument("folder", required=False, default=Path("."), type=click.Path(path_type=Path))
+@click.option("--municipality", required=True, help="Kommunens navn, fx 'Aarhus' eller "
+              "'Aarhus Kommune'.")
+@click.option("--ci", type=click.Choice(["github", "gitlab", "ingen"]), default="github",
+              show_default=True, help="CI-fil, der kontrollerer og udgiver ved hver ændring.")
+@click.option("--standard", "slug", default="ny-standard", show_default=True,
+              help="Slug (filnavn) for den første standard.")
+def init(folder: Path, municipality: str, ci: str, slug: str) -> None:
+    """Opret et arkiv til kommunens kvalitetsstandarder i MAPPE (standard: denne mappe):
+    kommunefil, en standard med vejledning, skemaer, editorindstillinger, CI og en README."""
+    from standardgen import revision, starter
+
+    request = starter.InitRequest(folder, municipality, ci, slug)  # type: ignore[arg-type]
+    problem = request.usage_problem()
+    if problem:
+        raise click.UsageError(problem)
+    for path in starter.create(request, revision.today()):
+        click.echo(f"skrevet: {path}")
+    where = "" if folder == Path(".") else f"cd {folder}, "
+    click.echo(f"Næste skridt: {where}erstat teksterne i [[VEJLEDNING: ...]] i standards/, "
+               "kontrollér med 'standardgen check', og se siden med 'standardgen serve'.")
+
+
+@main.command()
+def doctor() -> None:
+    """Kontrollér, at biblioteker og skrifttyper, som kommandoerne bruger, er installeret."""
+    from standardgen.doctor import examine
+
+    lines, code = examine()
+    for line in lines:
+        click.echo(line)
+    sys.exit(code)

@@ -1,7 +1,8 @@
-"""Problems found in input files, reported as ``file:line:col: severity: message``.
+"""Problems found in input files, reported as ``file:line:col: fejl|advarsel: message``.
 
-Messages are Danish because they are read by the policy staff and caseworkers who fix the input;
-the severity keyword stays English so that editors and CI annotators can parse the line.
+Everything in the text line is Danish, because it is read by the policy staff and caseworkers who
+fix the input. Machines read ``--format json|github|gitlab``, where the severity stays
+``error``/``warning`` (the value of :class:`Severity`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ class Severity(StrEnum):
     WARNING = "warning"
     INFO = "info"  # figures for the author (LIX); never fails a check, not even --strict
 
+    @property
+    def label(self) -> str:
+        """The word a person reads in a text line."""
+        return _LABELS[self]
+
+
+_LABELS = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel", Severity.INFO: "info"}
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -33,7 +42,7 @@ class Problem:
     code: str = ""
 
     def format(self) -> str:
-        text = f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
+        text = f"{self.file}:{self.line}:{self.column}: {self.severity.label}: {self.message}"
         return mask_in_text(text)
 
     def as_dict(self) -> dict[str, object]:
@@ -57,7 +66,8 @@ def display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        # A link (a template in a merged template folder) is named by the file it points to.
+        return str(path.resolve() if path.is_symlink() else path)
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:

@@ -18,18 +18,20 @@ from typing import Any
 
 from standardgen import validation
 from standardgen.model import SLUG, Municipality, Standard
-from standardgen.problems import InputError, Problem, Severity, display_path
-from standardgen.yamlsource import YamlDocument
+from standardgen.problems import InputError, Problem, Severity, display_path, errors
+from standardgen.yamlsource import YamlDocument, load_yaml
 
 TEMPLATE = "new/standard.yaml.j2"
-MARKER = "[[VEJLEDNING:"
+MUNICIPALITY_TEMPLATE = "new/municipality.yaml.j2"
+MARKER = validation.GUIDANCE_MARKER
 GUIDANCE = re.compile(r"\[\[VEJLEDNING:\s*(.*?)\]\]", re.S)
 _SHOWN = 60  # characters of the guidance quoted in a message
 
 
 # --- the check rule ----------------------------------------------------------------------------
 
-def guidance_problems(document: YamlDocument) -> list[Problem]:
+def guidance_problems(document: YamlDocument,
+                      what: str = "standardens egen tekst") -> list[Problem]:
     """An error for every guidance marker left in a value, at its own line and column."""
     if not any(MARKER in text for text in _strings(document.data)):
         return []
@@ -41,15 +43,15 @@ def guidance_problems(document: YamlDocument) -> list[Problem]:
             continue  # a comment explaining the markers is not a value
         line = text.count("\n", 0, match.start()) + 1
         problems.append(Problem(document.name, line, match.start() - line_start + 1,
-                                Severity.ERROR, _message(match.group(1)), "guidance"))
+                                Severity.ERROR, _message(match.group(1), what), "guidance"))
     return problems
 
 
-def _message(guidance: str) -> str:
+def _message(guidance: str, what: str) -> str:
     shown = " ".join(guidance.split())
     if len(shown) > _SHOWN:
         shown = shown[:_SHOWN].rsplit(" ", 1)[0] + " …"
-    return f"vejledningen skal erstattes med standardens egen tekst: '{shown}'"
+    return f"vejledningen skal erstattes med {what}: '{shown}'"
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -109,11 +111,39 @@ def _only_quoted(value: object) -> object:
     raise TemplateRuntimeError(f"værdien {value!r} skal skrives med filteret |yaml")
 
 
-def render(request: NewStandard, day: dt.date) -> str:
-    """The scaffold's text, validated as a standard; :class:`InputError` when it cannot be."""
+@dataclass(frozen=True)
+class NewMunicipality:
+    """``standards/municipalities/<id>.yaml`` with guidance for every fact (the name may be
+    known: ``init --municipality Aarhus``)."""
+
+    id: str
+    folder: Path  # the standards folder; the file goes in its municipalities/
+    name: str | None = None
+
+    @property
+    def target(self) -> Path:
+        from standardgen.catalogue import MUNICIPALITY_DIR
+
+        return self.folder / MUNICIPALITY_DIR / f"{self.id}.yaml"
+
+
+def render_municipality(request: NewMunicipality) -> str:
+    """The municipality scaffold's text, validated apart from its guidance."""
+    text: str = _environment().get_template(MUNICIPALITY_TEMPLATE).render(name=request.name)
+    _validate(text, Municipality, MUNICIPALITY_TEMPLATE)
+    return text
+
+
+def render(request: NewStandard, day: dt.date, web: str | None = None) -> str:
+    """The scaffold's text, validated as a standard; :class:`InputError` when it cannot be.
+    ``web`` is the municipality's address when its file is being made at the same time."""
     from standardgen.catalogue import load_profile
 
-    municipality_id, town = _municipality(request)
+    municipality_id, town_web = _municipality(request) if web is None else (
+        request.municipality or "", web)
+    if MARKER in town_web:  # the municipality's address is not known yet either
+        town_web = (f"{MARKER} adressen på kommunens side om sagsbehandlingsfrister, fx "
+                    "https://kommune.dk/sagsbehandlingsfrister]]")
     profile = load_profile("serviceloven")
     assert profile is not None  # shipped with the package
     sections = [{"id": _section_id(need.label), "role": role.value, "title": need.label}
@@ -123,13 +153,14 @@ def render(request: NewStandard, day: dt.date) -> str:
     text: str = _environment().get_template(TEMPLATE).render(
         slug=request.slug, municipality=municipality_id, profile="serviceloven",
         title=request.title, sections=sections, today=day, version=str(day.year),
-        next_revision=next_year, web=town.web)
-    _validate(text)
+        next_revision=next_year, web=town_web)
+    _validate(text, Standard, TEMPLATE)
     return text
 
 
-def create(request: NewStandard, day: dt.date) -> Path:
-    """Write the scaffold; never over an existing file."""
+def create(request: NewStandard, day: dt.date) -> list[Path]:
+    """Write the scaffold, and the municipality's when ``--municipality`` names one that has no
+    file yet; never over an existing file, and nothing unless both can be made."""
     from standardgen.fileio import write_atomic
 
     target = request.target
@@ -137,9 +168,22 @@ def create(request: NewStandard, day: dt.date) -> Path:
         raise InputError([Problem(display_path(target), 0, 0, Severity.ERROR,
                                   "filen findes allerede; vælg en anden slug eller flyt filen",
                                   "exists")])
-    text = render(request, day)
-    write_atomic(target, text.encode("utf-8"))
-    return target
+    files: dict[Path, str] = {}
+    town = NewMunicipality(request.municipality or "", request.out)
+    if request.municipality and re.fullmatch(SLUG, town.id) and not town.target.exists():
+        files[town.target] = render_municipality(town)
+        files[target] = render(request, day, web=_raw_web(files[town.target]))
+    else:
+        files[target] = render(request, day)
+    for path, text in files.items():
+        write_atomic(path, text.encode("utf-8"))
+    return list(files)
+
+
+def _raw_web(municipality_text: str) -> str:
+    import yaml
+
+    return str(yaml.safe_load(municipality_text)["web"])
 
 
 def _section_id(label: str) -> str:
@@ -149,8 +193,9 @@ def _section_id(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def _municipality(request: NewStandard) -> tuple[str, Municipality]:
-    """The municipality named (or the only one beside the standards) and its validated file."""
+def _municipality(request: NewStandard) -> tuple[str, str]:
+    """The municipality named (or the only one beside the standards) and its web address, from
+    its validated file (a web address still holding guidance is passed on as guidance)."""
     from standardgen.catalogue import MUNICIPALITY_DIR
 
     folder = request.out / MUNICIPALITY_DIR
@@ -166,26 +211,41 @@ def _municipality(request: NewStandard) -> tuple[str, Municipality]:
     if not re.fullmatch(SLUG, name) or not path.is_file():
         raise _fail(folder, f"kommunefilen '{MUNICIPALITY_DIR}/{name}.yaml' findes ikke; "
                             "opret den først")
-    return name, validation.load(path, Municipality)
+    town, problems = validation.parse(load_yaml(path), Municipality)
+    if errors(problems):
+        raise InputError(errors(problems))
+    if town is not None:
+        return name, town.web
+    # Invalid only for its guidance (no other errors): the web address is valid or guidance.
+    return name, str(load_yaml(path).data.get("web", ""))
 
 
 def _fail(path: Path, message: str) -> InputError:
     return InputError([Problem(display_path(path), 0, 0, Severity.ERROR, message, "municipality")])
 
 
-def _validate(text: str) -> None:
-    """The scaffold must be a valid standard; if not, the template is broken (say where)."""
+def _validate(text: str, cls: type[Standard] | type[Municipality], template: str) -> None:
+    """The scaffold must be valid apart from its guidance; if not, the template is broken (say
+    where)."""
     import yaml
+    from pydantic import ValidationError
 
-    from standardgen.render.templating import templates_dir
+    from standardgen.render.templating import template_file
 
     try:
-        Standard.model_validate(yaml.safe_load(text))
-    except (yaml.YAMLError, ValueError) as exc:
-        where = display_path(templates_dir() / TEMPLATE)
-        raise InputError([Problem(where, 0, 0, Severity.ERROR,
-                                  f"skabelonen giver ikke en gyldig standard: {exc}",
-                                  "template")]) from None
+        cls.model_validate(yaml.safe_load(text))
+        return
+    except ValidationError as exc:
+        broken = [e for e in exc.errors() if not validation.is_guidance(e)]
+        if not broken:
+            return
+        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in broken)
+    except yaml.YAMLError as exc:
+        message = str(exc)
+    kind = "standard" if cls is Standard else "kommunefil"
+    raise InputError([Problem(display_path(template_file(template)), 0, 0, Severity.ERROR,
+                              f"skabelonen giver ikke en gyldig {kind}: {message}",
+                              "template")])
 
 
 def _environment() -> Any:
@@ -194,10 +254,10 @@ def _environment() -> Any:
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    from standardgen.render.templating import templates_dir
+    from standardgen.render.templating import template_folders
 
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(str(templates_dir())), autoescape=False,
+        loader=FileSystemLoader([str(folder) for folder in template_folders()]), autoescape=False,
         undefined=StrictUndefined, finalize=_only_quoted, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
     env.filters["yaml"] = yaml_scalar

@@ -12,9 +12,13 @@ from pydantic_core import ErrorDetails
 
 from standardgen import model
 from standardgen.problems import InputError, Problem, errors
-from standardgen.yamlsource import YamlDocument, load_yaml
+from standardgen.yamlsource import Loc, YamlDocument, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
+
+# Left by `standardgen new`/`init` for the author to replace; `check` reports each marker itself
+# (scaffold.guidance_problems), so a field that holds one is not also "not an e-mail address".
+GUIDANCE_MARKER = "[[VEJLEDNING:"
 
 _PATTERN_MESSAGES = {
     model.SLUG: "må kun indeholde små bogstaver a-z, tal og bindestreger (fx 'min-ydelse')",
@@ -68,8 +72,11 @@ def parse(document: YamlDocument, cls: type[M]) -> tuple[M | None, list[Problem]
         return cls.model_validate(document.data), list(document.problems)
     except ValidationError as exc:
         names = field_names(cls)
-        return None, [*document.problems, *(_problem(document, error, names)
-                                            for error in _without_echoes(exc.errors()))]
+        found = [error for error in _without_echoes(exc.errors()) if not is_guidance(error)]
+        hints = _colon_texts(document, found, names)
+        problems = [_problem(document, error, names) for error in found
+                    if not any(_within(document, error, loc) for loc in hints)]
+        return None, [*document.problems, *hints.values(), *problems]
 
 
 def load(path: Path, cls: type[M]) -> M:
@@ -79,6 +86,64 @@ def load(path: Path, cls: type[M]) -> M:
     if model is None or errors(problems):
         raise InputError(errors(problems))
     return model
+
+
+def is_guidance(error: ErrorDetails) -> bool:
+    """The value is a guidance marker still to be replaced (reported as such, not as a type)."""
+    value = error.get("input")
+    return isinstance(value, str) and GUIDANCE_MARKER in value
+
+
+def _colon_texts(document: YamlDocument, found: list[ErrorDetails],
+                 names: tuple[str, ...]) -> dict[Loc, Problem]:
+    """`- Bemærk: maden leveres kl. 12` is YAML for a key 'Bemærk' with a value, not a text; the
+    model then reports a missing 'id', a missing 'text' and an unknown key. Say the one thing that
+    helps: the text needs quotes. A list item that is a single unknown key with a text (or
+    nothing) after it, and that has errors, is such a text."""
+    hints: dict[Loc, Problem] = {}
+    for error in found:
+        loc = _document_loc(document, tuple(error["loc"]))
+        for end in range(len(loc), 0, -1):
+            item = _value_at(document.data, loc[:end])
+            if (isinstance(loc[end - 1], int) and isinstance(item, dict) and len(item) == 1
+                    and next(iter(item)) not in names
+                    and isinstance(next(iter(item.values())), str | None)
+                    and _holds_texts(document, loc[:end - 1])):
+                key, value = next(iter(item.items()))
+                text = f"{key}: {value}" if value is not None else f"{key}:"
+                hints[loc[:end]] = document.problem(
+                    loc[:end], f"teksten '{text}' indeholder kolon og mellemrum og læses derfor "
+                    f"som et felt; sæt hele teksten i anførselstegn: - \"{text}\"",
+                    code="quote-text")
+                break
+    return hints
+
+
+def _holds_texts(document: YamlDocument, loc: Loc) -> bool:
+    """A list of texts (a section's content, a bullet list, a case's facts), not of groups: it
+    is named so, or another of its items is a text."""
+    items = _value_at(document.data, loc)
+    named = bool(loc) and loc[-1] in ("content", "list", "facts", "considerations", "disclosed")
+    return named or any(isinstance(item, str) for item in items)
+
+
+def _document_loc(document: YamlDocument, loc: tuple[int | str, ...]) -> Loc:
+    """The part of pydantic's ``loc`` that is in the document (without union member names)."""
+    known: Loc = ()
+    for element in loc:
+        if (*known, element) in document.value_marks:
+            known = (*known, element)
+    return known
+
+
+def _value_at(data: Any, loc: Loc) -> Any:
+    for element in loc:
+        data = data[element]  # the loc was taken from this document's own marks
+    return data
+
+
+def _within(document: YamlDocument, error: ErrorDetails, loc: Loc) -> bool:
+    return _document_loc(document, tuple(error["loc"]))[: len(loc)] == loc
 
 
 def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:

@@ -172,7 +172,7 @@ def _scan_events(text: str, name: str) -> None:
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        raise InputError([_syntax_problem(name, exc)]) from None
+        raise InputError([_syntax_problem(name, exc, text)]) from None
     except yaml.reader.ReaderError as exc:
         raise InputError([_reader_problem(name, text, exc)]) from None
     except yaml.YAMLError as exc:
@@ -211,10 +211,25 @@ def _at(name: str, event: yaml.Event | yaml.Node, message: str, code: str) -> Pr
     return Problem(name, mark.line + 1, mark.column + 1, Severity.ERROR, message, code)
 
 
-def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+_INNER_QUOTES = {
+    '"': "et anførselstegn (\") inde i teksten afslutter den for tidligt; sæt teksten i enkelte "
+         "anførselstegn ('...') eller skriv \\\" for hvert anførselstegn inde i den",
+    "'": "en apostrof (') inde i teksten afslutter den for tidligt; skriv den to gange ('') "
+         "eller sæt teksten i dobbelte anførselstegn (\"...\")",
+}
+
+
+def _syntax_problem(name: str, exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = exc.problem or ""
+    # `- "Hun sagde "nej" til"`: the text ends at the second quote, and PyYAML reports what
+    # follows as unexpected content, which would read as an indentation problem.
+    head = text[:mark.index].rstrip(" ") if mark and 0 < mark.index <= len(text) else ""
+    before = head[-1:]
+    if problem.startswith("expected") and before and before in _INNER_QUOTES:
+        column = col - (mark.index - len(head)) - 1 if mark else 0  # on the quote that ended it
+        return Problem(name, line, column, Severity.ERROR, _INNER_QUOTES[before], "syntax")
     for needle, danish in _SYNTAX_MESSAGES:
         if needle in problem:
             return Problem(name, line, col, Severity.ERROR, danish, "syntax")
@@ -279,6 +294,15 @@ class _Builder:
 
 
 def iter_yaml_files(root: Path) -> Iterator[Path]:
-    """Standard files directly in ``root``, in a stable order."""
+    """YAML files directly in ``root``, in a stable order."""
     yield from sorted(p for p in root.glob("*.yaml") if p.is_file())
     yield from sorted(p for p in root.glob("*.yml") if p.is_file())
+
+
+def iter_standard_files(root: Path, skip: tuple[str, ...] = ("municipalities",)) -> Iterator[Path]:
+    """YAML files in ``root`` and its subfolders (a municipality may sort its 30 standards into
+    folders per area), folder by folder; folders named in ``skip`` and hidden ones are left out."""
+    yield from iter_yaml_files(root)
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if folder.name not in skip and not folder.name.startswith((".", "_")):
+            yield from iter_standard_files(folder, skip)

@@ -57,9 +57,11 @@ class PdfLetterRenderer:
             folder = templates_dir()
         self._typst = typst
         self._standards: list[Any] = list(standards)  # typst names all its standards; invariant
-        template = folder / TEMPLATE
-        # The template is read once and handed over with each letter's data as in-memory files;
-        # the root stays the template's folder, so the files beside it (print.yaml) are found.
+        # Resolved: in a merged template folder (a municipality's override) the file is a link,
+        # and Typst wants the real file inside its project root. The template is read once and
+        # handed over with each letter's data as in-memory files; the root stays the template's
+        # folder, so the files beside it (print.yaml) are found.
+        template = (folder / TEMPLATE).resolve()
         self._source = template.read_bytes()
         self._compiler = typst.Compiler(root=str(template.parent))
         families = set(typst.Fonts().families())

@@ -29,7 +29,7 @@ from standardgen import __version__
 from standardgen.fileio import write_atomic
 from standardgen.parallel import cores
 from standardgen.problems import Problem, Severity, display_path, errors
-from standardgen.yamlsource import iter_yaml_files
+from standardgen.yamlsource import iter_standard_files
 
 if TYPE_CHECKING:
     import jinja2
@@ -135,7 +135,8 @@ def _inputs_digest(paths: Sequence[Path], sources: Iterable[str], templates: Pat
                    base_url: str | None) -> str:
     """Every byte the output is made from: the standards, the municipality files the last build
     used, the templates, the package's code and the site address given."""
-    files = [f for path in paths for f in (iter_yaml_files(path) if path.is_dir() else [path])]
+    files = [f for path in paths
+             for f in (iter_standard_files(path) if path.is_dir() else [path])]
     files += [Path(source) for source in sources]
     hasher = hashlib.sha256()
     for part in (__version__, _code_digest(), _tree_digest(templates), base_url or ""):
@@ -298,12 +299,15 @@ def _guarded(templates: Path, render: Any) -> dict[str, bytes]:
 def _template_problem(exc: jinja2.TemplateError, templates: Path) -> Problem:
     import jinja2
 
+    from standardgen.render.templating import chain_of
+
     where, line = str(templates), 0
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         where, line = exc.filename, exc.lineno
     else:
+        folders = tuple(str(folder) for folder in chain_of(templates))  # overrides too
         frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
-                  if frame.filename.startswith(str(templates))]
+                  if frame.filename.startswith(folders)]
         if frames:
             where, line = frames[-1].filename, frames[-1].lineno or 0
     return Problem(display_path(Path(where)), line, 0, Severity.ERROR,
