@@ -1,5 +1,6 @@
-"""``standardgen new``: start a standard from ``templates/new/standard.yaml.j2``, and the rule that
-``check`` applies to the guidance the scaffold leaves for the author to replace.
+"""``standardgen new``: start a standard from ``templates/new/standard.yaml.j2`` (and its
+municipality's file from ``templates/new/municipality.yaml.j2``); the rule that ``check`` applies
+to the guidance left for the author is in :mod:`standardgen.guidance`.
 
 The scaffold has every section the profile asks for, each with Danish guidance marked
 ``[[VEJLEDNING: ...]]``. Apart from those markers it is a valid standard; ``check`` reports every
@@ -11,58 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from standardgen import validation
+from standardgen.guidance import GUIDANCE, MARKER, guidance_problems
 from standardgen.model import SLUG, Municipality, Standard
 from standardgen.problems import InputError, Problem, Severity, display_path, errors
-from standardgen.yamlsource import YamlDocument, load_yaml
+from standardgen.yamlsource import load_yaml
+
+__all__ = ["GUIDANCE", "MARKER", "NewMunicipality", "NewStandard", "create", "guidance_problems",
+           "render", "render_municipality"]
 
 TEMPLATE = "new/standard.yaml.j2"
 MUNICIPALITY_TEMPLATE = "new/municipality.yaml.j2"
-MARKER = validation.GUIDANCE_MARKER
-GUIDANCE = re.compile(r"\[\[VEJLEDNING:\s*(.*?)\]\]", re.S)
-_SHOWN = 60  # characters of the guidance quoted in a message
-
-
-# --- the check rule ----------------------------------------------------------------------------
-
-def guidance_problems(document: YamlDocument,
-                      what: str = "standardens egen tekst") -> list[Problem]:
-    """An error for every guidance marker left in a value, at its own line and column."""
-    if not any(MARKER in text for text in _strings(document.data)):
-        return []
-    text = document.path.read_text(encoding="utf-8-sig")
-    problems = []
-    for match in GUIDANCE.finditer(text):
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        if text[line_start:match.start()].lstrip().startswith("#"):
-            continue  # a comment explaining the markers is not a value
-        line = text.count("\n", 0, match.start()) + 1
-        problems.append(Problem(document.name, line, match.start() - line_start + 1,
-                                Severity.ERROR, _message(match.group(1), what), "guidance"))
-    return problems
-
-
-def _message(guidance: str, what: str) -> str:
-    shown = " ".join(guidance.split())
-    if len(shown) > _SHOWN:
-        shown = shown[:_SHOWN].rsplit(" ", 1)[0] + " …"
-    return f"vejledningen skal erstattes med {what}: '{shown}'"
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 # --- standardgen new ---------------------------------------------------------------------------

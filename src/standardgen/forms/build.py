@@ -16,11 +16,11 @@ from typing import Any
 from standardgen.case import Case, Result
 from standardgen.cases import CaseSource, load_cases
 from standardgen.catalogue import LoadedStandard, load_catalogue
-from standardgen.fileio import write_atomic
+from standardgen.fileio import private_dir, write_atomic
 from standardgen.forms import fields
 from standardgen.forms.context import form_context
 from standardgen.forms.render import FormRenderer
-from standardgen.problems import Problem, Severity, errors
+from standardgen.problems import Problem, Severity, display_path, errors
 
 DEFAULT_OUT = Path("output/forms")
 SUFFIX = "-opfoelgning"
@@ -50,12 +50,13 @@ class FormPlan:
     jobs: list[FormJob] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     not_due: int = 0
+    read: int = 0  # cases read, refused ones too
 
 
 def plan_forms(paths: Iterable[Path], standards: Sequence[Path],
                due_before: dt.date | None = None) -> FormPlan:
     batch = load_cases(paths)
-    plan = FormPlan(problems=list(batch.problems))
+    plan = FormPlan(problems=list(batch.problems), read=batch.read)
     sources = batch.cases
     if not sources:
         return plan
@@ -120,8 +121,14 @@ def output_path(out: Path, case_number: str, extension: str) -> Path:
 
 def write_forms(plan: FormPlan, out: Path, fmt: Format,
                 renderer: FormRenderer | None = None) -> list[Path]:
-    """Render and write every planned form; returns the files written."""
-    renderer = renderer or FormRenderer()
+    """Render and write every planned form; returns the files written. The folder is made
+    private (0700); an existing one that others can read gets a warning in ``plan.problems``."""
+    renderer = renderer or FormRenderer()  # a broken template stops before anything is made
+    if plan.jobs:
+        found = private_dir(out)
+        if found:
+            plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING, found,
+                                         "private-dir"))
     written = []
     for job in plan.jobs:
         for extension in fmt.extensions:

@@ -104,7 +104,8 @@ class _Builder:
             parts.append(Part(self.w.heading("costs"), (
                 p(self.say("costs.intro")), *self.quote("costs"), *self.quote("transport"))))
             parts.append(self._follow_up())
-        parts.append(Part(self.w.heading("plan"), (p(self.say("plan")),)))
+        if result in self.w.file.plan_for_results:
+            parts.append(Part(self.w.heading("plan"), (p(self.say("plan")),)))
         parts.append(Part(self.w.heading("access"), (p(self.say("access")),)))
         parts.append(self._complaint())
         parts.append(self._contact())
@@ -146,7 +147,10 @@ class _Builder:
         hearing = self.case.hearing
         assert hearing is not None
         if hearing.date is not None:
-            return Part(self.w.heading("hearing"), (p(self.say("hearing.held")),))
+            # The case rules require hearing.response with a date; "svar" or "intet_svar".
+            reply = hearing.response.value if hearing.response else "intet_svar"
+            return Part(self.w.heading("hearing"), (
+                p(f"{self.say('hearing.held')} {self.say(f'hearing.response.{reply}')}"),))
         blocks = [p(self.say("hearing.not_held"))]
         if hearing.disclosed:
             blocks += [p(self.say("hearing.disclosed")), bullets(hearing.disclosed)]
@@ -176,7 +180,7 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
     """What the wording texts may use. The CPR number is deliberately not among them."""
     limits = wording.file.deadlines
     received = deadline.receipt_date(case.decision_date, case.channel, limits.post_working_days)
-    last_day = deadline.last_complaint_day(received, limits.complaint_weeks)
+    last_day = deadline.last_complaint_day(received, limits.complaint_weeks, limits.closed_days)
     extent = case.extent
     hearing = case.hearing
     return {

@@ -7,6 +7,7 @@ never the case model or the standards, which keeps each worker small.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -87,4 +88,17 @@ def as_data(letter: Letter) -> Mapping[str, Any]:
         "footer": letter.footer,
         "page_label": letter.page_label,
         "page_of": letter.page_of,
+        "long_words": has_long_word(letter),
     }
+
+
+_LONG_WORD = re.compile(r"\S{30}")
+
+
+def has_long_word(letter: Letter) -> bool:
+    """Whether a value in the letter's head or closing has a word of 30 characters or more (a
+    long e-mail address, a name without spaces), which the PDF template must let break: it does
+    that work only for such letters."""
+    values = (*letter.recipient, *letter.sender, *(f.value for f in letter.fields),
+              letter.greeting, *letter.closing)
+    return any(_LONG_WORD.search(value) for value in values)

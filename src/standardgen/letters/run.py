@@ -8,11 +8,12 @@ and render), so a batch of any size runs in the same memory.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from standardgen.cases import CaseSource, duplicate, iter_cases
+from standardgen.cases import CaseSource, duplicate, iter_cases, number_key
 from standardgen.catalogue import LoadedStandard, load_catalogue
 from standardgen.letters.batch import (
     Format,
@@ -48,6 +49,7 @@ def write_letters(
     progress: Callable[[int], None] | None = None,
     start: Callable[[int], None] | None = None,
     templates: Path | None = None,
+    today: dt.date | None = None,
 ) -> Outcome:
     """Check every case, then write ``<out>/<case number>.<format>`` for each good one.
 
@@ -55,6 +57,7 @@ def write_letters(
     are done (for a progress bar).
     """
     folder = templates or templates_dir()
+    today = today or dt.date.today()  # one day for both passes, even over midnight
     try:
         wording = load_wording(folder)
     except InputError as exc:
@@ -64,7 +67,7 @@ def write_letters(
         return Outcome(0, 0, tuple(catalogue.problems))
     by_slug = {item.slug: item for item in catalogue.standards}
     problems, broken = _standard_problems(by_slug, wording)
-    good, count, found = _check(paths, by_slug, broken)
+    good, count, found = _check(paths, by_slug, broken, today)
     problems += found
     if start is not None:
         start(len(good))
@@ -75,7 +78,7 @@ def write_letters(
         docx = compile_template(folder)
     job = Job(tuple(formats), out, folder, docx)
     total = len(good)
-    letters = _letters(paths, good, by_slug, wording, problems)
+    letters = _letters(paths, good, by_slug, wording, problems, today)
     problems += render_all(job, letters, total, jobs or cores(),
                            progress or (lambda n: None))
     failed = len({(p.file, p.line) for p in problems if p.code == "render"})
@@ -93,19 +96,20 @@ def _standard_problems(by_slug: dict[str, LoadedStandard],
     return problems, broken
 
 
-def _check(paths: Sequence[Path], by_slug: dict[str, LoadedStandard],
-           broken: set[str]) -> tuple[set[str], int, list[Problem]]:
-    """First pass: the origins of the cases that may get a letter, the count, the problems."""
+def _check(paths: Sequence[Path], by_slug: dict[str, LoadedStandard], broken: set[str],
+           today: dt.date | None) -> tuple[set[str], int, list[Problem]]:
+    """First pass: the origins of the cases that may get a letter, the number of cases read
+    (refused ones too), the problems."""
     good: set[str] = set()
     seen: dict[str, str] = {}
     problems: list[Problem] = []
     count = 0
-    for source, found in iter_cases(paths):
+    for source, found, cases in iter_cases(paths, today):
         problems += found
+        count += cases
         if source is None:
             continue
-        count += 1
-        number = source.case.case_number
+        number = number_key(source.case.case_number)
         if number in seen:
             problems.append(duplicate(source, seen[number]))
             continue
@@ -118,9 +122,9 @@ def _check(paths: Sequence[Path], by_slug: dict[str, LoadedStandard],
 
 
 def _letters(paths: Iterable[Path], good: set[str], by_slug: dict[str, LoadedStandard],
-             wording: Wording, problems: list[Problem]) -> Iterator[Item]:
+             wording: Wording, problems: list[Problem], today: dt.date | None) -> Iterator[Item]:
     """Second pass: the letter of every good case, built one at a time."""
-    for source, _ in iter_cases(paths):
+    for source, _, _ in iter_cases(paths, today):
         if source is not None and source.origin in good:
             good.discard(source.origin)  # a file given twice gives one letter
             try:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.environment import Template
@@ -19,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import Field
 
 from standardgen import validation
+from standardgen.case import Result
 from standardgen.model import ID, Frozen, Role
 from standardgen.problems import InputError, errors
 from standardgen.render.dates import long_date, short_date
@@ -35,15 +37,41 @@ class Quote(Frozen):
     block: str | None = Field(default=None, pattern=ID)
 
 
+class Weekday(StrEnum):
+    monday = "mandag"
+    tuesday = "tirsdag"
+    wednesday = "onsdag"
+    thursday = "torsdag"
+    friday = "fredag"
+    saturday = "lørdag"
+    sunday = "søndag"
+
+    @property
+    def number(self) -> int:
+        """0 for Monday, as ``date.weekday()``."""
+        return list(Weekday).index(self)
+
+
+class ClosedDays(Frozen):
+    """The days a deadline cannot end on: it moves to the next day that is none of them."""
+
+    weekdays: tuple[Weekday, ...]
+    public_holidays: bool = Field(description="De danske helligdage (pakken holidays, DK).")
+    dates: tuple[Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")],
+                 ...] = Field(description="Faste datoer hvert år, MM-DD.")
+
+
 class Deadlines(Frozen):
     complaint_weeks: int = Field(ge=1, le=52)
     reconsider_weeks: int = Field(ge=1, le=52)
     post_working_days: int = Field(ge=0, le=30)
+    closed_days: ClosedDays
 
 
 class WordingFile(Frozen):
     law: dict[str, dict[str, str]]
     deadlines: Deadlines
+    plan_for_results: tuple[Result, ...]
     quotes: dict[str, Quote]
     labels: dict[str, str]
     results: dict[str, str]
