@@ -1,26 +1,39 @@
 """Decision letters from one CSV: standardgen against the pipeline municipalities use today.
 
-Side by side, in one run, on the same fictitious cases (examples/cases/batch.csv, repeated):
+Side by side, in one run, on the same 1,000 fictitious cases: the example CSV's three rows
+repeated with a different citizen, address and decision date in every row (``distinct_csv``), so
+that no two letters are the same and nothing is flattered by Typst's memoisation of repeated
+content. Every path makes the same letters: ``build_letter`` gives the content, so the baseline
+renders exactly the text that standardgen renders.
 
-- Word: ``standardgen letter --format docx`` (compiled body, process pool) against the usual
-  mail-merge loop: a new ``DocxTemplate`` per letter, render, save (one process).
-- PDF: ``standardgen letter --format pdf`` (Typst, tagged PDF/UA-1, process pool) against that
-  loop followed by one LibreOffice headless conversion of all the .docx files.
-- the cost of conformance: CPU time per letter rendered as PDF/A-2a + PDF/UA-1 (what the
+- Command line: ``standardgen letter CSV --format pdf|docx`` in a fresh process, as a caseworker
+  runs it (imports, worker start-up, reading and checking the cases, writing every file).
+- In-process: ``write_letters`` in this (warm) process, the same batch.
+- Per letter: build + render + write of one letter in one warm process (median); next to the
+  batch's throughput this gives the pool's efficiency: throughput x per-letter time / cores.
+- Cold start: one letter through the command, a fresh process each time.
+- Baselines: Word = the usual mail-merge loop, a new ``DocxTemplate`` per letter, render, save
+  (one process); PDF = that loop followed by one LibreOffice headless conversion of all files.
+- The cost of conformance: CPU time per letter rendered as PDF/A-2a + PDF/UA-1 (what the
   command writes) against PDF/UA-1 alone, in one process, interleaved rounds, as a ratio.
 - ``--memory``: the peak resident memory of the whole pool (parent and workers, sampled) over
   10,000 letters in both formats.
 
-Prints medians and ratios; ``--json FILE`` writes them too. Run: ``make bench`` or
+Wall times are medians; CPU seconds (user + system of every process involved) are printed too,
+because on a shared machine they move much less than wall time. Ratios come from one run.
+``--json FILE`` writes the figures. Run: ``make bench`` or
 ``.venv/bin/python benchmarks/bench_letters.py [--letters N] [--repeat N] [--memory]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as dt
 import io
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -29,6 +42,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,25 +56,102 @@ from standardgen.letters.batch import Format  # noqa: E402
 from standardgen.letters.content import build_letter  # noqa: E402
 from standardgen.letters.docx import package_for_docxtpl  # noqa: E402
 from standardgen.letters.run import write_letters  # noqa: E402
-from standardgen.letters.sample import multiply_csv  # noqa: E402
 from standardgen.letters.wording import load_wording  # noqa: E402
 from standardgen.render.templating import docx_environment  # noqa: E402
 
 STANDARDS = ROOT / "standards"
 EXAMPLE_CSV = ROOT / "examples" / "cases" / "batch.csv"
+ONE_CASE = ROOT / "examples" / "cases" / "bevilget.yaml"
+FIRST = ("Anna", "Bent", "Carla", "Dennis", "Ella", "Finn", "Gitte", "Hans", "Ida", "Jens",
+         "Karen", "Lars", "Mette", "Niels", "Olga", "Poul", "Rikke", "Søren", "Tove", "Ulla")
+LAST = ("Fiktiv", "Prøvesen", "Eksempelsen", "Demo", "Testesen", "Skabelon", "Opdigtet",
+        "Øvelsesen", "Attrapsen", "Modelsen")
 
 
-def standardgen_run(csv: Path, out: Path, formats: list[Format], jobs: int) -> float:
+def distinct_csv(source: Path, target: Path, count: int) -> Path:
+    """``count`` rows from the example CSV's rows, each with its own fictitious citizen."""
+    reader = csv.reader(io.StringIO(source.read_text(encoding="utf-8-sig")), delimiter=";")
+    header = next(reader)
+    rows = [row for row in reader if any(row)]
+    col = {name: i for i, name in enumerate(header)}
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(header)
+    for i in range(count):
+        row = list(rows[i % len(rows)])
+        row[col["case_number"]] = f"B-{i + 1:06d}"
+        row[col["citizen.name"]] = f"{FIRST[i % len(FIRST)]} {LAST[i // len(FIRST) % len(LAST)]}"
+        row[col["citizen.address.street"]] = f"Prøvegade {i % 199 + 1}"
+        decided = dt.date.fromisoformat(row[col["decision_date"]]) + dt.timedelta(days=i % 23)
+        row[col["decision_date"]] = decided.isoformat()
+        writer.writerow(row)
+    target.write_text(out.getvalue(), encoding="utf-8")
+    return target
+
+
+@dataclass(frozen=True)
+class Timing:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of this process and every child it waited for
+
+    def figures(self, letters: int) -> dict[str, float]:
+        return {"s": round(self.wall, 3), "letters_per_s": round(letters / self.wall, 1),
+                "cpu_s": round(self.cpu, 3),
+                "cpu_ms_per_letter": round(self.cpu / letters * 1000, 2)}
+
+
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(action: Callable[[], object]) -> Timing:
+    cpu, start = _cpu(), time.perf_counter()
+    action()
+    return Timing(time.perf_counter() - start, _cpu() - cpu)
+
+
+def median_timing(timings: list[Timing]) -> Timing:
+    return Timing(statistics.median(t.wall for t in timings),
+                  statistics.median(t.cpu for t in timings))
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "standardgen", *args]
+
+
+def command_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+def command_run(paths: list[Path], out: Path, fmt: Format, jobs: int | None) -> Timing:
+    """``standardgen letter`` in a fresh process, as a caseworker runs it."""
     shutil.rmtree(out, ignore_errors=True)
-    start = time.perf_counter()
-    outcome = write_letters([csv], [STANDARDS], out, formats, jobs)
-    elapsed = time.perf_counter() - start
+    args = ["letter", *map(str, paths), "--standards", str(STANDARDS), "--out", str(out),
+            "--format", fmt.value]
+    if jobs is not None:
+        args += ["--jobs", str(jobs)]
+    result: list[subprocess.CompletedProcess[bytes]] = []
+    timing = timed(lambda: result.append(subprocess.run(
+        command(*args), env=command_env(), capture_output=True, check=False)))
+    if result[0].returncode != 0:
+        raise SystemExit(f"standardgen letter failed: {result[0].stdout.decode()[-500:]}")
+    return timing
+
+
+def in_process_run(csv_path: Path, out: Path, fmt: Format, jobs: int) -> Timing:
+    shutil.rmtree(out, ignore_errors=True)
+    outcomes = []
+    timing = timed(lambda: outcomes.append(write_letters([csv_path], [STANDARDS], out, [fmt],
+                                                         jobs)))
+    outcome = outcomes[0]
     if outcome.problems or outcome.written != outcome.cases:
         raise SystemExit(f"standardgen failed: {[p.format() for p in outcome.problems][:3]}")
-    return elapsed
+    return timing
 
 
-def mail_merge_loop(csv: Path, out: Path) -> tuple[float, list[float]]:
+def mail_merge_loop(csv_path: Path, out: Path) -> tuple[Timing, list[float]]:
     """The usual loop: read the rows, and per letter a new DocxTemplate, render, save."""
     from docxtpl import DocxTemplate
 
@@ -69,54 +160,78 @@ def mail_merge_loop(csv: Path, out: Path) -> tuple[float, list[float]]:
     template = out.parent / "letter-template.docx"
     template.write_bytes(package_for_docxtpl())
     env = docx_environment()
-    per_letter = []
-    start = time.perf_counter()
-    standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
-    wording = load_wording()
-    for source in load_cases([csv], check=CaseChecker(standards)).cases:
-        began = time.perf_counter()
-        letter = build_letter(source.case, standards[source.case.standard], wording)
-        document = DocxTemplate(str(template))
-        document.render({"letter": letter}, jinja_env=env, autoescape=True)
-        document.save(str(out / f"{source.case.case_number}.docx"))
-        per_letter.append(time.perf_counter() - began)
-    return time.perf_counter() - start, per_letter
+    per_letter: list[float] = []
+
+    def loop() -> None:
+        standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
+        wording = load_wording()
+        for source in load_cases([csv_path], check=CaseChecker(standards)).cases:
+            began = time.perf_counter()
+            letter = build_letter(source.case, standards[source.case.standard], wording)
+            document = DocxTemplate(str(template))
+            document.render({"letter": letter}, jinja_env=env, autoescape=True)
+            document.save(str(out / f"{source.case.case_number}.docx"))
+            per_letter.append(time.perf_counter() - began)
+
+    return timed(loop), per_letter
 
 
-def libreoffice_convert(folder: Path, out: Path) -> float:
+def libreoffice_convert(folder: Path, out: Path) -> Timing:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise SystemExit("LibreOffice (soffice) is needed for the PDF baseline")
     files = sorted(str(p) for p in folder.glob("*.docx"))
     with tempfile.TemporaryDirectory() as profile:
-        start = time.perf_counter()
-        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{profile}",
-                        "--convert-to", "pdf", "--outdir", str(out), *files],
-                       check=True, capture_output=True)
-        return time.perf_counter() - start
+        return timed(lambda: subprocess.run(
+            [soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to",
+             "pdf", "--outdir", str(out), *files], check=True, capture_output=True))
 
 
-def per_letter_medians(csv: Path, count: int = 200) -> dict[str, float]:
-    """In-process render time per letter (ms), without pool or disk: where the time goes."""
-    from standardgen.letters.docx import DocxLetterRenderer
-    from standardgen.letters.pdf import PdfLetterRenderer
+def per_letter_ms(csv_path: Path, out: Path, count: int = 300) -> dict[str, float]:
+    """Letters one chunk at a time in one warm process, as a worker does it: build the content,
+    render, write the chunk's files (ms a letter, median over the chunks). ``pdf``/``docx``
+    are the whole cost of a letter in that format (wall; ``*_cpu``: CPU time of this process);
+    ``build`` is the part the main process does.
+    """
+    from standardgen.letters.batch import CHUNK, chunks
+    from standardgen.letters.worker import Job, Renderer
 
     standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
     wording = load_wording()
-    cases = [s.case for s in load_cases([csv], check=CaseChecker(standards)).cases][:count]
-    pdf, docx = PdfLetterRenderer(), DocxLetterRenderer()
-    timings: dict[str, list[float]] = {"build": [], "docx": [], "pdf": []}
-    for case in cases:
-        began = time.perf_counter()
-        letter = build_letter(case, standards[case.standard], wording)
-        built = time.perf_counter()
-        docx.render(letter)
-        rendered = time.perf_counter()
-        pdf.render(letter)
-        timings["build"].append(built - began)
-        timings["docx"].append(rendered - built)
-        timings["pdf"].append(time.perf_counter() - rendered)
-    return {k: round(statistics.median(v) * 1000, 2) for k, v in timings.items()}
+    checked = load_cases([csv_path], check=CaseChecker(standards)).cases
+    cases = [(s.case, s.origin) for s in checked][:count]
+    out.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, list[float]] = {"build": []}
+    for fmt in (Format.pdf, Format.docx):
+        renderer = Renderer(Job((fmt,), out, ROOT / "templates"))
+        timings[fmt.value], timings[f"{fmt.value}_cpu"] = [], []
+        for index, chunk in enumerate(chunks(cases, CHUNK)):
+            began, cpu = time.perf_counter(), time.process_time()
+            items = [(build_letter(case, standards[case.standard], wording), origin)
+                     for case, origin in chunk]
+            built = time.perf_counter()
+            failures = renderer.render(items)
+            if failures:
+                raise SystemExit(f"render failed: {failures[0]}")
+            if index:  # the first chunk warms the renderer up
+                timings[fmt.value].append((time.perf_counter() - began) / len(chunk))
+                timings[f"{fmt.value}_cpu"].append((time.process_time() - cpu) / len(chunk))
+                timings["build"].append((built - began) / len(chunk))
+    shutil.rmtree(out)
+    return {key: round(statistics.median(values) * 1000, 2) for key, values in timings.items()}
+
+
+def cold_start(out: Path, repeat: int) -> dict[str, Any]:
+    """One letter through the command, a fresh process each time (median wall and CPU)."""
+    figures: dict[str, Any] = {}
+    for fmt in (Format.pdf, Format.docx):
+        timing = median_timing([command_run([ONE_CASE], out, fmt, None) for _ in range(repeat)])
+        figures[fmt.value] = {"s": round(timing.wall, 3), "cpu_s": round(timing.cpu, 3)}
+    imports = median_timing([timed(lambda: subprocess.run(
+        [sys.executable, "-c", "import standardgen.cli, standardgen.letters.run"],
+        env=command_env(), check=True)) for _ in range(repeat)])
+    figures["imports"] = {"s": round(imports.wall, 3), "cpu_s": round(imports.cpu, 3)}
+    return figures
 
 
 def conformance_cost(csv: Path, count: int = 100, rounds: int = 5) -> dict[str, float]:
@@ -127,7 +242,7 @@ def conformance_cost(csv: Path, count: int = 100, rounds: int = 5) -> dict[str, 
     standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
     wording = load_wording()
     letters = [build_letter(s.case, standards[s.case.standard], wording)
-               for s in load_cases([csv]).cases][:count]
+               for s in load_cases([csv], check=CaseChecker(standards)).cases][:count]
     renderers = {"ua1": PdfLetterRenderer(standards=("ua-1",)),
                  "pdfa2a_ua1": PdfLetterRenderer(standards=PDF_STANDARDS)}
     times: dict[str, list[float]] = {name: [] for name in renderers}
@@ -243,59 +358,69 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def median_of(repeat: int, run: Callable[[], float]) -> float:
-    return statistics.median(run() for _ in range(repeat))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of the standardgen paths")
     parser.add_argument("--baseline-repeat", type=int, default=1,
                         help="runs of the (slow) baselines")
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="worker processes (default: the command's own, one per core)")
     parser.add_argument("--memory", action="store_true", help="also 10,000 letters for memory")
     parser.add_argument("--memory-letters", type=int, default=10_000)
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args()
 
-    results: dict[str, Any] = {"letters": args.letters, "jobs": args.jobs,
-                               "cpus": os.cpu_count()}
+    from standardgen.parallel import cores
+
+    jobs = args.jobs or cores()
+    results: dict[str, Any] = {"letters": args.letters, "jobs": jobs, "cores": cores(),
+                               "load_average_1min": round(os.getloadavg()[0], 1)}
     with tempfile.TemporaryDirectory(prefix="bench-letters-") as tmp_name:
         tmp = Path(tmp_name)
-        csv = multiply_csv(EXAMPLE_CSV, tmp / "batch.csv", args.letters)
+        csv_path = distinct_csv(EXAMPLE_CSV, tmp / "batch.csv", args.letters)
         n = args.letters
-        results["per_letter_ms_median"] = per_letter_medians(csv)
-        results["conformance_cost"] = conformance_cost(csv)
-
-        docx_s = median_of(args.repeat, lambda: standardgen_run(csv, tmp / "docx", [Format.docx],
-                                                                 args.jobs))
-        pdf_s = median_of(args.repeat, lambda: standardgen_run(csv, tmp / "pdf", [Format.pdf],
-                                                                args.jobs))
+        results["cold_start"] = cold_start(tmp / "one", args.repeat)
+        results["per_letter_ms_median"] = per_letter_ms(csv_path, tmp / "per-letter")
+        results["conformance_cost"] = conformance_cost(csv_path)
+        runs: dict[str, list[Timing]] = {}
+        for _ in range(args.repeat):  # interleaved, so that a busy moment hits every path
+            for fmt in (Format.pdf, Format.docx):
+                runs.setdefault(f"{fmt.value}_command", []).append(
+                    command_run([csv_path], tmp / fmt.value, fmt, args.jobs))
+                runs.setdefault(f"{fmt.value}_in_process", []).append(
+                    in_process_run(csv_path, tmp / fmt.value, fmt, jobs))
         loops, convs, loop_letter = [], [], []
         for _ in range(args.baseline_repeat):
-            loop_s, per_letter = mail_merge_loop(csv, tmp / "merge")
-            loops.append(loop_s)
+            loop, per_letter = mail_merge_loop(csv_path, tmp / "merge")
+            loops.append(loop)
             loop_letter += per_letter
             convs.append(libreoffice_convert(tmp / "merge", tmp / "merge-pdf"))
-        loop_s, conv_s = statistics.median(loops), statistics.median(convs)
-        results["word"] = {
-            "standardgen_s": round(docx_s, 3), "standardgen_letters_per_s": round(n / docx_s, 1),
-            "mail_merge_s": round(loop_s, 3), "mail_merge_letters_per_s": round(n / loop_s, 1),
+        loop, conv = median_timing(loops), median_timing(convs)
+        pdf_base = Timing(loop.wall + conv.wall, loop.cpu + conv.cpu)
+        results["baseline"] = {
+            "mail_merge": loop.figures(n),
             "mail_merge_ms_per_letter_median": round(statistics.median(loop_letter) * 1000, 2),
-            "speedup": round(loop_s / docx_s, 1), "target": ">= 8x and >= 200 letters/s",
+            "libreoffice": conv.figures(n),
+            "mail_merge_plus_libreoffice": pdf_base.figures(n),
         }
-        results["pdf"] = {
-            "standardgen_s": round(pdf_s, 3), "standardgen_letters_per_s": round(n / pdf_s, 1),
-            "merge_plus_libreoffice_s": round(loop_s + conv_s, 3),
-            "libreoffice_s": round(conv_s, 3),
-            "baseline_letters_per_s": round(n / (loop_s + conv_s), 1),
-            "speedup": round((loop_s + conv_s) / pdf_s, 1),
-            "target": ">= 10x and >= 50 letters/s",
-        }
+        per_letter = results["per_letter_ms_median"]
+        for fmt, base, target in ((Format.pdf, pdf_base, 10), (Format.docx, loop, 8)):
+            entry: dict[str, Any] = {"target": f">= {target}x the baseline"}
+            for path in ("command", "in_process"):
+                timing = median_timing(runs[f"{fmt.value}_{path}"])
+                entry[path] = {
+                    **timing.figures(n),
+                    "speedup": round(base.wall / timing.wall, 1),
+                    "cpu_speedup": round(base.cpu / timing.cpu, 1),
+                    # letters/s against what the cores could do at the one-letter time
+                    "efficiency": round(n / timing.wall * per_letter[fmt.value] / 1000
+                                        / cores(), 2),
+                }
+            results[fmt.value] = entry
         if args.memory:
-            big = multiply_csv(EXAMPLE_CSV, tmp / "big.csv", args.memory_letters)
-            results["memory"] = memory_run(big, tmp / "big", args.jobs)
+            big = distinct_csv(EXAMPLE_CSV, tmp / "big.csv", args.memory_letters)
+            results["memory"] = memory_run(big, tmp / "big", jobs)
     _print(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -304,20 +429,36 @@ def main() -> None:
 def _print(results: dict[str, Any]) -> None:
     out = io.StringIO()
     n, jobs = results["letters"], results["jobs"]
-    word, pdf = results["word"], results["pdf"]
-    medians = results["per_letter_ms_median"]
-    print(f"{n} letters from one CSV, {jobs} worker processes, {results['cpus']} CPUs", file=out)
-    print(f"median per letter in-process: build {medians['build']} ms, Word {medians['docx']} "
-          f"ms, PDF {medians['pdf']} ms; mail-merge loop "
-          f"{word['mail_merge_ms_per_letter_median']} ms", file=out)
-    print(f"Word  standardgen {word['standardgen_s']:8.2f} s "
-          f"{word['standardgen_letters_per_s']:8.1f}/s | mail-merge loop "
-          f"{word['mail_merge_s']:8.2f} s {word['mail_merge_letters_per_s']:6.1f}/s | "
-          f"{word['speedup']}x", file=out)
-    print(f"PDF   standardgen {pdf['standardgen_s']:8.2f} s "
-          f"{pdf['standardgen_letters_per_s']:8.1f}/s | loop + LibreOffice "
-          f"{pdf['merge_plus_libreoffice_s']:8.2f} s {pdf['baseline_letters_per_s']:6.1f}/s | "
-          f"{pdf['speedup']}x", file=out)
+    base, per_letter, cold = results["baseline"], results["per_letter_ms_median"], results[
+        "cold_start"]
+    print(f"{n} distinct letters from one CSV; {jobs} worker processes on {results['cores']} "
+          f"cores; load average {results['load_average_1min']} at the start (shared machine: "
+          "compare the ratios of one run)", file=out)
+    print(f"a letter in one warm process (build + render + write, in chunks as a worker): PDF "
+          f"{per_letter['pdf']} ms ({per_letter['pdf_cpu']} ms CPU), Word {per_letter['docx']} "
+          f"ms ({per_letter['docx_cpu']} ms CPU), of which building the content "
+          f"{per_letter['build']} ms; mail-merge loop {base['mail_merge_ms_per_letter_median']} "
+          "ms", file=out)
+    print(f"cold start, one letter through the command: PDF {cold['pdf']['s']} s "
+          f"({cold['pdf']['cpu_s']} s CPU), Word {cold['docx']['s']} s "
+          f"({cold['docx']['cpu_s']} s CPU); of that, importing: {cold['imports']['s']} s",
+          file=out)
+    header = (f"{'':5} {'path':11} {'wall s':>7} {'letters/s':>9} {'CPU ms/letter':>13} "
+              f"{'speedup':>7} {'CPU speedup':>11} {'efficiency':>10}")
+    print(header, file=out)
+    names = {"pdf": ("PDF", base["mail_merge_plus_libreoffice"], "mail-merge + LibreOffice"),
+             "docx": ("Word", base["mail_merge"], "mail-merge loop")}
+    for key, (label, baseline, what) in names.items():
+        entry = results[key]
+        for path in ("command", "in_process"):
+            row = entry[path]
+            print(f"{label:5} {path.replace('_', '-'):11} {row['s']:7.2f} "
+                  f"{row['letters_per_s']:9.1f} {row['cpu_ms_per_letter']:13.2f} "
+                  f"{row['speedup']:6.1f}x {row['cpu_speedup']:10.1f}x "
+                  f"{row['efficiency']:10.2f}", file=out)
+        print(f"{label:5} {'baseline':11} {baseline['s']:7.2f} {baseline['letters_per_s']:9.1f} "
+              f"{baseline['cpu_ms_per_letter']:13.2f}   ({what}; target {entry['target']})",
+              file=out)
     cost = results["conformance_cost"]
     print(f"cost of conformance, CPU per PDF letter: PDF/UA-1 alone {cost['ua1_ms']} ms, "
           f"PDF/A-2a + PDF/UA-1 {cost['pdfa2a_ua1_ms']} ms, ratio {cost['ratio']} "

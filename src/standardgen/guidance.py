@@ -21,7 +21,7 @@ _SHOWN = 60  # characters of the guidance quoted in a message
 def guidance_problems(document: YamlDocument,
                       what: str = "standardens egen tekst") -> list[Problem]:
     """An error for every guidance marker left in a value, at its own line and column; ``what``
-    names what replaces it (a municipality file: "kommunens egne oplysninger")."""
+    names what replaces it (a standard's text, the municipality's facts)."""
     if not any(MARKER in text for text in _strings(document.data)):
         return []
     text = document.path.read_text(encoding="utf-8-sig")

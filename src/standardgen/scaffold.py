@@ -1,5 +1,6 @@
-"""``standardgen new``: start a standard from ``templates/new/standard.yaml.j2``, and the rule that
-``check`` applies to the guidance the scaffold leaves for the author to replace.
+"""``standardgen new``: start a standard from ``templates/new/standard.yaml.j2`` (and its
+municipality's file from ``templates/new/municipality.yaml.j2``); the rule that ``check`` applies
+to the guidance left for the author is in :mod:`standardgen.guidance`.
 
 The scaffold has every section the profile asks for, each with Danish guidance marked
 ``[[VEJLEDNING: ...]]``. Apart from those markers it is a valid standard; ``check`` reports every
@@ -16,16 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from standardgen import validation
-from standardgen.guidance import GUIDANCE as GUIDANCE
-from standardgen.guidance import MARKER
+from standardgen.guidance import GUIDANCE, MARKER, guidance_problems
 from standardgen.model import SLUG, Municipality, Standard
 from standardgen.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.yamlsource import load_yaml
 
+__all__ = ["GUIDANCE", "MARKER", "NewMunicipality", "NewStandard", "create", "guidance_problems",
+           "render", "render_municipality"]
+
 TEMPLATE = "new/standard.yaml.j2"
 MUNICIPALITY_TEMPLATE = "new/municipality.yaml.j2"
-# The check rule for guidance markers lives in standardgen.guidance (the catalogue runs it and
-# this module reads the catalogue's profiles: neither imports the other).
 
 
 # --- standardgen new ---------------------------------------------------------------------------

@@ -35,8 +35,11 @@ class TemplateContractError(Exception):
 class FormRenderer:
     """Holds the parsed stylesheet and font cache across many forms."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, *, field_font: bool = True) -> None:
+        """``field_font``: the fields get the cut-down copy of the form's font (``fieldfont``);
+        False embeds the whole font, as before (to measure the difference)."""
         self.folder = folder or templates_dir()
+        self._field_font = field_font
         self._template = environment(self.folder).get_template(HTML_TEMPLATE)
         self._pdf: PdfRenderer | None = None  # WeasyPrint is slow to import: only when needed
 
@@ -45,7 +48,10 @@ class FormRenderer:
 
     def pdf(self, context: Mapping[str, Any]) -> bytes:
         if self._pdf is None:
-            self._pdf = PdfRenderer([self.folder / CSS_FILE], base_url=self.folder / "form")
+            from standardgen.forms.fieldfont import field_css
+
+            self._pdf = PdfRenderer([self.folder / CSS_FILE], base_url=self.folder / "form",
+                                    css=field_css() if self._field_font else ())
         raw = self._pdf.render(self.html(context), forms=True)
         return finish_pdf(raw, len(context["goals"]))
 

@@ -6,9 +6,10 @@ build their renderers once, import neither the case model nor docxtpl, and are r
 number of chunks, so memory stays flat over a long batch. Chunks are submitted a few at a time,
 so the main process never holds more than a few chunks of letters either.
 
-Every file is written to a hidden temporary name and renamed (``write_atomic``), so a killed
-run leaves only whole files; the next run removes stale temporary files and writes every letter
-again (the output is byte-identical for the same input, and a letter takes a few milliseconds).
+Every file is written to a hidden temporary name and renamed once it is on the disk
+(``fileio.write_all_atomic``, a chunk at a time), so a killed run leaves only whole files; the
+next run removes stale temporary files and writes every letter again (the output is
+byte-identical for the same input, and a letter takes a few milliseconds).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
-from standardgen.fileio import write_atomic
+from standardgen.fileio import write_all_atomic
 from standardgen.letters.docx import CompiledDocx, DocxRenderError
 from standardgen.letters.letter import Letter
 from standardgen.letters.pdf import RenderError
@@ -59,15 +59,28 @@ class Renderer:
             self.docx = DocxLetterRenderer(job.docx)
 
     def render(self, items: Sequence[Item]) -> list[Failure]:
-        failures = []
+        """Render every letter of a chunk, then write all their files with one wait for the
+        disk (``write_all_atomic``): per file, that wait cost more than a PDF's rendering."""
+        failures: list[Failure] = []
+        files: list[tuple[Path, bytes]] = []
+        owners: list[str] = []
         for letter, origin in items:
             try:
-                self._one(letter)
-            except (RenderError, DocxRenderError, OSError) as exc:
+                outputs = self._outputs(letter)
+            except (RenderError, DocxRenderError) as exc:
                 failures.append((origin, str(exc)))
+                continue
+            files += outputs
+            owners += [origin] * len(outputs)
+        failed: set[str] = set()
+        for origin, error in zip(owners, write_all_atomic(files, mode=0o600), strict=True):
+            if error is not None and origin not in failed:
+                failed.add(origin)
+                failures.append((origin, str(error)))
         return failures
 
-    def _one(self, letter: Letter) -> None:
+    def _outputs(self, letter: Letter) -> list[tuple[Path, bytes]]:
+        """Every format of one letter, all rendered before any is written."""
         outputs: list[tuple[Path, bytes]] = []
         if self.pdf is not None:
             outputs.append((output_path(self.job.out, letter.file_stem, Format.pdf),
@@ -75,8 +88,7 @@ class Renderer:
         if self.docx is not None:
             outputs.append((output_path(self.job.out, letter.file_stem, Format.docx),
                             self.docx.render(letter)))
-        for path, data in outputs:  # both rendered before either is written
-            write_atomic(path, data, mode=0o600)
+        return outputs
 
 
 def output_path(out: Path, case_number: str, fmt: Format) -> Path:
@@ -102,7 +114,7 @@ ORPHAN_GRACE = 5.0  # seconds a worker whose main process died has to end cleanl
 
 def init_worker(job: Job) -> None:
     global _renderer
-    # A terminated batch must not leave a torn temporary file: SystemExit runs write_atomic's
+    # A terminated batch must not leave a torn temporary file: SystemExit runs write_all_atomic's
     # clean-up, where the default SIGTERM action would end the process on the spot.
     signal.signal(signal.SIGTERM, exit_cleanly)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what Ctrl-C means
@@ -137,7 +149,7 @@ def _watch_parent() -> None:
 
 def exit_cleanly(signum: int, frame: object) -> None:
     # Ignore any further SIGTERM: the pool terminates its remaining workers when one exits, and a
-    # second signal arriving inside write_atomic's clean-up would leave a temporary file behind.
+    # second signal arriving inside write_all_atomic's clean-up would leave a temporary file behind.
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(128 + signum)
 

@@ -50,7 +50,9 @@ _RDF_END = b"</rdf:RDF>"
 class PdfRenderer:
     """Renders many documents with the stylesheets parsed once and one shared font cache."""
 
-    def __init__(self, stylesheets: Sequence[Path] = (), base_url: Path | None = None) -> None:
+    def __init__(self, stylesheets: Sequence[Path] = (), base_url: Path | None = None,
+                 css: Sequence[str] = ()) -> None:
+        """``css``: more stylesheets as text, after the files (made by the program)."""
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
@@ -59,6 +61,8 @@ class PdfRenderer:
         self._base_url = str(base_url) if base_url else None
         self._css = [weasyprint.CSS(filename=str(path), font_config=self._fonts)
                      for path in stylesheets]
+        self._css += [weasyprint.CSS(string=text, base_url=self._base_url,
+                                     font_config=self._fonts) for text in css]
 
     def render(self, html: str, *, variant: str = DEFAULT_VARIANT, forms: bool = False,
                **options: Any) -> bytes:
