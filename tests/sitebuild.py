@@ -96,3 +96,50 @@ def html_text(path: Path) -> str:
     parser = TextOfHtml()
     parser.feed(path.read_text(encoding="utf-8"))
     return "".join(parser.parts)
+
+
+# A second, fictitious municipality: everything it publishes must name only itself.
+OTHER = "solbakke"
+OTHER_NAME = "Solbakke Kommune"
+OTHER_SLUG = "samvaerstilbud-solbakke"
+OTHER_FACTS = {
+    "name": OTHER_NAME,
+    "address": {"street": "Kildevej 7", "postcode": "9990", "city": "Solbakke"},
+    "phone": "7070 7070",
+    "email": "borgerservice@solbakke.example",
+    "web": "https://solbakke.example",
+    "theme": {"primary": "#5c2d91"},
+}
+OTHER_LOGO_SVG = LOGO_SVG.replace("#004993", "#5c2d91")
+
+
+def municipality_tree(root: Path) -> Path:
+    """``root/norddjurs/`` (the real standards) and ``root/solbakke/`` (a standard of its own,
+    with its own municipality file, logo and theme), and a case file the build must leave out."""
+    copy_standards(root / "norddjurs")
+    with_logo(root / "norddjurs")
+    towns = root / OTHER / "municipalities"
+    towns.mkdir(parents=True)
+    (towns / "logo.svg").write_text(OTHER_LOGO_SVG, encoding="utf-8")
+    (towns / f"{OTHER}.yaml").write_text(
+        yaml.safe_dump({**OTHER_FACTS, "logo": "logo.svg"}, allow_unicode=True),
+        encoding="utf-8")
+    text = (STANDARDS / f"{REAL}.yaml").read_text(encoding="utf-8")
+    text = (text.replace("norddjurs.dk", "solbakke.example").replace("Norddjurs", "Solbakke")
+            .replace("norddjurs", OTHER).replace(f"slug: {REAL}", f"slug: {OTHER_SLUG}")
+            .replace("Kvalitetsstandard: Aktivitets- og samværstilbud",
+                     "Kvalitetsstandard: Samværstilbud i Solbakke"))
+    (root / OTHER / f"{OTHER_SLUG}.yaml").write_text(text, encoding="utf-8")
+    cases = root / "cases"
+    cases.mkdir()
+    shutil.copy(ROOT / "examples" / "cases" / "bevilget.yaml", cases)
+    return root
+
+
+def names_of(facts: dict[str, object], *extra: str) -> list[str]:
+    """What would reveal a municipality in another's files: name, address, contact, web."""
+    address = facts["address"]
+    assert isinstance(address, dict)
+    web = str(facts["web"])
+    return [str(facts["name"]), str(address["street"]), f"{address['postcode']} {address['city']}",
+            str(facts["phone"]), str(facts["email"]), web.removeprefix("https://"), *extra]

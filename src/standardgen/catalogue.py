@@ -6,6 +6,8 @@ problem found in all files, so an author sees all of them at once.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -27,7 +29,7 @@ from standardgen.model import (
 from standardgen.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.revision import revision_problems
 from standardgen.scaffold import guidance_problems
-from standardgen.yamlsource import YamlDocument, iter_yaml_files, load_yaml
+from standardgen.yamlsource import MAX_BYTES, YamlDocument, iter_yaml_files, load_yaml
 
 MUNICIPALITY_DIR = "municipalities"
 
@@ -103,6 +105,42 @@ def load_catalogue(paths: Iterable[Path]) -> Catalogue:
             loaded.append(standard)
     problems.extend(_duplicate_slugs(loaded))
     return Catalogue(tuple(loaded), tuple(sorted(set(problems))), tuple(files))
+
+
+def standards_in_tree(paths: Iterable[Path]) -> list[Path]:
+    """``paths`` with every folder also searched below its own level, for a build over a tree
+    such as ``examples/`` (one folder per municipality). In a subfolder a YAML file is taken as a
+    standard only when it has a top-level ``slug:`` key: cases, CI files and ``municipalities/``
+    stay out. A folder is kept as it is when nothing is found below it (it is then reported as
+    empty or searched as before)."""
+    result: list[Path] = []
+    for path in paths:
+        below = [found for folder in _subfolders(path) for found in iter_yaml_files(folder)
+                 if _looks_like_standard(found)] if path.is_dir() else []
+        result += [*iter_yaml_files(path), *below] if below else [path]
+    return result
+
+
+def _subfolders(root: Path) -> list[Path]:
+    """Every folder below ``root``, sorted; hidden folders and ``municipalities/`` not entered."""
+    found = []
+    for folder, names, _files in os.walk(root):
+        names[:] = sorted(name for name in names
+                          if name != MUNICIPALITY_DIR and not name.startswith("."))
+        if Path(folder) != root:
+            found.append(Path(folder))
+    return sorted(found)
+
+
+_SLUG_KEY = re.compile(rb"^slug[ \t]*:", re.MULTILINE)
+
+
+def _looks_like_standard(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return _SLUG_KEY.search(file.read(MAX_BYTES)) is not None
+    except OSError:
+        return False
 
 
 def load_standard(path: Path) -> LoadedStandard:

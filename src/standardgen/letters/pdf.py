@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from standardgen.letters.letter import Letter, as_data
+from standardgen.markup import typeset_data
 
 TEMPLATE = Path("letter") / "letter.typ"
 PDF_STANDARD: Final[Literal["ua-1"]] = "ua-1"
@@ -43,7 +44,8 @@ class PdfLetterRenderer:
         self.font = next((f for f in FONTS if f in families), FONTS[-1])
 
     def render(self, letter: Letter) -> bytes:
-        data: dict[str, Any] = {**as_data(letter), "font": self.font}
+        # Danish typography (no break inside "§ 85", "3 dage") here, not in the letter's data.
+        data: dict[str, Any] = {**typeset_data(as_data(letter)), "font": self.font}
         day = letter.decision_date
         stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
         try:
