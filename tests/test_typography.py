@@ -134,6 +134,7 @@ def typeset(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def untypeset(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(markup, "typeset", lambda text: text)
+        patch.setattr(markup, "typeset_text", lambda text: text)
         yield _outputs(tmp_path_factory.mktemp("untypeset"))
 
 

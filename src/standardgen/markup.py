@@ -7,10 +7,8 @@ Word and plain text). Raw HTML in the YAML is never passed through.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -116,30 +114,27 @@ _UNITS = ("timer", "time", "minutter", "minut", "min", "døgn", "dage", "dag", "
           "måneder", "måned", "år", "gange", "gang", "besøg", "kroner", "kr", "procent", "pct",
           "km", "kg", "cm", "mm", "m")
 # A space that must not break a line: after "§"/"§§", "stk.", "kl.", "nr." and "pkt." before a
-# number, and between a number and its unit. Fixed-width look-behinds, one per abbreviation.
+# number, and between a number and its unit. The pattern starts with the space itself, so that
+# the engine skips quickly from space to space (a letter's whole JSON is typeset in one pass);
+# the cheap look-ahead for a digit goes before the look-behinds (fixed width, one each).
 _TIED_SPACE = re.compile(
-    r"(?:(?<=§)|(?<=\bstk\.)|(?<=\bkl\.)|(?<=\bnr\.)|(?<=\bpkt\.))[ \t]+(?=\d)"
-    r"|(?<=[\d½¼¾])[ \t]+(?=(?:" + "|".join(_UNITS) + r")(?!\w)|%)",
+    r" (?:(?=\d)(?:(?<=§ )|(?<=\bstk\. )|(?<=\bkl\. )|(?<=\bnr\. )|(?<=\bpkt\. ))"
+    r"|(?<=[\d½¼¾] )(?=(?:" + "|".join(_UNITS) + r")(?!\w)|%))",
     re.IGNORECASE)
 
 
-@lru_cache(maxsize=16384)
-def typeset(text: str) -> str:
+def typeset_text(text: str) -> str:
     """``text`` with the spaces that must not break a line made non-breaking (U+00A0).
 
-    Applied when a document is rendered, never in the YAML, by every renderer (HTML, the PDFs,
-    Word), so that "§ 85", "stk. 2", "kl. 12", "nr. 3" and "15 timer" stay on one line. Cached:
-    a batch of letters repeats the same sentences.
+    The one rule for Danish typography, applied when a document is rendered (never in the YAML)
+    by every renderer, so that "§ 85", "stk. 2", "kl. 12", "nr. 3" and "15 timer" stay on one
+    line. Uncached, for a large one-off text (a letter's data as JSON: the rule only ever joins
+    a space between such tokens, which in JSON stand inside strings).
     """
     return _TIED_SPACE.sub(NBSP, text)
 
 
-def typeset_data(value: Any) -> Any:
-    """Every string in JSON-like ``value`` typeset (for a template that reads data, e.g. Typst)."""
-    if isinstance(value, str):
-        return typeset(value)
-    if isinstance(value, Mapping):
-        return {key: typeset_data(item) for key, item in value.items()}
-    if isinstance(value, Sequence):
-        return [typeset_data(item) for item in value]
-    return value
+@lru_cache(maxsize=16384)
+def typeset(text: str) -> str:
+    """:func:`typeset_text`, cached: documents repeat the same sentences and headings."""
+    return typeset_text(text)
