@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from standardgen import markup
 from standardgen.letters.letter import Letter, as_data
-from standardgen.markup import typeset_text
 
 TEMPLATE = Path("letter") / "letter.typ"
 PDF_STANDARD: Final[Literal["ua-1"]] = "ua-1"
@@ -49,7 +49,7 @@ class PdfLetterRenderer:
         stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
         # Danish typography (no break inside "§ 85", "3 dage") over the whole letter at once:
         # one pass over its JSON rather than a call per string.
-        text = typeset_text(json.dumps(data, ensure_ascii=False))
+        text = markup.typeset_text(json.dumps(data, ensure_ascii=False))
         try:
             pdf = self._compiler.compile(
                 format="pdf", sys_inputs={"letter": text},
