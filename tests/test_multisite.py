@@ -179,6 +179,20 @@ def test_moving_between_one_and_several_web_roots_leaves_nothing_behind(tmp_path
     assert not [p for p in (out / "site").rglob("*") if p.is_dir() and not any(p.iterdir())]
 
 
+def test_a_change_in_one_municipality_re_renders_only_its_own_files(tmp_path: Path) -> None:
+    sources = municipality_tree(tmp_path / "sources")
+    out = tmp_path / "output"
+    _build(sources, out)
+    assert _build(sources, out).written == ()
+    standard = sources / OTHER / f"{OTHER_SLUG}.yaml"
+    standard.write_text(standard.read_text("utf-8").replace('version: "2023"', 'version: "2024"'),
+                        "utf-8")
+    written = _build(sources, out).written
+    assert set(written) == {f"{OTHER}/{OTHER_SLUG}/{name}" for name in (
+        "index.html", f"{OTHER_SLUG}.pdf", f"{OTHER_SLUG}.docx", f"{OTHER_SLUG}.json")} | {
+        f"{OTHER}/index.html", f"{OTHER}/sitemap.xml"}
+
+
 def test_two_municipality_files_with_one_id_are_refused(tmp_path: Path) -> None:
     sources = municipality_tree(tmp_path / "sources")
     clash = sources / OTHER / "municipalities" / f"{HOME}.yaml"
