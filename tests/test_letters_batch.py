@@ -53,7 +53,7 @@ def test_bad_rows_are_reported_and_good_rows_written(tmp_path: Path) -> None:
     assert any(":3:1: error: mangler 'facts'" in line for line in lines)
     assert any(":5:1: error: mangler 'extent'" in line for line in lines)
     # Additional data: row 6 is an afslag with an extent; located at the first extent column.
-    assert any(":6:16: error: 'extent' er udfyldt, men et afslag" in line for line in lines)
+    assert any(":6:16: error: 'extent' er udfyldt, men et brev om afslag" in line for line in lines)
     written = sorted(p.name for p in out.iterdir())
     assert written == sorted(f"2026-104-{n}.{f}" for n in ("0101", "0102", "0103")
                              for f in ("pdf", "docx"))
@@ -67,7 +67,7 @@ def test_unknown_column_is_reported(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["letter", str(batch), "--standards", str(STANDARDS),
                                        "--out", str(tmp_path / "out"), "--jobs", "1"])
     assert result.exit_code == 1
-    assert ":1:26: error: ukendt kolonne 'citizen.phone'" in result.output
+    assert ":1:27: error: ukendt kolonne 'citizen.phone'" in result.output
 
 
 def _valid_outputs(out: Path) -> list[Path]:
@@ -145,7 +145,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert piped.returncode == 0
     assert piped.stdout == b""
     assert piped.stderr.decode().strip() == (
-        f"60 af 60 breve skrevet til {tmp_path / 'out'}: 0 fejl, 0 advarsler")
+        f"60 af 60 breve skrevet til {tmp_path / 'out'}, 0 afvist: 0 fejl, 0 advarsler")
 
 
 def test_broken_wording_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:

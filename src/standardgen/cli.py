@@ -324,7 +324,7 @@ def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.dat
     from standardgen.forms.build import Format, plan_forms, write_forms
     from standardgen.forms.render import TemplateContractError
 
-    plan = plan_forms(require_paths(paths), require_paths(standards), due_before)
+    plan = plan_forms(list(paths), require_paths(standards), due_before)
     try:
         written = write_forms(plan, out, Format(fmt))
     except (TemplateContractError, TemplateError) as exc:
@@ -334,7 +334,8 @@ def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.dat
         click.echo(f"skrevet: {path}")
     not_due = f", {plan.not_due} ikke forfaldne" if due_before is not None else ""
     sys.exit(report(plan.problems,
-                    summary=f"{len(plan.jobs)} skema(er) til {out}{not_due}"))
+                    summary=f"{len(plan.jobs)} skema(er) til {out} fra {plan.read} sager"
+                            f"{not_due}"))
 
 
 @form.command("read")
@@ -442,7 +443,9 @@ def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, 
             for bar in bars:
                 bar.update(count)
 
-        outcome = write_letters(require_paths(paths), require_paths(standards), out, formats,
+        # A case path that does not exist is a problem, reported with the others (exit 1).
+        outcome = write_letters(list(paths), require_paths(standards), out, formats,
                                 jobs, progress, start)
-    summary = f"{outcome.written} af {outcome.cases} breve skrevet til {out}"
+    refused = outcome.cases - outcome.written
+    summary = f"{outcome.written} af {outcome.cases} breve skrevet til {out}, {refused} afvist"
     sys.exit(report(outcome.problems, summary=summary))

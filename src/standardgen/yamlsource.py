@@ -102,8 +102,15 @@ class YamlDocument:
 
 def load_yaml(path: Path) -> YamlDocument:
     """Read ``path`` into a :class:`YamlDocument` or raise :class:`InputError`."""
-    text = _read_text(path)
+    return parse_yaml(_read_text(path), path)
+
+
+def parse_yaml(text: str, path: Path) -> YamlDocument:
+    """YAML text that did not come from a file (the web desk) into a :class:`YamlDocument`
+    named ``path``, or raise :class:`InputError`."""
     name = display_path(path)
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise InputError([Problem(name, 0, 0, Severity.ERROR, "teksten er for stor", "size")])
     _scan_events(text, name)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.environment import Template
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from standardgen import validation
-from standardgen.model import ID, Frozen, Role
+from standardgen.kinds import kind_names
+from standardgen.model import Frozen
 from standardgen.problems import InputError, errors
 from standardgen.render.dates import long_date, short_date
 from standardgen.render.templating import templates_dir
@@ -28,27 +30,53 @@ from standardgen.yamlsource import YamlDocument, load_yaml
 WORDING_FILE = Path("letter") / "wording.yaml"
 
 
-class Quote(Frozen):
-    """A part of the approved standard: a whole section by role, or one block in it."""
+class Weekday(StrEnum):
+    monday = "mandag"
+    tuesday = "tirsdag"
+    wednesday = "onsdag"
+    thursday = "torsdag"
+    friday = "fredag"
+    saturday = "lørdag"
+    sunday = "søndag"
 
-    role: Role
-    block: str | None = Field(default=None, pattern=ID)
+    @property
+    def number(self) -> int:
+        """0 for Monday, as ``date.weekday()``."""
+        return list(Weekday).index(self)
+
+
+class ClosedDays(Frozen):
+    """The days a deadline cannot end on: it moves to the next day that is none of them."""
+
+    weekdays: tuple[Weekday, ...]
+    public_holidays: bool = Field(description="De danske helligdage (pakken holidays, DK).")
+    dates: tuple[Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")],
+                 ...] = Field(description="Faste datoer hvert år, MM-DD.")
 
 
 class Deadlines(Frozen):
     complaint_weeks: int = Field(ge=1, le=52)
     reconsider_weeks: int = Field(ge=1, le=52)
     post_working_days: int = Field(ge=0, le=30)
+    notice_days: int = Field(ge=0, le=365)
+    closed_days: ClosedDays
 
 
 class WordingFile(Frozen):
     law: dict[str, dict[str, str]]
     deadlines: Deadlines
-    quotes: dict[str, Quote]
+    # Letter kinds (data/letter_kinds.yaml) whose letter has the handleplan paragraph.
+    plan_for_results: tuple[Annotated[str, AfterValidator(_known_kind)], ...]
     labels: dict[str, str]
     results: dict[str, str]
     headings: dict[str, str]
     text: dict[str, Any]
+
+
+def _known_kind(name: str) -> str:
+    if name not in kind_names():
+        raise ValueError(f"'{name}' er ikke en brevtype; brug en af: {', '.join(kind_names())}")
+    return name
 
 
 class WordingError(Exception):
@@ -74,10 +102,13 @@ class Wording:
         except TemplateError as exc:
             raise WordingError(f"{self.document.name}: teksten 'text.{key}': {exc}") from None
 
-    def quote(self, name: str) -> Quote:
-        if name not in self.file.quotes:
-            raise WordingError(f"{self.document.name}: 'quotes.{name}' mangler")
-        return self.file.quotes[name]
+    def has(self, key: str) -> bool:
+        return key in self._texts
+
+    def say_for(self, key: str, kind: str, values: Mapping[str, Any]) -> str:
+        """``key.<kind>`` when the wording has one, else ``key.default``."""
+        own = f"{key}.{kind}"
+        return self.say(own if own in self._texts else f"{key}.default", values)
 
     def heading(self, key: str) -> str:
         return self._lookup(self.file.headings, "headings", key)
