@@ -98,38 +98,28 @@ def html_text(path: Path) -> str:
     return "".join(parser.parts)
 
 
-# A second, fictitious municipality: everything it publishes must name only itself.
+# The second municipality: the fictitious Solbakke Kommune of examples/ (a § 85 and a § 83
+# standard). Everything it publishes must name only itself.
+EXAMPLE_TOWN = ROOT / "examples" / "solbakke"
 OTHER = "solbakke"
-OTHER_NAME = "Solbakke Kommune"
-OTHER_SLUG = "samvaerstilbud-solbakke"
-OTHER_FACTS = {
-    "name": OTHER_NAME,
-    "address": {"street": "Kildevej 7", "postcode": "9990", "city": "Solbakke"},
-    "phone": "7070 7070",
-    "email": "borgerservice@solbakke.example",
-    "web": "https://solbakke.example",
-    "theme": {"primary": "#5c2d91"},
-}
-OTHER_LOGO_SVG = LOGO_SVG.replace("#004993", "#5c2d91")
+OTHER_FACTS = yaml.safe_load((EXAMPLE_TOWN / "standards" / "municipalities" / f"{OTHER}.yaml")
+                             .read_text(encoding="utf-8"))
+OTHER_NAME = OTHER_FACTS["name"]
+OTHER_SLUG = "socialpaedagogisk-stoette"
+OTHER_SLUGS = (OTHER_SLUG, "personlig-og-praktisk-hjaelp")
+OTHER_LOGO_SVG = LOGO_SVG.replace("#004993", OTHER_FACTS["theme"]["primary"])
 
 
 def municipality_tree(root: Path) -> Path:
-    """``root/norddjurs/`` (the real standards) and ``root/solbakke/`` (a standard of its own,
-    with its own municipality file, logo and theme), and a case file the build must leave out."""
+    """``root/norddjurs/`` (the real standards) and ``root/solbakke/`` (the example municipality
+    with its cases and follow-up records, given a logo), and a case beside them: the build must
+    publish the standards only."""
     copy_standards(root / "norddjurs")
     with_logo(root / "norddjurs")
-    towns = root / OTHER / "municipalities"
-    towns.mkdir(parents=True)
-    (towns / "logo.svg").write_text(OTHER_LOGO_SVG, encoding="utf-8")
-    (towns / f"{OTHER}.yaml").write_text(
-        yaml.safe_dump({**OTHER_FACTS, "logo": "logo.svg"}, allow_unicode=True),
-        encoding="utf-8")
-    text = (STANDARDS / f"{REAL}.yaml").read_text(encoding="utf-8")
-    text = (text.replace("norddjurs.dk", "solbakke.example").replace("Norddjurs", "Solbakke")
-            .replace("norddjurs", OTHER).replace(f"slug: {REAL}", f"slug: {OTHER_SLUG}")
-            .replace("Kvalitetsstandard: Aktivitets- og samværstilbud",
-                     "Kvalitetsstandard: Samværstilbud i Solbakke"))
-    (root / OTHER / f"{OTHER_SLUG}.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(EXAMPLE_TOWN, root / OTHER)
+    town = root / OTHER / "standards" / "municipalities" / f"{OTHER}.yaml"
+    (town.parent / "logo.svg").write_text(OTHER_LOGO_SVG, encoding="utf-8")
+    town.write_text(town.read_text(encoding="utf-8") + "logo: logo.svg\n", encoding="utf-8")
     cases = root / "cases"
     cases.mkdir()
     shutil.copy(ROOT / "examples" / "cases" / "bevilget.yaml", cases)

@@ -22,6 +22,7 @@ from sitebuild import (
     OTHER_FACTS,
     OTHER_NAME,
     OTHER_SLUG,
+    OTHER_SLUGS,
     REAL,
     STANDARDS,
     copy_standards,
@@ -37,7 +38,7 @@ HOME_FACTS = yaml.safe_load((STANDARDS / "municipalities" / f"{HOME}.yaml").read
 # What would give one municipality away in the other's files (the ids too: addresses, logos).
 REVEALING = {
     HOME: names_of(HOME_FACTS, "Norddjurs", "norddjurs", REAL, "#004993"),
-    OTHER: names_of(OTHER_FACTS, "Solbakke", OTHER, OTHER_SLUG, "#5c2d91"),
+    OTHER: names_of(OTHER_FACTS, "Solbakke", OTHER, *OTHER_SLUGS, OTHER_FACTS["theme"]["primary"]),
 }
 SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -89,18 +90,20 @@ def _jsonld(page: Path) -> dict[str, object]:
 
 def test_each_municipality_gets_a_whole_web_root_of_its_own(site: Path) -> None:
     assert sorted(p.name for p in site.iterdir()) == [HOME, OTHER]
-    for town, slug in ((HOME, REAL), (OTHER, OTHER_SLUG)):
+    for town, slug in ((HOME, REAL), (OTHER, OTHER_SLUGS[0]), (OTHER, OTHER_SLUGS[1])):
         names = {p.relative_to(site / town).as_posix() for p in _files(site / town)}
         assert {"index.html", "sitemap.xml", "static/site.css", "static/search.js",
                 f"static/logo-{town}.svg", f"{slug}/index.html", f"{slug}/{slug}.pdf",
                 f"{slug}/{slug}.docx", f"{slug}/{slug}.json"} <= names
-    assert not list(site.rglob("bevilget*")), "the case file in the tree is not a standard"
+    assert not list(site.rglob("2026-*")), "cases and follow-up records in the tree are left out"
 
 
 def test_addresses_sitemaps_and_json_ld_are_the_municipalitys_own(site: Path) -> None:
-    for town, slug, name in ((HOME, REAL, "Norddjurs Kommune"), (OTHER, OTHER_SLUG, OTHER_NAME)):
+    for town, slugs, name in ((HOME, [REAL], "Norddjurs Kommune"),
+                              (OTHER, sorted(OTHER_SLUGS), OTHER_NAME)):
         base = f"{BASE}{town}/"
-        assert _sitemap(site / town / "sitemap.xml") == [base, f"{base}{slug}/"]
+        assert _sitemap(site / town / "sitemap.xml") == [base, *(f"{base}{s}/" for s in slugs)]
+        slug = slugs[0]
         page = site / town / slug / "index.html"
         assert f'<link rel="canonical" href="{base}{slug}/">' in page.read_text("utf-8")
         data = _jsonld(page)
@@ -111,17 +114,17 @@ def test_addresses_sitemaps_and_json_ld_are_the_municipalitys_own(site: Path) ->
         assert published["municipality"]["name"] == name
         catalogue = site / town / "index.html"
         assert f"{name}s kvalitetsstandarder" in html_text(catalogue)
-        assert [item["item"]["url"] for item in _jsonld(catalogue)["itemListElement"]] == [  # type: ignore[index]
-            f"{base}{slug}/"]
+        listed = {item["item"]["url"] for item in _jsonld(catalogue)["itemListElement"]}  # type: ignore[index]
+        assert listed == {f"{base}{s}/" for s in slugs}
 
 
 def test_name_footer_logo_and_theme_are_the_municipalitys_own(site: Path) -> None:
     page = (site / OTHER / OTHER_SLUG / "index.html").read_text(encoding="utf-8")
     assert '<img class="site-logo" src="../static/logo-solbakke.svg" alt="">' in page
-    assert "--primary: #5c2d91" in page
-    footer = html_text(site / OTHER / "index.html").split("Kildevej")[0][-40:]
-    assert OTHER_NAME in footer
-    assert "borgerservice@solbakke.example" in page and "tel:70707070" in page
+    assert f"--primary: {OTHER_FACTS['theme']['primary']}" in page
+    footer = html_text(site / OTHER / "index.html").split(OTHER_FACTS["address"]["street"])[0]
+    assert OTHER_NAME in footer[-40:]
+    assert OTHER_FACTS["email"] in page and "tel:70001000" in page
     home = (site / HOME / REAL / "index.html").read_text(encoding="utf-8")
     assert "--primary" not in home, "Norddjurs keeps Det Fælles Designsystem's colours"
 
@@ -184,8 +187,8 @@ def test_a_change_in_one_municipality_re_renders_only_its_own_files(tmp_path: Pa
     out = tmp_path / "output"
     _build(sources, out)
     assert _build(sources, out).written == ()
-    standard = sources / OTHER / f"{OTHER_SLUG}.yaml"
-    standard.write_text(standard.read_text("utf-8").replace('version: "2023"', 'version: "2024"'),
+    standard = sources / OTHER / "standards" / f"{OTHER_SLUG}.yaml"
+    standard.write_text(standard.read_text("utf-8").replace('version: "2026"', 'version: "2027"'),
                         "utf-8")
     written = _build(sources, out).written
     assert set(written) == {f"{OTHER}/{OTHER_SLUG}/{name}" for name in (
@@ -193,13 +196,30 @@ def test_a_change_in_one_municipality_re_renders_only_its_own_files(tmp_path: Pa
         f"{OTHER}/index.html", f"{OTHER}/sitemap.xml"}
 
 
+def test_the_command_builds_the_repositorys_standards_and_examples_side_by_side(
+        tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from standardgen.cli import main
+
+    root = STANDARDS.parent
+    result = CliRunner().invoke(main, ["build", str(STANDARDS), str(root / "examples"),
+                                       "--out", str(tmp_path / "output"), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "output" / "site"
+    assert sorted(p.name for p in site.iterdir()) == [HOME, OTHER]
+    assert {p.parent.name for p in (site / OTHER).glob("*/index.html")} == set(OTHER_SLUGS)
+    assert _sitemap(site / OTHER / "sitemap.xml")[0] == (
+        "https://solbakke.example/kvalitetsstandarder/")
+
+
 def test_two_municipality_files_with_one_id_are_refused(tmp_path: Path) -> None:
     sources = municipality_tree(tmp_path / "sources")
-    clash = sources / OTHER / "municipalities" / f"{HOME}.yaml"
-    (sources / OTHER / "municipalities" / f"{OTHER}.yaml").rename(clash)
-    standard = sources / OTHER / f"{OTHER_SLUG}.yaml"
-    standard.write_text(standard.read_text("utf-8").replace(f"municipality: {OTHER}",
-                                                            f"municipality: {HOME}"), "utf-8")
+    towns = sources / OTHER / "standards" / "municipalities"
+    (towns / f"{OTHER}.yaml").rename(towns / f"{HOME}.yaml")
+    for standard in (sources / OTHER / "standards").glob("*.yaml"):
+        standard.write_text(standard.read_text("utf-8").replace(f"municipality: {OTHER}",
+                                                                f"municipality: {HOME}"), "utf-8")
     result = build([sources], tmp_path / "output", base_url=BASE)
     assert not result.ok
     [problem] = [p for p in result.problems if p.code == "municipality-id"]
@@ -213,12 +233,12 @@ def test_two_municipality_files_with_one_id_are_refused(tmp_path: Path) -> None:
 @pytest.mark.client
 def test_the_second_municipalitys_pages_pass_the_nu_html_checker(site: Path) -> None:
     pages = sorted((site / OTHER).rglob("*.html"))
-    assert len(pages) == 2
+    assert len(pages) == 3
     assert clients.nu_check(pages, warnings=True) == []
 
 
 @pytest.mark.client
-@pytest.mark.parametrize("page", ["index.html", f"{OTHER_SLUG}/index.html"])
+@pytest.mark.parametrize("page", ["index.html", *(f"{slug}/index.html" for slug in OTHER_SLUGS)])
 def test_axe_finds_no_wcag_21_aa_violation_on_the_second_municipalitys_pages(
         site: Path, page: str) -> None:
     root = site / OTHER
