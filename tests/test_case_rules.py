@@ -361,3 +361,36 @@ def test_handleplan_results_are_a_choice_in_the_wording(tmp_path: Path) -> None:
                        encoding="utf-8")
     assert "serviceloven § 141" in _letter_text(REFUSED, tmp_path, folder)
     assert "serviceloven § 141" not in _letter_text(REFUSED, tmp_path)
+
+
+# --- 15. scripts the fonts cannot show, and long unbroken values ---------------------------------
+
+@pytest.mark.parametrize("name", ["Anna 王小明", "Anna สมชาย", "Anna 😀 Testesen",
+                                  "Anna \U0001f469\u200d\U0001f4bb"],
+                         ids=["CJK", "Thai", "emoji", "emoji-ZWJ"])
+def test_a_name_the_fonts_cannot_show_is_a_located_error(tmp_path: Path, name: str) -> None:
+    case = write(tmp_path / "case.yaml", GRANTED.replace("name: Anna Testesen", f"name: {name}"))
+    code, output = letters(tmp_path / "out", case)
+    assert code == 1
+    line = GRANTED.splitlines().index("  name: Anna Testesen") + 1
+    assert re.search(rf"case\.yaml:{line}:\d+: \w+: 'name' indeholder", output), output
+    assert not {c for c in name if ord(c) > 127} & set(output)  # never quoted
+    assert written(tmp_path / "out") == []
+
+
+def test_long_unbroken_values_wrap_and_stay_whole_in_the_pdf(tmp_path: Path) -> None:
+    from clients import pdftotext
+
+    name = "Anna" + "x" * 196
+    email = "birthe." + "e" * 32 + "@norddjurs-kommune.dk"
+    assert len(name) == 200 and len(email) == 60
+    case = write(tmp_path / "case.yaml", GRANTED.replace("name: Anna Testesen", f"name: {name}")
+                 .replace("email: birthe.eksempel@norddjurs.dk", f"email: {email}"))
+    code, output = letters(tmp_path / "out", case, fmt="pdf")
+    assert code == 0, output
+    raw = pdftotext(tmp_path / "out" / "2026-104-0001.pdf")
+    text = "".join(raw.split())
+    assert name in text and email in text  # nothing ran off the page
+    assert "\u200b" not in raw  # the break points are not characters in the text
+    lines = raw.splitlines()
+    assert len([line for line in lines if "xxxx" in line]) >= 4  # wrapped onto several lines
