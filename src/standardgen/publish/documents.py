@@ -70,14 +70,14 @@ CATALOGUE_FILES = ("index.html", "sitemap.xml")
 class Renderer:
     """Renders the files of standards and of the catalogue; one per process.
 
-    ``bases`` is the public address of each municipality's site, by municipality id. File names
-    are relative to that municipality's web root. WeasyPrint is imported on the first PDF only, so
+    ``bases`` is the public address of each municipality's site, by municipality id, or one
+    address for all. File names are relative to that municipality's web root. WeasyPrint is imported on the first PDF only, so
     a build that has nothing to render stays fast.
     """
 
-    def __init__(self, templates: Path, bases: Mapping[str, str]) -> None:
+    def __init__(self, templates: Path, bases: Mapping[str, str] | str) -> None:
         self.templates = templates
-        self.bases = dict(bases)
+        self.bases = bases if isinstance(bases, str) else dict(bases)
         self._env = environment(templates, typeset=True)
         self._pdf: PdfRenderer | None = None
 
@@ -106,6 +106,8 @@ class Renderer:
         return add_identity(rendered, item.standard)
 
     def base_url(self, item: LoadedStandard) -> str:
+        if isinstance(self.bases, str):
+            return self.bases
         return self.bases[item.standard.municipality]
 
     def page_url(self, item: LoadedStandard) -> str:
