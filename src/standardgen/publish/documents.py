@@ -71,8 +71,8 @@ class Renderer:
     """Renders the files of standards and of the catalogue; one per process.
 
     ``bases`` is the public address of each municipality's site, by municipality id, or one
-    address for all. File names are relative to that municipality's web root. WeasyPrint is imported on the first PDF only, so
-    a build that has nothing to render stays fast.
+    address for all. File names are relative to that municipality's web root. WeasyPrint is
+    imported on the first PDF only, so a build that has nothing to render stays fast.
     """
 
     def __init__(self, templates: Path, bases: Mapping[str, str] | str) -> None:
