@@ -96,3 +96,40 @@ def html_text(path: Path) -> str:
     parser = TextOfHtml()
     parser.feed(path.read_text(encoding="utf-8"))
     return "".join(parser.parts)
+
+
+# The second municipality: the fictitious Solbakke Kommune of examples/ (a § 85 and a § 83
+# standard). Everything it publishes must name only itself.
+EXAMPLE_TOWN = ROOT / "examples" / "solbakke"
+OTHER = "solbakke"
+OTHER_FACTS = yaml.safe_load((EXAMPLE_TOWN / "standards" / "municipalities" / f"{OTHER}.yaml")
+                             .read_text(encoding="utf-8"))
+OTHER_NAME = OTHER_FACTS["name"]
+OTHER_SLUG = "socialpaedagogisk-stoette"
+OTHER_SLUGS = (OTHER_SLUG, "personlig-og-praktisk-hjaelp")
+OTHER_LOGO_SVG = LOGO_SVG.replace("#004993", OTHER_FACTS["theme"]["primary"])
+
+
+def municipality_tree(root: Path) -> Path:
+    """``root/norddjurs/`` (the real standards) and ``root/solbakke/`` (the example municipality
+    with its cases and follow-up records, given a logo), and a case beside them: the build must
+    publish the standards only."""
+    copy_standards(root / "norddjurs")
+    with_logo(root / "norddjurs")
+    shutil.copytree(EXAMPLE_TOWN, root / OTHER)
+    town = root / OTHER / "standards" / "municipalities" / f"{OTHER}.yaml"
+    (town.parent / "logo.svg").write_text(OTHER_LOGO_SVG, encoding="utf-8")
+    town.write_text(town.read_text(encoding="utf-8") + "logo: logo.svg\n", encoding="utf-8")
+    cases = root / "cases"
+    cases.mkdir()
+    shutil.copy(ROOT / "examples" / "cases" / "bevilget.yaml", cases)
+    return root
+
+
+def names_of(facts: dict[str, object], *extra: str) -> list[str]:
+    """What would reveal a municipality in another's files: name, address, contact, web."""
+    address = facts["address"]
+    assert isinstance(address, dict)
+    web = str(facts["web"])
+    return [str(facts["name"]), str(address["street"]), f"{address['postcode']} {address['city']}",
+            str(facts["phone"]), str(facts["email"]), web.removeprefix("https://"), *extra]

@@ -7,6 +7,7 @@ problem found in all files, so an author sees all of them at once.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,7 +34,13 @@ from standardgen.profiles import (
     profile_for,
 )
 from standardgen.revision import revision_problems
-from standardgen.yamlsource import YamlDocument, iter_standard_files, load_yaml
+from standardgen.yamlsource import (
+    YamlDocument,
+    iter_standard_files,
+    iter_yaml_files,
+    load_yaml,
+    looks_like_standard,
+)
 
 MUNICIPALITY_DIR = "municipalities"
 
@@ -107,6 +114,31 @@ def load_catalogue(paths: Iterable[Path], today: dt.date | None = None) -> Catal
             loaded.append(standard)
     problems.extend(_duplicate_slugs(loaded))
     return Catalogue(tuple(loaded), tuple(sorted(set(problems))), tuple(files))
+
+
+def standards_in_tree(paths: Iterable[Path]) -> list[Path]:
+    """``paths`` with every folder also searched below its own level, for a build over a tree
+    such as ``examples/`` (one folder per municipality). In a subfolder a YAML file is taken as a
+    standard only when it has a top-level ``slug:`` key: cases, CI files and ``municipalities/``
+    stay out. A folder is kept as it is when nothing is found below it (it is then reported as
+    empty or searched as before)."""
+    result: list[Path] = []
+    for path in paths:
+        below = [found for folder in _subfolders(path) for found in iter_yaml_files(folder)
+                 if looks_like_standard(found)] if path.is_dir() else []
+        result += [*iter_yaml_files(path), *below] if below else [path]
+    return result
+
+
+def _subfolders(root: Path) -> list[Path]:
+    """Every folder below ``root``, sorted; hidden folders and ``municipalities/`` not entered."""
+    found = []
+    for folder, names, _files in os.walk(root):
+        names[:] = sorted(name for name in names
+                          if name != MUNICIPALITY_DIR and not name.startswith("."))
+        if Path(folder) != root:
+            found.append(Path(folder))
+    return sorted(found)
 
 
 def load_standard(path: Path) -> LoadedStandard:

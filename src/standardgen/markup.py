@@ -6,6 +6,7 @@ Word and plain text). Raw HTML in the YAML is never passed through.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -103,3 +104,37 @@ def link_problems(text: str) -> list[str]:
             if not href.startswith(_ALLOWED_SCHEMES):
                 problems.append(f"linket '{href}' skal begynde med https:// eller mailto:")
     return problems
+
+
+# --- Danish typography ------------------------------------------------------------------------
+
+NBSP = "\u00a0"
+# Units a number is never parted from; whole words only ("3 dage", not "3 dagtilbud").
+_UNITS = ("timer", "time", "minutter", "minut", "min", "døgn", "dage", "dag", "uger", "uge",
+          "måneder", "måned", "år", "gange", "gang", "besøg", "kroner", "kr", "procent", "pct",
+          "km", "kg", "cm", "mm", "m")
+# A space that must not break a line: after "§"/"§§", "stk.", "kl.", "nr." and "pkt." before a
+# number, and between a number and its unit. The pattern starts with the space itself, so that
+# the engine skips quickly from space to space (a letter's whole JSON is typeset in one pass);
+# the cheap look-ahead for a digit goes before the look-behinds (fixed width, one each).
+_TIED_SPACE = re.compile(
+    r" (?:(?=\d)(?:(?<=§ )|(?<=\bstk\. )|(?<=\bkl\. )|(?<=\bnr\. )|(?<=\bpkt\. ))"
+    r"|(?<=[\d½¼¾] )(?=(?:" + "|".join(_UNITS) + r")(?!\w)|%))",
+    re.IGNORECASE)
+
+
+def typeset_text(text: str) -> str:
+    """``text`` with the spaces that must not break a line made non-breaking (U+00A0).
+
+    The one rule for Danish typography, applied when a document is rendered (never in the YAML)
+    by every renderer, so that "§ 85", "stk. 2", "kl. 12", "nr. 3" and "15 timer" stay on one
+    line. Uncached, for a large one-off text (a letter's data as JSON: the rule only ever joins
+    a space between such tokens, which in JSON stand inside strings).
+    """
+    return _TIED_SPACE.sub(NBSP, text)
+
+
+@lru_cache(maxsize=16384)
+def typeset(text: str) -> str:
+    """:func:`typeset_text`, cached: documents repeat the same sentences and headings."""
+    return typeset_text(text)

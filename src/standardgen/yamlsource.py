@@ -306,10 +306,27 @@ def iter_yaml_files(root: Path) -> Iterator[Path]:
     yield from sorted(p for p in root.glob("*.yml") if p.is_file())
 
 
-def iter_standard_files(root: Path, skip: tuple[str, ...] = ("municipalities",)) -> Iterator[Path]:
+def iter_standard_files(root: Path, skip: tuple[str, ...] = ("municipalities",),
+                        *, top: bool = True) -> Iterator[Path]:
     """YAML files in ``root`` and its subfolders (a municipality may sort its 30 standards into
-    folders per area), folder by folder; folders named in ``skip`` and hidden ones are left out."""
-    yield from iter_yaml_files(root)
+    folders per area), folder by folder; folders named in ``skip`` and hidden ones are left out.
+    Below ``root`` a file counts only when it has a top-level ``slug:`` key, so the cases and
+    follow-up records kept beside standards (``examples/<municipality>/cases``) stay out."""
+    for path in iter_yaml_files(root):
+        if top or looks_like_standard(path):
+            yield path
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if folder.name not in skip and not folder.name.startswith((".", "_")):
-            yield from iter_standard_files(folder, skip)
+            yield from iter_standard_files(folder, skip, top=False)
+
+
+_SLUG_KEY = re.compile(rb"^slug[ \t]*:", re.MULTILINE)
+
+
+def looks_like_standard(path: Path) -> bool:
+    """A cheap test before parsing: the file has a top-level ``slug:`` key."""
+    try:
+        with path.open("rb") as file:
+            return _SLUG_KEY.search(file.read(MAX_BYTES)) is not None
+    except OSError:
+        return False

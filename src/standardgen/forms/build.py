@@ -125,7 +125,8 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format,
                 renderer: FormRenderer | None = None) -> list[Path]:
     """Render and write every planned form; returns the files written. The folder is made
     private (0700); an existing one that others can read gets a warning in ``plan.problems``."""
-    renderer = renderer or FormRenderer()  # a broken template stops before anything is made
+    # The templates first: a missing template folder must leave no output folder behind.
+    renderer = renderer or FormRenderer()
     if plan.jobs:
         found = private_dir(out)
         if found:

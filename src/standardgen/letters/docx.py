@@ -23,6 +23,7 @@ from jinja2.environment import Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from standardgen.letters.letter import Letter
+from standardgen.render.templating import typeset_value
 
 BODY = Path("letter") / "document.xml"
 FOOTER = Path("letter") / "footer.xml"
@@ -119,8 +120,10 @@ class DocxLetterRenderer:
     def __init__(self, compiled: CompiledDocx | None = None) -> None:
         self._compiled = compiled or compile_template()
         # The same rules as docxtpl's environment (render.templating.docx_environment): sandbox,
-        # StrictUndefined, autoescape; the body uses no filters, so none are needed here.
-        env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        # StrictUndefined, autoescape; the body uses no filters, so none are needed here. Every
+        # printed value gets Danish typography (no break inside "§ 85", "3 dage").
+        env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined,
+                                   finalize=typeset_value)
         self._body: Template = env.from_string(self._compiled.body)
         self._core: Template = env.from_string(self._compiled.core)
         self._footer: Template = env.from_string(self._compiled.footer)

@@ -8,6 +8,10 @@ remembers the keys, so a rebuild with nothing changed renders nothing, and a cha
 re-renders its own files and the catalogue only. No file holds the time it was made, and only the
 catalogue its day (``$STANDARDGEN_TODAY`` fixes it), so two builds of the same sources are
 byte-identical.
+
+Several municipalities in one build each get a web root of their own, ``site/<municipality id>/``
+(catalogue, sitemap, static files and their standards), so that no file of one names another; a
+build of one municipality's standards keeps ``site/`` itself as the web root.
 """
 
 from __future__ import annotations
@@ -63,6 +67,17 @@ class BuildResult:
         return not errors(self.problems)
 
 
+@dataclass(frozen=True)
+class Site:
+    """One municipality's web root: ``prefix`` below ``out/site`` ("" when it is alone) and the
+    public address it is published at."""
+
+    municipality: str
+    prefix: str
+    base: str
+    items: tuple[LoadedStandard, ...]
+
+
 @dataclass
 class _Plan:
     """What the manifest says each group of files was made from, and which groups are stale."""
@@ -78,14 +93,14 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
     """Render the standards in ``paths`` into ``out/site``; see the module docstring. ``today``
     (by default the clock's, or ``$STANDARDGEN_TODAY``) decides the revision warnings."""
     from standardgen import revision
-    from standardgen.catalogue import load_catalogue
+    from standardgen.catalogue import load_catalogue, standards_in_tree
     from standardgen.render.templating import templates_dir
 
     try:
         day = today or revision.today()  # read here, once per build: serve rebuilds for days
     except InputError as exc:
         return BuildResult(tuple(exc.problems))
-    paths = list(paths)
+    paths = standards_in_tree(paths)
     templates = templates or templates_dir()
     old = _read_manifest(out)
     # Hashed before anything is parsed: a file saved during the build then makes the next build
@@ -99,23 +114,24 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
         return BuildResult(replay, unchanged=tuple(sorted(old["groups"])), site=out / SITE)
     catalogue = load_catalogue(paths, day)
     problems = list(catalogue.problems)
+    problems += _shared_ids(catalogue.standards)
     if errors(problems):
         return BuildResult(tuple(problems))
     items = catalogue.standards
-    base = site_address(base_url, items)
-    plan = _plan(items, templates, base)
+    sites = split_sites(base_url, items)
+    plan = _plan(sites, templates)
     groups = old.get("groups", {})
     plan.stale = [group for group, key in plan.keys.items()
                   if groups.get(group, {}).get("key") != key
                   or not _all_exist(out, plan.files[group])]
     try:
-        rendered = _render(plan.stale, items, templates, base, jobs)
+        rendered = _render(plan.stale, sites, templates, jobs)
     except _TemplateFailure as failure:
         return BuildResult((*problems, failure.problem))
     site = out / SITE
     for name, data in sorted(rendered.items()):
         write_atomic(site / name, data)
-    removed = _remove_stale(site, groups, plan)
+    removed = _remove_stale(site, groups, plan, sites)
     sources = sorted({str(path) for item in items
                       for path in (item.municipality_file, item.logo_file) if path})
     if sources != old_sources:
@@ -125,16 +141,48 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
     return BuildResult(tuple(problems), tuple(sorted(rendered)), removed, unchanged, site)
 
 
+def split_sites(base_url: str | None, items: Sequence[LoadedStandard]) -> list[Site]:
+    """One web root per municipality. Alone, it is ``site/`` at ``base_url``; with others, it is
+    ``site/<id>/`` at ``base_url + <id>/``, or without ``base_url`` at its own default address."""
+    by_town: dict[str, list[LoadedStandard]] = {}
+    for item in items:
+        by_town.setdefault(item.standard.municipality, []).append(item)
+    if len(by_town) <= 1:
+        town = next(iter(by_town), "")
+        return [Site(town, "", site_address(base_url, items), tuple(items))]
+    root = _slashed(base_url) if base_url else None
+    return [Site(town, f"{town}/", f"{root}{town}/" if root else site_address(None, own),
+                 tuple(own)) for town, own in sorted(by_town.items())]
+
+
 def site_address(base_url: str | None, items: Sequence[LoadedStandard]) -> str:
     """The absolute address the site is published at (for the sitemap, canonical links and
     JSON-LD); by default ``<municipality web>/kvalitetsstandarder/``."""
     from standardgen.publish.documents import site_item
 
     if base_url:
-        return base_url if base_url.endswith("/") else base_url + "/"
+        return _slashed(base_url)
     first = site_item(items)
     assert first is not None, "a build has at least one standard"
     return first.municipality.web.rstrip("/") + "/kvalitetsstandarder/"
+
+
+def _slashed(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _shared_ids(items: Sequence[LoadedStandard]) -> list[Problem]:
+    """Two municipality files with the same id would publish into one web root."""
+    files: dict[str, list[Path]] = {}
+    for item in items:
+        own = files.setdefault(item.standard.municipality, [])
+        if item.municipality_file not in own:
+            own.append(item.municipality_file)
+    return [Problem(display_path(path), 1, 1, Severity.ERROR,
+                    f"kommune-id'et '{town}' bruges også af {display_path(paths[0])}; giv hver "
+                    "kommune sit eget id (filnavn), så de får hver sin hjemmeside",
+                    "municipality-id")
+            for town, paths in sorted(files.items()) for path in paths[1:]]
 
 
 # --- planning -----------------------------------------------------------------------------------
@@ -160,26 +208,43 @@ def _inputs_digest(paths: Sequence[Path], sources: Iterable[str], templates: Pat
     return hasher.hexdigest()
 
 
-def _plan(items: Sequence[LoadedStandard], templates: Path, base: str) -> _Plan:
+def _plan(sites: Sequence[Site], templates: Path) -> _Plan:
     from standardgen.publish.documents import CATALOGUE_FILES, logo_files, standard_files
 
-    common = _digest(__version__, _code_digest(), _tree_digest(templates), base)
+    code = _digest(__version__, _code_digest(), _tree_digest(templates))
+    static = templates / STATIC
+    assets = tuple(f"static/{p.relative_to(static).as_posix()}"
+                   for p in sorted(static.rglob("*")) if p.is_file())
     keys: dict[str, str] = {}
     files: dict[str, tuple[str, ...]] = {}
-    for item in items:
-        group = f"standard:{item.slug}"
-        keys[group] = _digest(common, item.standard.model_dump_json(),
-                              item.municipality.model_dump_json())
-        files[group] = standard_files(item.slug)
-    keys["catalogue"] = _digest(common, *sorted(keys.values()))
-    files["catalogue"] = CATALOGUE_FILES
-    static = templates / STATIC
-    logos = logo_files(items)
-    keys["static"] = _digest(_tree_digest(static), *(
-        f"{name}:{hashlib.sha256(path.read_bytes()).hexdigest()}" for name, path in logos.items()))
-    files["static"] = (*(f"static/{p.relative_to(static).as_posix()}"
-                         for p in sorted(static.rglob("*")) if p.is_file()), *logos)
+    for site in sites:
+        common, own = _digest(code, site.base), []
+        for item in site.items:
+            group = f"standard:{item.slug}"
+            keys[group] = _digest(common, item.standard.model_dump_json(),
+                                  item.municipality.model_dump_json())
+            files[group] = _under(site, standard_files(item.slug))
+            own.append(keys[group])
+        catalogue, static_group = _site_groups(site, sites)
+        keys[catalogue] = _digest(common, *sorted(own))
+        files[catalogue] = _under(site, CATALOGUE_FILES)
+        logos = logo_files(site.items)
+        keys[static_group] = _digest(_tree_digest(static), *(
+            f"{name}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
+            for name, path in logos.items()))
+        files[static_group] = _under(site, (*assets, *logos))
     return _Plan(keys, files)
+
+
+def _site_groups(site: Site, sites: Sequence[Site]) -> tuple[str, str]:
+    """The catalogue's and the static files' groups: named as before when the site is alone."""
+    if len(sites) == 1:
+        return "catalogue", "static"
+    return f"catalogue:{site.municipality}", f"static:{site.municipality}"
+
+
+def _under(site: Site, names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(site.prefix + name for name in names)
 
 
 def _digest(*parts: str) -> str:
@@ -222,27 +287,36 @@ class _TemplateFailure(Exception):
         self.problem = problem
 
 
-def _render(stale: Sequence[str], items: Sequence[LoadedStandard], templates: Path, base: str,
+def _render(stale: Sequence[str], sites: Sequence[Site], templates: Path,
             jobs: int | None) -> dict[str, bytes]:
     """Every stale group's files in memory: nothing is written unless all of them rendered."""
     from standardgen.publish.documents import Renderer
 
     global _worker
-    renderer = Renderer(templates, base)
+    bases = {site.municipality: site.base for site in sites}
+    prefixes = {site.municipality: site.prefix for site in sites}
+    renderer = Renderer(templates, bases)
     _worker = (renderer, templates)
-    by_group = {f"standard:{item.slug}": item for item in items}
+    by_group = {f"standard:{item.slug}": item for site in sites for item in site.items}
     todo = [by_group[group] for group in stale if group in by_group]
     rendered: dict[str, bytes] = {}
-    for files in _render_standards(todo, templates, base, jobs):
-        rendered.update(files)
-    if "catalogue" in stale:
-        rendered.update(_guarded(templates, lambda: renderer.catalogue(items)))
-    if "static" in stale:
-        rendered.update(renderer.static(items))
+    for item, files in zip(todo, _render_standards(todo, templates, bases, jobs), strict=True):
+        rendered.update(_prefixed(prefixes[item.standard.municipality], files))
+    for site in sites:
+        catalogue, static = _site_groups(site, sites)
+        if catalogue in stale:
+            rendered.update(_prefixed(site.prefix, _guarded(
+                templates, lambda site=site: renderer.catalogue(site.items))))
+        if static in stale:
+            rendered.update(_prefixed(site.prefix, renderer.static(site.items)))
     return rendered
 
 
-def _render_standards(todo: Sequence[LoadedStandard], templates: Path, base: str,
+def _prefixed(prefix: str, files: dict[str, bytes]) -> dict[str, bytes]:
+    return {prefix + name: data for name, data in files.items()}
+
+
+def _render_standards(todo: Sequence[LoadedStandard], templates: Path, bases: dict[str, str],
                       jobs: int | None) -> list[dict[str, bytes]]:
     """The first standard here, which also loads WeasyPrint, the fonts and the templates; the
     rest in a pool of processes forked from this warm one (on Linux; elsewhere they start cold)."""
@@ -254,7 +328,7 @@ def _render_standards(todo: Sequence[LoadedStandard], templates: Path, base: str
         results += [_work(item) for item in todo[1:]]
     else:
         context = multiprocessing.get_context(_start_method())
-        with context.Pool(workers, initializer=_start_worker, initargs=(templates, base),
+        with context.Pool(workers, initializer=_start_worker, initargs=(templates, bases),
                           maxtasksperchild=TASKS_PER_WORKER) as pool:
             results += pool.map(_work, todo[1:], chunksize=1)
     failures = [result for result in results if isinstance(result, Problem)]
@@ -274,12 +348,12 @@ def _start_method() -> str:
 _worker: tuple[Renderer, Path] | None = None
 
 
-def _start_worker(templates: Path, base: str) -> None:
+def _start_worker(templates: Path, bases: dict[str, str]) -> None:
     global _worker
-    if _worker is None or _worker[1] != templates or _worker[0].base_url != base:
+    if _worker is None or _worker[1] != templates or _worker[0].bases != bases:
         from standardgen.publish.documents import Renderer
 
-        _worker = (Renderer(templates, base), templates)
+        _worker = (Renderer(templates, bases), templates)
 
 
 def _work(item: LoadedStandard) -> dict[str, bytes] | Problem:
@@ -370,8 +444,10 @@ def _write_manifest(out: Path, plan: _Plan, inputs: str, sources: list[str],
     write_atomic(out / MANIFEST, (text + "\n").encode())
 
 
-def _remove_stale(site: Path, old: dict[str, dict[str, Any]], plan: _Plan) -> tuple[str, ...]:
-    """Files the last build wrote that this one does not make, and folders of removed standards."""
+def _remove_stale(site: Path, old: dict[str, dict[str, Any]], plan: _Plan,
+                  sites: Sequence[Site]) -> tuple[str, ...]:
+    """Files the last build wrote that this one does not make, and folders of removed standards
+    (or municipalities)."""
     current = {name for names in plan.files.values() for name in names}
     before = {name for group in old.values() for name in group.get("files", [])
               if isinstance(name, str)}
@@ -384,12 +460,27 @@ def _remove_stale(site: Path, old: dict[str, dict[str, Any]], plan: _Plan) -> tu
         if target.is_relative_to(site.resolve()) and target.is_file():
             target.unlink()
             removed.append(name)
-    slugs = {name.split("/")[0] for name in current}
-    for folder in sorted(site.iterdir()) if site.is_dir() else []:
-        # A folder that looks like a standard's (it holds <name>.json) but is not one any more,
-        # also when the manifest was lost.
-        if folder.is_dir() and folder.name not in slugs and (
-                (folder / f"{folder.name}.json").is_file() or not any(folder.iterdir())):
-            shutil.rmtree(folder)
-            removed.append(f"{folder.name}/")
+    _remove_empty_folders(site)
+    for root in sorted({"", *(each.prefix for each in sites)}):
+        removed += _remove_foreign_folders(site, root, current)
     return tuple(removed)
+
+
+def _remove_empty_folders(site: Path) -> None:
+    """Folders the removed files leave empty (a switch between one and several web roots)."""
+    for folder in sorted(site.rglob("*"), reverse=True) if site.is_dir() else []:
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _remove_foreign_folders(site: Path, root: str, current: set[str]) -> list[str]:
+    """Folders directly under the web root ``root`` that look like a standard's (they hold
+    <name>.json) but are not one any more, also when the manifest was lost."""
+    folder = site / root
+    names = {name[len(root):].split("/")[0] for name in current if name.startswith(root)}
+    removed = []
+    for sub in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if sub.is_dir() and sub.name not in names and (sub / f"{sub.name}.json").is_file():
+            shutil.rmtree(sub)
+            removed.append(f"{root}{sub.name}/")
+    return removed

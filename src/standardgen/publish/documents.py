@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,13 +71,15 @@ CATALOGUE_FILES = ("index.html", "sitemap.xml")
 class Renderer:
     """Renders the files of standards and of the catalogue; one per process.
 
-    WeasyPrint is imported on the first PDF only, so a build that has nothing to render stays fast.
+    ``bases`` is the public address of each municipality's site, by municipality id, or one
+    address for all. File names are relative to that municipality's web root. WeasyPrint is
+    imported on the first PDF only, so a build that has nothing to render stays fast.
     """
 
-    def __init__(self, templates: Path, base_url: str) -> None:
+    def __init__(self, templates: Path, bases: Mapping[str, str] | str) -> None:
         self.templates = templates
-        self.base_url = base_url
-        self._env = environment(templates)
+        self.bases = bases if isinstance(bases, str) else dict(bases)
+        self._env = environment(templates, typeset=True)
         self._pdf: PdfRenderer | None = None
 
     # --- one standard -------------------------------------------------------------------------
@@ -91,7 +93,7 @@ class Renderer:
         files[f"{slug}/{slug}.pdf"] = self.pdf(item, values)
         page = self._env.get_template("site/standard.html").render(
             values, root="../", jsonld=_script_json(self._jsonld(item)),
-            page_url=self.page_url(slug), sizes={
+            page_url=self.page_url(item), sizes={
                 kind: _size(files[f"{slug}/{slug}.{kind}"]) for kind in ("pdf", "docx", "json")
             })
         files[page_path(slug)] = page.encode()
@@ -107,11 +109,16 @@ class Renderer:
     def docx(self, item: LoadedStandard) -> bytes:
         """The Word document, with the ids and facts `import` needs to restore the standard."""
         rendered = render_docx(self.templates / DOCX_TEMPLATE,
-                               lambda template: self._docx_values(item, template))
+                               lambda template: self._docx_values(item, template), typeset=True)
         return add_identity(rendered, item.standard)
 
-    def page_url(self, slug: str) -> str:
-        return f"{self.base_url}{slug}/"
+    def base_url(self, item: LoadedStandard) -> str:
+        if isinstance(self.bases, str):
+            return self.bases
+        return self.bases[item.standard.municipality]
+
+    def page_url(self, item: LoadedStandard) -> str:
+        return f"{self.base_url(item)}{item.slug}/"
 
     def _values(self, item: LoadedStandard) -> dict[str, Any]:
         standard = item.standard
@@ -136,7 +143,7 @@ class Renderer:
         """The machine-readable file: the standard as validated, with what it was merged with."""
         slug = item.slug
         return {
-            "url": self.page_url(slug),
+            "url": self.page_url(item),
             "files": {"html": "index.html", "pdf": f"{slug}.pdf", "docx": f"{slug}.docx"},
             "municipality": item.municipality.model_dump(mode="json", exclude_none=True),
             "contact": item.contact.model_dump(mode="json", exclude_none=True),
@@ -154,7 +161,7 @@ class Renderer:
             "name": standard.service.name,
             "description": description(standard),
             "serviceType": f"{standard.service.law} {standard.service.paragraph}",
-            "url": self.page_url(item.slug),
+            "url": self.page_url(item),
             "inLanguage": "da",
             "areaServed": {"@type": "AdministrativeArea", "name": town.name},
             "provider": {
@@ -175,7 +182,7 @@ class Renderer:
                 "@type": "DigitalDocument",
                 "name": standard.title,
                 "encodingFormat": "application/pdf",
-                "url": f"{self.page_url(item.slug)}{item.slug}.pdf",
+                "url": f"{self.page_url(item)}{item.slug}.pdf",
                 "dateCreated": standard.approval.date.isoformat(),
                 "version": standard.version,
             },
@@ -194,11 +201,12 @@ class Renderer:
             value = RichText()
             for span in markup.to_spans(text):
                 link = template.build_url_id(span.href) if span.href else None
-                value.add(span.text, bold=span.bold, italic=span.italic, url_id=link,
-                          style="Hyperlink" if link else None)
+                value.add(markup.typeset(span.text), bold=span.bold, italic=span.italic,
+                          url_id=link, style="Hyperlink" if link else None)
             return value
 
         def link(text: str, url: str | None) -> Any:
+            text = markup.typeset(text)
             if not url:
                 return RichText(text)
             return RichText(text, url_id=template.build_url_id(url), style="Hyperlink")
@@ -219,31 +227,31 @@ class Renderer:
     # --- the catalogue ----------------------------------------------------------------------------
 
     def catalogue(self, items: Sequence[LoadedStandard]) -> dict[str, bytes]:
-        """The catalogue, which names the day it was rendered ($STANDARDGEN_TODAY fixes it).
+        """The catalogue of one municipality's standards (the builder gives each its own),
+        which names the day it was rendered ($STANDARDGEN_TODAY fixes it).
 
         The day is not part of the catalogue's cache key: a rebuild with nothing changed leaves
         the page, and its date, as they are, so the date says when the site last changed.
         """
         ordered = sorted(items, key=lambda item: (collation_key(item.standard.title), item.slug))
-        towns = {item.municipality.name: item.municipality for item in ordered}
         first = site_item(items)
         town = first.municipality if first else None
-        entries = [{"standard": item.standard, "municipality": item.municipality,
-                    "href": f"{item.slug}/", "slug": item.slug,
+        base = self.base_url(first) if first else ""
+        entries = [{"standard": item.standard, "href": f"{item.slug}/", "slug": item.slug,
                     "search": " ".join(search_words(item))} for item in ordered]
         listing = {"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
             {"@type": "ListItem", "position": n, "item": {
                 "@type": "GovernmentService", "name": item.standard.service.name,
-                "url": self.page_url(item.slug),
+                "url": self.page_url(item),
                 "provider": {"@type": "GovernmentOrganization", "name": item.municipality.name}}}
             for n, item in enumerate(ordered, 1)]}
         index = self._env.get_template("site/index.html").render(
-            entries=entries, municipality=town, several_municipalities=len(towns) > 1,
-            root="", page_url=self.base_url, theme=theme_colour(town) if town else None,
+            entries=entries, municipality=town, root="", page_url=base,
+            theme=theme_colour(town) if town else None,
             logo=logo_name(first) if first else None, jsonld=_script_json(listing),
             built=today())
         sitemap = self._env.get_template("site/sitemap.xml").render(
-            base_url=self.base_url, entries=entries,
+            base_url=base, entries=entries,
             lastmod=max((item.standard.approval.date for item in items), default=None))
         return {"index.html": index.encode(), "sitemap.xml": sitemap.encode()}
 

@@ -17,7 +17,8 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 Context = Mapping[str, Any]
 
 
-def render_docx(template: Path, context: Context | Callable[[Any], Context]) -> bytes:
+def render_docx(template: Path, context: Context | Callable[[Any], Context], *,
+                typeset: bool = False) -> bytes:
     """Render ``template`` with ``context``: sandboxed, StrictUndefined, always autoescaped.
 
     docxtpl's default ``autoescape=False`` lets a value such as ``Jensen & Søn <ApS>`` corrupt
@@ -25,12 +26,13 @@ def render_docx(template: Path, context: Context | Callable[[Any], Context]) -> 
 
     ``context`` may be a function of the ``DocxTemplate``: clickable links in a ``RichText``
     need a relationship id from the template being rendered (``template.build_url_id(url)``).
+    ``typeset`` gives every printed value Danish typography (``markup.typeset``).
     """
     from docxtpl import DocxTemplate
 
     document = DocxTemplate(str(template))
     values = context(document) if callable(context) else context
-    document.render(dict(values), jinja_env=docx_environment(), autoescape=True)
+    document.render(dict(values), jinja_env=docx_environment(typeset=typeset), autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return normalize_zip(buffer.getvalue())
