@@ -102,7 +102,19 @@ class YamlDocument:
 
 def load_yaml(path: Path) -> YamlDocument:
     """Read ``path`` into a :class:`YamlDocument` or raise :class:`InputError`."""
-    text = _read_text(path)
+    return _document(path, _read_text(path))
+
+
+def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
+    """The bytes of a YAML file that was never on disk (an upload, a form), named ``path`` in
+    problems, with the same checks as :func:`load_yaml`."""
+    name = display_path(path)
+    if len(raw) > MAX_BYTES:
+        raise InputError([Problem(name, 0, 0, Severity.ERROR, _too_large(len(raw)), "size")])
+    return _document(path, _decode(raw, name))
+
+
+def _document(path: Path, text: str) -> YamlDocument:
     name = display_path(path)
     _scan_events(text, name)
     try:
@@ -136,10 +148,19 @@ def _read_text(path: Path) -> str:
         raise fail("er ikke en fil", "not-file")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        # Round up: a file just over the limit must not read as "2048 KiB; højst 2048 KiB".
-        raise fail(f"filen er for stor ({-(-size // 1024)} KiB; højst {MAX_BYTES // 1024} KiB)",
-                   "size")
-    raw = path.read_bytes()
+        raise fail(_too_large(size), "size")
+    return _decode(path.read_bytes(), name)
+
+
+def _too_large(size: int) -> str:
+    # Round up: a file just over the limit must not read as "2048 KiB; højst 2048 KiB".
+    return f"filen er for stor ({-(-size // 1024)} KiB; højst {MAX_BYTES // 1024} KiB)"
+
+
+def _decode(raw: bytes, name: str) -> str:
+    def fail(message: str, code: str, line: int = 0, col: int = 0) -> InputError:
+        return InputError([Problem(name, line, col, Severity.ERROR, message, code)])
+
     if b"\x00" in raw:
         raise fail("filen er binær, ikke en YAML-tekstfil", "binary")
     try:
