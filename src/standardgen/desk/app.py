@@ -79,7 +79,7 @@ def create_app(desk: Desk, *, token: str | None = None,
         Mount("/static", StaticFiles(directory=ctx.templates / "desk" / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={
-        404: pages.http_error, 405: pages.http_error})
+        404: pages.http_error, 405: pages.http_error, Exception: pages.server_error})
     hosts = set(allowed_hosts)
 
     async def host_check(scope: Any, receive: Any, send: Any) -> None:
@@ -126,6 +126,10 @@ class _Pages:
     async def http_error(self, request: Request, exc: Exception) -> Response:
         status = int(getattr(exc, "status_code", 500))
         return HTMLResponse(self.error_page(status, ""), status)
+
+    async def server_error(self, request: Request, exc: Exception) -> Response:
+        # Starlette raises the exception again after this page; security.Guard logs its type.
+        return HTMLResponse(self.error_page(500, ""), 500)
 
     async def posted(self, request: Request) -> FormData | Response:
         """The posted form once its CSRF token and origin are right; else a 403 page."""

@@ -11,6 +11,7 @@ a value from every letter.
 
 from __future__ import annotations
 
+import csv
 import io
 import secrets
 import shutil
@@ -125,15 +126,24 @@ def run_batch(job: Job, raw: bytes, folder: Path, standards: Sequence[Path],
     job.archive = _zip(out)
 
 
-def _read(csv: Path) -> tuple[dict[int, str], list[Problem]]:
-    """Each data row's line and case number, and the header's problems."""
-    rows: dict[int, str] = {}
+def _read(path: Path) -> tuple[dict[int, str], list[Problem]]:
+    """Each data row's line and case number (as written, masked), and the header's problems."""
     header: list[Problem] = []
-    for source, found in iter_cases([csv]):
+    for _source, found in iter_cases([path]):
         header += [p for p in found if p.line <= 1]
-        if source is not None:
-            rows[int(source.origin.rsplit(":", 1)[1])] = source.case.case_number
-        rows.update({p.line: rows.get(p.line, "") for p in found if p.line > 1})
+    rows: dict[int, str] = {}
+    if errors(header):
+        return rows, header
+    text = path.read_text(encoding="utf-8-sig")
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text), delimiter="," if first.count(",") >= first.count(";")
+                        else ";")
+    names = [column.strip() for column in next(reader, [])]
+    column = names.index("case_number") if "case_number" in names else None
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            number = row[column].strip() if column is not None and column < len(row) else ""
+            rows[reader.line_num] = mask_in_text(number)
     return rows, header
 
 
@@ -146,7 +156,7 @@ def _report(rows: dict[int, str], problems: Sequence[Problem], out: Path) -> lis
     report = []
     for line in sorted(rows):
         number = rows[line]
-        written = bool(number) and (out / f"{number}.pdf").is_file() and line not in reasons
+        written = line not in reasons and bool(number) and (out / f"{number}.pdf").is_file()
         report.append(Row(line, number, written, tuple(reasons.get(line, ()))))
     return report
 
