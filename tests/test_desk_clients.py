@@ -1,0 +1,333 @@
+"""standardgen desk in real clients: every page and state valid HTML (Nu) with no axe-core
+WCAG 2.1 A/AA violation in headless Chromium, and the whole flow with the keyboard alone
+(Selenium), down to the PDF (pdftotext, pikepdf) and the Word file (LibreOffice)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import clients
+from deskclient import (
+    CASES,
+    client,
+    example,
+    served,
+    shared_desk,
+    submit,
+)
+from standardgen.desk.app import create_app
+from standardgen.desk.batch import Job, Row
+from standardgen.render.templating import environment
+
+pytestmark = [pytest.mark.client, pytest.mark.slow]
+SLUG = "aktivitets-og-samvaerstilbud"
+
+
+# --- every state, as HTML --------------------------------------------------------------------
+
+def _states() -> dict[str, str]:
+    """The HTML of every page and state the desk shows."""
+    browser = client()
+    pages = {
+        "start": browser.get("/").text,
+        "start-fejl": browser.get("/sag", params={"standard": "x", "kind": "y"}).text,
+        "formular-bevilling": browser.get("/sag", params={"standard": SLUG,
+                                                          "kind": "bevilget"}).text,
+        "formular-afslag": browser.get("/sag", params={"standard": SLUG,
+                                                       "kind": "afslag"}).text,
+        "formular-fejl": submit(browser, example("bevilget.yaml"),
+                                **{"citizen.cpr": "1", "extent.days_per_week": "9"}).text,
+        "forhaandsvisning-bevilling": submit(browser, example("bevilget.yaml")).text,
+        "forhaandsvisning-afslag": submit(browser, example("afslag.yaml")).text,
+        "batch": browser.get("/batch").text,
+        "ikke-fundet": browser.get("/findes-ikke").text,
+    }
+    env = environment(shared_desk().folder)
+    status = env.get_template("desk/batch_status.html")
+    running = Job("x", total=40, done=15)
+    report = Job("x", total=2, done=2, finished=True, archive=b"zip", rows=[
+        Row(2, "2026-104-0101", True, ()),
+        Row(3, "2026-104-0102", False, ("kolonne 16: '9' må højst være 7",))])
+    header = Job("x", finished=True, header_error=True, general=["kolonne 6: ukendt kolonne"])
+    for name, job in (("batch-koerer", running), ("batch-rapport", report),
+                      ("batch-overskriftsfejl", header)):
+        pages[name] = status.render(job=job, job_id="abc", csrf="t", kinds=[])
+    return pages
+
+
+def test_every_page_and_state_is_valid_html(tmp_path: Path) -> None:
+    files = []
+    for name, html in _states().items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(path)
+    assert clients.nu_check(files) == []
+
+
+# --- the browser -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def desk_url() -> Iterator[tuple[str, list[str]]]:
+    """The desk served by uvicorn on 127.0.0.1, and the paths it answered with an error."""
+    app = create_app(shared_desk())
+    failed: list[str] = []
+
+    async def recording(scope: Any, receive: Any, send: Any) -> None:
+        async def watch(message: Any) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 404:
+                failed.append(scope["path"])
+            await send(message)
+
+        await app(scope, receive, watch)
+
+    with served(recording) as url:
+        yield url, failed
+
+
+def _axe_here(driver: Any) -> list[dict[str, Any]]:
+    """axe-core on the page the browser shows now (a page reached by posting a form)."""
+    driver.execute_script(clients.require("axe-core").read_text(encoding="utf-8"))
+    outcome = driver.execute_async_script(clients._AXE_RUN, list(clients.AXE_TAGS))
+    assert isinstance(outcome, dict) and "violations" in outcome, outcome
+    return list(outcome["violations"])
+
+
+def _field(driver: Any, label: str) -> Any:
+    """The input a label (its exact text, without '(valgfri)') names; "Group > Label" for a
+    label that several groups have (the group's legend)."""
+    from selenium.webdriver.common.by import By
+
+    scope = driver
+    if " > " in label:
+        legend, label = label.split(" > ")
+        scope = driver.find_element(By.XPATH, f"//fieldset[legend[normalize-space()="
+                                              f"'{legend}']]")
+    for element in scope.find_elements(By.CSS_SELECTOR, "label"):
+        text = element.text.replace("(valgfri)", "").strip()
+        if text == label:
+            return driver.find_element(By.ID, element.get_attribute("for"))
+    raise AssertionError(f"no label {label!r} on {driver.current_url}")
+
+
+def _type(element: Any, value: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(Keys.DELETE)
+    element.send_keys(value)
+
+
+def _active_id(driver: Any) -> str:
+    return str(driver.execute_script("return document.activeElement.id || "
+                                     "document.activeElement.getAttribute('data-module')"))
+
+
+def _press(driver: Any, *keys: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    for key in keys:
+        ActionChains(driver).send_keys(key).perform()
+
+
+def _wait(driver: Any, css: str) -> Any:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, 30).until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))
+    except Exception:
+        heading = driver.find_elements(By.TAG_NAME, "h1")
+        raise AssertionError(f"no {css} on {driver.current_url} "
+                             f"({heading[0].text if heading else driver.title})") from None
+
+
+def _is_active(driver: Any, element: Any) -> bool:
+    return bool(driver.execute_script("return document.activeElement === arguments[0]",
+                                      element))
+
+
+def _tab_to(driver: Any, element: Any, *, limit: int = 150) -> None:
+    """Press Tab until ``element`` has the focus (for a radio: any radio of its group)."""
+    from selenium.webdriver.common.keys import Keys
+
+    group = element.get_attribute("name") if element.get_attribute("type") == "radio" else None
+    for _ in range(limit):
+        active = driver.switch_to.active_element
+        if _is_active(driver, element) or (group and active.get_attribute("name") == group):
+            return
+        _press(driver, Keys.TAB)
+    raise AssertionError(f"Tab never reached {element.get_attribute('outerHTML')[:80]}")
+
+
+def _choose_by_keyboard(driver: Any, label: str) -> None:
+    """Tab into the radio group, then the arrow keys until the option is chosen."""
+    from selenium.webdriver.common.keys import Keys
+
+    radio = _field(driver, label)
+    _tab_to(driver, radio)
+    for _ in range(10):
+        if radio.is_selected():
+            return
+        _press(driver, Keys.ARROW_DOWN)
+    raise AssertionError(f"the arrow keys never chose {label!r}")
+
+
+def _wait_for(folder: Path, suffix: str, before: set[str]) -> Path:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        new = [p for p in folder.glob(f"*{suffix}") if p.name not in before]
+        if new and not list(folder.glob("*.crdownload")):
+            return new[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no {suffix} downloaded to {folder}")
+
+
+CASES_E2E = [
+    # (example, mistakes, what the letter says)
+    ("bevilget.yaml", {"CPR-nummer": "150385-000", "Dage om ugen": "9"},
+     ("Bevilget", "3 dage om ugen")),
+    ("afslag.yaml", {"CPR-nummer": "111062-000", "Afgørelsesdato": "2026-02-30"},
+     ("Afslag", "ikke betydeligt nedsat")),
+]
+
+
+@pytest.mark.parametrize(("name", "mistakes", "says"), CASES_E2E,
+                         ids=[c[0].removesuffix(".yaml") for c in CASES_E2E])
+def test_keyboard_only_flow_from_empty_form_to_checked_letter(
+        desk_url: tuple[str, list[str]], tmp_path: Path, name: str,
+        mistakes: dict[str, str], says: tuple[str, ...]) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    url, failed = desk_url
+    driver = clients.browser()
+    downloads = tmp_path / "hentet"
+    downloads.mkdir()
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": str(downloads)})
+    case = example(name)
+    labels = _labels(case)
+
+    # 1. choose the standard and the kind, by keyboard
+    driver.get(url + "/")
+    assert _axe_here(driver) == []
+    _choose_by_keyboard(driver, shared_desk().by_slug[SLUG].standard.title)
+    _choose_by_keyboard(driver, shared_desk().wording.result(case["result"]))
+    _tab_to(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Udfyld sagen']"))
+    _press(driver, Keys.ENTER)
+    _wait(driver, "input[name='result']")
+    assert "/sag?" in driver.current_url
+    assert _axe_here(driver) == []
+
+    # 2. fill the form by its labels, with two mistakes, and submit with Enter
+    for label, value in {**labels, **mistakes}.items():
+        _type(_field(driver, label), value)
+    _field(driver, "Sagsnummer").send_keys(Keys.ENTER)
+    summary = _wait(driver, "[data-module='error-summary']")
+    assert _active_id(driver) == "error-summary"  # focus moved: the problems are read first
+    links = summary.find_elements(By.CSS_SELECTOR, "a")
+    assert len(links) == 2, [link.text for link in links]
+    assert [link.text.split(":")[0] for link in links] == list(mistakes)
+    assert _axe_here(driver) == []
+
+    # 3. Tab to the summary's first link, Enter: the focus is on its field; fix and resubmit
+    _press(driver, Keys.TAB)
+    assert _is_active(driver, links[0])
+    _press(driver, Keys.ENTER)
+    first = next(iter(mistakes))
+    assert _active_id(driver) == _field(driver, first).get_attribute("id")
+    targets = [link.get_attribute("href").rsplit("#", 1)[1] for link in links]
+    assert targets == [_field(driver, label).get_attribute("id") for label in mistakes]
+    for label in mistakes:
+        _type(_field(driver, label), labels[label])
+    _field(driver, "Sagsnummer").send_keys(Keys.ENTER)
+    assert _wait(driver, "article.desk-letter")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Brevet er klar"
+    assert _axe_here(driver) == []
+
+    # 4. download the PDF and the Word file, by keyboard
+    files = {}
+    for button, suffix in (("Hent brevet som PDF", ".pdf"), ("Hent brevet som Word", ".docx")):
+        before = {p.name for p in downloads.iterdir()}
+        _tab_to(driver, driver.find_element(By.XPATH, f"//button[normalize-space()='{button}']"))
+        _press(driver, Keys.ENTER)
+        files[suffix] = _wait_for(downloads, suffix, before)
+    assert files[".pdf"].name == f"{case['case_number']}.pdf"
+
+    text = " ".join(clients.pdftotext(files[".pdf"]).split())
+    for phrase in (case["citizen"]["name"], case["citizen"]["cpr"], *says):
+        assert phrase in text
+    facts = clients.pdf_facts(files[".pdf"])
+    assert facts.lang == "da" and facts.struct_tree and facts.pdfua_part == 1
+    assert not facts.unembedded_fonts
+    word = " ".join(clients.docx_text(files[".docx"]).split())
+    for phrase in (case["citizen"]["name"], *says):
+        assert phrase in word
+    assert failed == []  # no page or asset the pages asked for was missing
+
+
+def _labels(case: dict[str, Any]) -> dict[str, str]:
+    """Label -> value for the fields the end-to-end test fills in."""
+    values = {
+        "Sagsnummer": case["case_number"], "Afgørelsesdato": str(case["decision_date"]),
+        "Borgeren > Navn": case["citizen"]["name"],
+        "Sagsbehandleren > Navn": case["caseworker"]["name"],
+        "Hvad borgeren har søgt om": case["applied_for"],
+        "De konkrete oplysninger, der har vægtet": "\n".join(case["facts"]),
+        "Hovedhensyn bag afgørelsen": "\n".join(case["considerations"]),
+        "CPR-nummer": case["citizen"]["cpr"], "Adresse": case["citizen"]["address"]["street"],
+        "Postnummer": case["citizen"]["address"]["postcode"],
+        "By": case["citizen"]["address"]["city"], "Telefon": case["caseworker"]["phone"],
+        "E-mail": case["caseworker"]["email"], "Enhed": case["caseworker"]["unit"],
+    }
+    if "extent" in case:
+        values |= {"Dage om ugen": str(case["extent"]["days_per_week"]),
+                   "Tilbud (leverandør)": case["extent"]["provider"],
+                   "Startdato": str(case["extent"]["start_date"])}
+    if "hearing" in case:
+        values["Dato for partshøringen"] = str(case["hearing"]["date"])
+    return values
+
+
+def test_names_are_filled_in_by_their_group(desk_url: tuple[str, list[str]]) -> None:
+    """Two fields are labelled "Navn" (citizen, caseworker): the group's legend tells them
+    apart for a screen reader, so each must sit in its own fieldset."""
+    from selenium.webdriver.common.by import By
+
+    url, _ = desk_url
+    driver = clients.browser()
+    driver.get(f"{url}/sag?standard={SLUG}&kind=bevilget")
+    for field in ("felt-citizen-name", "felt-caseworker-name"):
+        legend = driver.find_element(By.XPATH, f"//input[@id='{field}']/ancestor::fieldset[1]"
+                                               "/legend")
+        assert legend.text in ("Borgeren", "Sagsbehandleren")
+
+
+def test_batch_pages_pass_axe_and_the_report_arrives(desk_url: tuple[str, list[str]]) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    url, failed = desk_url
+    driver = clients.browser()
+    driver.get(url + "/batch")
+    assert _axe_here(driver) == []
+    upload = _field(driver, "CSV-fil (UTF-8, komma eller semikolon)")
+    upload.send_keys(str(CASES / "batch.csv"))
+    _tab_to(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Skriv brevene']"))
+    _press(driver, Keys.ENTER)
+    deadline = time.monotonic() + 120
+    while driver.find_element(By.TAG_NAME, "h1").text != "Rapport over kørslen":
+        assert time.monotonic() < deadline, "the batch report did not arrive"
+        time.sleep(0.3)
+    rows = driver.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) == 3 and all("Skrevet" in row.text for row in rows)
+    assert _axe_here(driver) == []
+    assert failed == []
+
