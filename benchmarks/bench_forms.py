@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from standardgen.casecheck import CaseChecker  # noqa: E402
 from standardgen.cases import load_cases  # noqa: E402
 from standardgen.catalogue import load_standard  # noqa: E402
 from standardgen.forms.context import form_context  # noqa: E402
@@ -40,8 +41,9 @@ def median_ms(action: Callable[[], object], rounds: int) -> float:
 
 
 def main() -> None:
-    case = load_cases([CASE]).cases[0].case
-    context = form_context(case, load_standard(STANDARD))
+    loaded = load_standard(STANDARD)
+    case = load_cases([CASE], CaseChecker({loaded.slug: loaded})).cases[0].case
+    context = form_context(case, loaded)
     renderer = FormRenderer()
     renderer.pdf(context)  # warm: WeasyPrint import, fonts, CSS
     pdf_ms = median_ms(lambda: renderer.pdf(context), ROUNDS)

@@ -33,6 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from standardgen.casecheck import CaseChecker  # noqa: E402
 from standardgen.cases import load_cases  # noqa: E402
 from standardgen.catalogue import load_catalogue  # noqa: E402
 from standardgen.letters.batch import Format  # noqa: E402
@@ -70,7 +71,7 @@ def mail_merge_loop(csv: Path, out: Path) -> tuple[float, list[float]]:
     start = time.perf_counter()
     standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
     wording = load_wording()
-    for source in load_cases([csv]).cases:
+    for source in load_cases([csv], CaseChecker(standards)).cases:
         began = time.perf_counter()
         letter = build_letter(source.case, standards[source.case.standard], wording)
         document = DocxTemplate(str(template))
@@ -100,7 +101,7 @@ def per_letter_medians(csv: Path, count: int = 200) -> dict[str, float]:
 
     standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
     wording = load_wording()
-    cases = [s.case for s in load_cases([csv]).cases][:count]
+    cases = [s.case for s in load_cases([csv], CaseChecker(standards)).cases][:count]
     pdf, docx = PdfLetterRenderer(), DocxLetterRenderer()
     timings: dict[str, list[float]] = {"build": [], "docx": [], "pdf": []}
     for case in cases:

@@ -280,7 +280,8 @@ def test_bad_cases_are_rejected_with_located_errors(tmp_path: Path) -> None:
     code, output, _out = run_letters(tmp_path, no_hearing, extent, granted)
     assert code == 1
     assert re.search(r"no-hearing\.yaml:\d+:1: error: mangler 'hearing'", output), output
-    assert re.search(r"extent\.yaml:\d+:\d+: error: 'extent' er udfyldt, men et afslag", output)
+    assert re.search(r"extent\.yaml:\d+:\d+: error: 'extent' er udfyldt, men et brev om afslag",
+                     output)
     assert re.search(r"granted\.yaml:\d+:1: error: mangler 'extent'", output)
     assert not FULL_CPR.search(output)
 

@@ -53,7 +53,7 @@ def test_bad_rows_are_reported_and_good_rows_written(tmp_path: Path) -> None:
     assert any(":3:1: error: mangler 'facts'" in line for line in lines)
     assert any(":5:1: error: mangler 'extent'" in line for line in lines)
     # Additional data: row 6 is an afslag with an extent; located at the first extent column.
-    assert any(":6:16: error: 'extent' er udfyldt, men et afslag" in line for line in lines)
+    assert any(":6:16: error: 'extent' er udfyldt, men et brev om afslag" in line for line in lines)
     written = sorted(p.name for p in out.iterdir())
     assert written == sorted(f"2026-104-{n}.{f}" for n in ("0101", "0102", "0103")
                              for f in ("pdf", "docx"))

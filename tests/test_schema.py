@@ -39,11 +39,14 @@ def test_schema_command_writes_both(tmp_path: Path) -> None:
     out = tmp_path / "ny" / "mappe"
     result = CliRunner().invoke(main, ["schema", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [
-        "case.schema.json", "municipality.schema.json", "standard.schema.json"]  # no temp files
+    profiles = ["case-sel-104", "case-sel-112", "case-sel-83", "case-sel-85"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([
+        "case.schema.json", *(f"{name}.schema.json" for name in profiles),
+        "municipality.schema.json", "standard.schema.json"])  # no temp files
     assert result.stdout.splitlines() == [
         f"skrevet: {out / 'standard.schema.json'}", f"skrevet: {out / 'municipality.schema.json'}",
-        f"skrevet: {out / 'case.schema.json'}"]
+        f"skrevet: {out / 'case.schema.json'}",
+        *(f"skrevet: {out / name}.schema.json" for name in profiles)]
     for kind in SCHEMAS:
         written = (out / f"{kind}.schema.json").read_text(encoding="utf-8")
         assert written == render(kind)
@@ -117,8 +120,10 @@ def as_editor_sees(path: Path) -> Any:
 def test_example_cases_name_and_satisfy_the_case_schema(path: Path) -> None:
     match = MODELINE.match(path.read_text(encoding="utf-8").splitlines()[0])
     assert match, f"{path}: first line must be '# yaml-language-server: $schema=...'"
-    assert (path.parent / match["path"]).resolve() == SCHEMA_DIR / "case.schema.json"
-    assert [e.message for e in validator("case").iter_errors(as_editor_sees(path))] == []
+    # The schema of the service profile of the case's standard (§ 104: case-sel-104).
+    assert (path.parent / match["path"]).resolve() == SCHEMA_DIR / "case-sel-104.schema.json"
+    for kind in ("case", "case-sel-104"):
+        assert [e.message for e in validator(kind).iter_errors(as_editor_sees(path))] == []
 
 
 def test_the_case_schema_refuses_a_bad_cpr_number() -> None:

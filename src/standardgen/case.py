@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from functools import cache
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, create_model
 
 from standardgen.cpr import Cpr, mask_in_text
+from standardgen.kinds import LetterKind, get_kind, kind_names
 from standardgen.model import EMAIL, SLUG, Address, Frozen, Text
+from standardgen.profiles import Profile, load_profile
 
 CASE_NUMBER = r"^[A-Za-z0-9][A-Za-z0-9.\-_]{0,63}$"
 
 
-class Result(StrEnum):
-    granted = "bevilget"
-    partly_granted = "delvis_bevilget"
-    refused = "afslag"
+class Direction(StrEnum):
+    """How an ændring changes a grant: a reduction or another change is to the citizen's
+    disadvantage (partshøring, begrundelse and notice); an increase is not."""
+
+    more = "mere"
+    less = "mindre"
+    other = "andet"
 
 
 class Channel(StrEnum):
@@ -53,12 +59,39 @@ class Caseworker(Frozen):
 
 
 class Extent(Frozen):
-    """What was granted: days, provider and start."""
+    """What was granted. The fields of the grant itself (days, hours, visits, an aid ...) come
+    from the service profile of the case's standard (:func:`case_model`); every extent has a
+    start and may have an end."""
 
-    days_per_week: Annotated[int, Field(ge=1, le=7, description="Dage om ugen.")]
-    provider: Annotated[Text, Field(description="Tilbuddet, der leverer indsatsen.")]
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: Annotated[dt.date, Field(description="Startdato, ÅÅÅÅ-MM-DD.")]
+    end_date: Annotated[dt.date | None, Field(description="Slutdato, hvis tidsbegrænset.")] = None
+
+    def values(self) -> dict[str, Any]:
+        """The profile's fields (not the dates), in the profile's order."""
+        own = {name: getattr(self, name) for name in type(self).model_fields
+               if name not in ("start_date", "end_date")}
+        return {**own, **(self.model_extra or {})}
+
+
+class OpenExtent(Extent):
+    """The extent of a case whose standard (and so profile) is unknown: its fields are not
+    checked, since the case is refused for the standard anyway."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Change(Frozen):
+    """An ændring: which way, and from when."""
+
+    direction: Annotated[Direction, Field(description="mere, mindre eller andet.")]
+    effective_date: Annotated[dt.date, Field(description="Ændringen gælder fra, ÅÅÅÅ-MM-DD.")]
+
+
+class End(Frozen):
+    """An ophør: the last day of the service and why it ends."""
+
+    last_day: Annotated[dt.date, Field(description="Sidste dag med indsatsen, ÅÅÅÅ-MM-DD.")]
+    reason: Annotated[Text, Field(description="Hvorfor indsatsen ophører.")]
 
 
 class Hearing(Frozen):
@@ -89,6 +122,13 @@ class FollowUp(Frozen):
     goals: tuple[Goal, ...] = ()
 
 
+def _known_kind(name: str) -> str:
+    names = kind_names()
+    if name not in names:
+        raise ValueError(f"'{name}' er ikke tilladt; brug en af: {', '.join(names)}")
+    return name
+
+
 def _no_cpr(number: str) -> str:
     # The case number becomes a file name; a CPR number there would leak into listings and logs.
     if mask_in_text(number) != number:
@@ -98,7 +138,9 @@ def _no_cpr(number: str) -> str:
 
 
 class Case(Frozen):
-    """One § 104 case as written in a case YAML file (or one CSV row)."""
+    """One case as written in a case YAML file (or one CSV row). ``result`` is the letter kind
+    (``data/letter_kinds.yaml``); the extent's fields follow the standard's service profile, so
+    a case is validated with :func:`case_model` of that profile."""
 
     model_config = ConfigDict(title="Sag")
 
@@ -108,11 +150,17 @@ class Case(Frozen):
     standard: Annotated[str, Field(pattern=SLUG, description="Standardens slug.")]
     citizen: Citizen
     caseworker: Caseworker
-    result: Result
+    result: Annotated[str, AfterValidator(_known_kind),
+                      Field(description="Brevets art: " + ", ".join(kind_names()) + ".",
+                            json_schema_extra={"enum": list(kind_names())})]
     decision_date: dt.date
     channel: Channel = Channel.digital_post
     applied_for: Annotated[Text | None, Field(description="Hvad borgeren har søgt om.")] = None
     extent: Extent | None = None
+    previous_extent: Annotated[
+        Extent | None, Field(description="Det hidtidige omfang (ved ændring).")] = None
+    change: Change | None = None
+    end: End | None = None
     facts: Annotated[
         tuple[Text, ...], Field(description="De konkrete oplysninger, der har vægtet.")
     ] = ()
@@ -121,3 +169,52 @@ class Case(Frozen):
     ] = ()
     hearing: Hearing | None = None
     follow_up: FollowUp | None = None
+
+    @property
+    def kind(self) -> LetterKind:
+        return get_kind(self.result)
+
+
+def _decimal(value: Any) -> Any:
+    # Danish spreadsheets write 2,5 for two and a half hours.
+    return value.replace(",", ".") if isinstance(value, str) else value
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_TYPES: dict[str, Any] = {
+    "integer": int,
+    "number": float,
+    "text": Text,
+    "list": Annotated[tuple[Text, ...], Field(min_length=1)],
+}
+
+
+def extent_model(profile: Profile) -> type[Extent]:
+    """The extent of a grant under ``profile``: its declared fields, then the dates."""
+    fields: dict[str, Any] = {}
+    for name, spec in profile.extent.items():
+        base: Any = _TYPES[spec.type]
+        kind: Any = Annotated[base, Field(ge=spec.min, le=spec.max, description=spec.label),
+                              BeforeValidator(_decimal if spec.type == "number" else _same)]
+        fields[name] = (kind, ...) if spec.required else (kind | None, None)
+    model: type[Extent] = create_model(
+        "Omfang_" + profile.name.replace("-", "_"), __base__=Extent, **fields)
+    return model
+
+
+@cache
+def case_model(profile_name: str | None) -> type[Case]:
+    """The case model for standards of the profile ``profile_name`` (None: unknown standard,
+    or a standard whose profile cannot give letters)."""
+    profile = load_profile(profile_name) if profile_name else None
+    extent: type[Extent] = extent_model(profile) if profile and profile.letters else OpenExtent
+    title = f"Sag ({profile.description})" if profile and profile.letters else "Sag"
+    optional: Any = extent | None
+    model: type[Case] = create_model(
+        "Sag", __base__=Case, __doc__=Case.__doc__,
+        extent=(optional, None), previous_extent=(optional, None))
+    model.model_config["title"] = title
+    return model

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from standardgen import validation
-from standardgen.case import Case
+from standardgen.case import Case, case_model
 from standardgen.problems import InputError, Problem, Severity, display_path
+from standardgen.profiles import service_profiles
 from standardgen.yamlsource import (
     MAX_BYTES,
     Loc,
@@ -28,17 +29,39 @@ from standardgen.yamlsource import (
 )
 
 LIST_SEPARATOR = " | "
-LIST_COLUMNS = frozenset({"facts", "considerations", "hearing.disclosed"})
+
+
+def _extent_columns(group: str) -> list[str]:
+    """The extent's columns of every service profile (a CSV may mix service types; the row's
+    standard decides which of them it may fill)."""
+    names = [name for profile in service_profiles() for name in profile.extent]
+    return [f"{group}.{name}" for name in dict.fromkeys(names)] + [
+        f"{group}.start_date", f"{group}.end_date"]
+
+
+def _list_columns() -> frozenset[str]:
+    lists = {name for profile in service_profiles() for name, spec in profile.extent.items()
+             if spec.type == "list"}
+    return frozenset({"facts", "considerations", "hearing.disclosed",
+                      *(f"{group}.{name}" for group in ("extent", "previous_extent")
+                        for name in lists)})
+
+
 COLUMNS: tuple[str, ...] = (
     "case_number", "standard", "result", "decision_date", "channel", "applied_for",
     "citizen.name", "citizen.cpr", "citizen.address.street", "citizen.address.postcode",
     "citizen.address.city",
     "caseworker.name", "caseworker.phone", "caseworker.email", "caseworker.unit",
-    "extent.days_per_week", "extent.provider", "extent.start_date", "extent.end_date",
+    *_extent_columns("extent"), *_extent_columns("previous_extent"),
+    "change.direction", "change.effective_date", "end.last_day", "end.reason",
     "facts", "considerations",
     "hearing.date", "hearing.not_held_reason", "hearing.disclosed",
     "follow_up.due",
 )
+LIST_COLUMNS = _list_columns()
+
+# Validates one case document: the model (chosen by the case's standard) and the case rules.
+Checker = Callable[["YamlDocument", str], tuple["CaseSource | None", list[Problem]]]
 
 
 @dataclass(frozen=True)
@@ -65,10 +88,10 @@ class CaseBatch:
     problems: tuple[Problem, ...]
 
 
-def load_cases(paths: Iterable[Path]) -> CaseBatch:
+def load_cases(paths: Iterable[Path], check: Checker | None = None) -> CaseBatch:
     cases: list[CaseSource] = []
     problems: list[Problem] = []
-    for source, found in iter_cases(paths):
+    for source, found in iter_cases(paths, check):
         problems += found
         if source is not None:
             cases.append(source)
@@ -76,19 +99,22 @@ def load_cases(paths: Iterable[Path]) -> CaseBatch:
     return CaseBatch(tuple(unique), tuple(sorted([*problems, *duplicates])))
 
 
-def iter_cases(paths: Iterable[Path]) -> Iterator[tuple[CaseSource | None, list[Problem]]]:
+def iter_cases(paths: Iterable[Path], check: Checker | None = None,
+               ) -> Iterator[tuple[CaseSource | None, list[Problem]]]:
     """Each case (or None) with its problems, one at a time: a batch of any size is read in
     constant memory. Duplicate case numbers are not checked here (see :func:`duplicate`).
-    A folder gives its case files (``*.yaml``, ``*.yml``, ``*.csv``)."""
+    A folder gives its case files (``*.yaml``, ``*.yml``, ``*.csv``). ``check`` validates each
+    case (:class:`standardgen.casecheck.CaseChecker`); without it, only the generic model."""
+    parse = check or _parse
     for path in expand(paths):
         if isinstance(path, Problem):
             yield None, [path]
             continue
         try:
             if path.suffix.lower() == ".csv":
-                yield from _csv_cases(path)
+                yield from _csv_cases(path, parse)
             else:
-                yield _parse(load_yaml(path), display_path(path))
+                yield parse(load_yaml(path), display_path(path))
         except InputError as exc:
             yield None, list(exc.problems)
 
@@ -107,11 +133,12 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | Problem]:
 
 
 def _parse(document: YamlDocument, origin: str) -> tuple[CaseSource | None, list[Problem]]:
-    case, problems = validation.parse(document, Case)
+    case, problems = validation.parse(document, case_model(None))
     return (CaseSource(case, origin, document) if case is not None else None), problems
 
 
-def _csv_cases(path: Path) -> Iterator[tuple[CaseSource | None, list[Problem]]]:
+def _csv_cases(path: Path,
+               parse: Checker) -> Iterator[tuple[CaseSource | None, list[Problem]]]:
     name = display_path(path)
     text = _read_csv_text(path, name)
     dialect = _dialect(text)
@@ -130,7 +157,7 @@ def _csv_cases(path: Path) -> Iterator[tuple[CaseSource | None, list[Problem]]]:
                                  f"rækken har {len(row)} felter, overskriften {len(header)}",
                                  "csv-row")]
             continue
-        yield _parse(_row_document(path, header, row, line), f"{name}:{line}")
+        yield parse(_row_document(path, header, row, line), f"{name}:{line}")
 
 
 def _read_csv_text(path: Path, name: str) -> str:

@@ -8,39 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Literal
-
-from pydantic import Field
 
 from standardgen import markup, validation
 from standardgen.model import (
     Address,
+    BulletList,
     Contact,
-    Frozen,
     Municipality,
     Paragraph,
     Role,
+    Section,
     Standard,
 )
 from standardgen.problems import InputError, Problem, Severity, display_path, errors
+from standardgen.profiles import (
+    Profile,
+    QuoteSpec,
+    Requirement,
+    profile_for,
+)
 from standardgen.revision import revision_problems
 from standardgen.scaffold import guidance_problems
 from standardgen.yamlsource import YamlDocument, iter_yaml_files, load_yaml
 
 MUNICIPALITY_DIR = "municipalities"
-
-
-class Requirement(Frozen):
-    level: Literal["required", "recommended"]
-    label: str
-
-
-class Profile(Frozen):
-    description: str
-    sections: dict[Role, Requirement]
-    links: dict[str, Requirement] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,6 +47,12 @@ class LoadedStandard:
     @property
     def slug(self) -> str:
         return self.standard.slug
+
+    @property
+    def profile(self) -> Profile | None:
+        """The service profile letters and forms follow; None when the standard has none."""
+        found = profile_for(self.standard)
+        return found if found is not None and found.letters else None
 
     @property
     def logo_file(self) -> Path | None:
@@ -213,19 +211,16 @@ def _logo_problems(document: YamlDocument, logo: Path) -> list[Problem]:
     return [document.problem(("logo",), message, code="logo")]
 
 
-def load_profile(name: str) -> Profile | None:
-    resource = resources.files("standardgen") / "data" / f"{name}.yaml"
-    if not resource.is_file():
-        return None
-    with resources.as_file(resource) as path:
-        return validation.load(path, Profile)  # ships with the package: broken is our bug
-
-
 # --- rules that span fields -------------------------------------------------------------------
 
 def _rules(document: YamlDocument, standard: Standard) -> list[Problem]:
-    problems = _profile_rules(document, standard)
-    problems += _section_rules(document, standard)
+    profile = profile_for(standard)
+    if profile is None:
+        return [document.problem(("profile",), f"ukendt profil '{standard.profile}'",
+                                 code="profile")]
+    problems = _profile_rules(document, standard, profile)
+    problems += _quote_rules(document, standard, profile)
+    problems += _section_rules(document, standard, profile)
     problems += _markup_rules(document, standard)
     if document.path.stem != standard.slug:
         problems.append(document.problem(
@@ -240,15 +235,12 @@ def _rules(document: YamlDocument, standard: Standard) -> list[Problem]:
     return problems
 
 
-def _profile_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
-    profile = load_profile(standard.profile)
-    if profile is None:
-        return [document.problem(("profile",), f"ukendt profil '{standard.profile}'",
-                                 code="profile")]
+def _profile_rules(document: YamlDocument, standard: Standard,
+                   profile: Profile) -> list[Problem]:
     problems = []
     roles = {section.role for section in standard.sections}
     for role, need in profile.sections.items():
-        if role not in roles:
+        if role not in roles and need.level != "optional":
             problems.append(_missing(document, ("sections",), need, "afsnittet",
                                      f"mangler afsnittet '{need.label}' (role: {role.value})"))
     links = {link.role for link in standard.links}
@@ -259,6 +251,45 @@ def _profile_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
     return problems
 
 
+def _quote_rules(document: YamlDocument, standard: Standard,
+                 profile: Profile) -> list[Problem]:
+    """Every block the profile's letters must quote is in the standard: told by ``check``, on
+    the section that lacks the block, or on ``sections:`` when the section itself is missing."""
+    problems = []
+    for name, quote in profile.quotes.items():
+        if not quote.required or quoted_content(standard, quote):
+            continue
+        sections = [i for i, s in enumerate(standard.sections) if s.role is quote.role]
+        need = profile.sections.get(quote.role)
+        label = need.label if need else quote.role.value
+        if not sections and need is not None and need.level == "required":
+            continue  # already reported as a missing section
+        if not sections:
+            problems.append(document.problem(
+                ("sections",), f"brevene citerer afsnittet '{label}' (role: {quote.role.value}, "
+                f"{name}), men standarden har det ikke", key=True, code="letter-quote"))
+        else:
+            problems.append(document.problem(
+                ("sections", sections[0]), f"brevene citerer tekst-id '{quote.block}' i dette "
+                f"afsnit ({name}), men afsnittet har det ikke; giv den tekst, brevet skal citere, "
+                f"'id: {quote.block}'", code="letter-quote"))
+    return problems
+
+
+def quoted_content(standard: Standard,
+                   quote: QuoteSpec) -> tuple[Section, ...] | Paragraph | BulletList | None:
+    """What ``quote`` names in ``standard``: the block, or every section of the role (None or
+    empty when absent)."""
+    sections = standard.sections_of(quote.role)
+    if quote.block is None:
+        return sections
+    for section in sections:
+        found = section.block(quote.block)
+        if found is not None:
+            return found
+    return None
+
+
 def _missing(document: YamlDocument, loc: tuple[str, ...], need: Requirement, noun: str,
              message: str) -> Problem:
     severity = Severity.ERROR if need.level == "required" else Severity.WARNING
@@ -267,7 +298,8 @@ def _missing(document: YamlDocument, loc: tuple[str, ...], need: Requirement, no
                             code=f"missing-{need.level}", severity=severity)
 
 
-def _section_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
+def _section_rules(document: YamlDocument, standard: Standard,
+                   profile: Profile) -> list[Problem]:
     problems: list[Problem] = []
     seen_ids: dict[str, int] = {}
     seen_roles: dict[Role, int] = {}
@@ -280,7 +312,7 @@ def _section_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
                                              f"før (afsnit {seen_ids[section.id] + 1})",
                                              code="duplicate-id"))
         seen_ids.setdefault(section.id, i)
-        if section.role is not Role.other and section.role in seen_roles:
+        if section.role in seen_roles and not profile.allows_many(section.role):
             problems.append(document.problem((*loc, "role"), f"rollen '{section.role.value}' "
                                              "har allerede et afsnit", code="duplicate-role"))
         seen_roles.setdefault(section.role, i)

@@ -42,6 +42,11 @@ class Role(StrEnum):
     follow_up = "follow_up"
     complaints = "complaints"
     contact = "contact"
+    # Headings many standards have beyond the roles above ("Hvad indgår ikke", "Egenbetaling",
+    # "Borgerens ansvar"); a service profile may quote them in letters. Anything else: other.
+    not_included = "not_included"
+    payment = "payment"
+    citizen_duties = "citizen_duties"
     other = "other"
 
 
@@ -182,8 +187,14 @@ class Standard(Frozen):
     ] = ()
 
     def section(self, role: Role | str) -> Section | None:
+        """The first section with ``role``."""
         role = Role(role)
         return next((s for s in self.sections if s.role is role), None)
+
+    def sections_of(self, role: Role | str) -> tuple[Section, ...]:
+        """Every section with ``role``, in order (a profile may let several share a role)."""
+        role = Role(role)
+        return tuple(s for s in self.sections if s.role is role)
 
     def link(self, role: str) -> Link | None:
         return next((link for link in self.links if link.role == role), None)

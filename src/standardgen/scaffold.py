@@ -111,13 +111,13 @@ def _only_quoted(value: object) -> object:
 
 def render(request: NewStandard, day: dt.date) -> str:
     """The scaffold's text, validated as a standard; :class:`InputError` when it cannot be."""
-    from standardgen.catalogue import load_profile
+    from standardgen.profiles import load_profile
 
     municipality_id, town = _municipality(request)
     profile = load_profile("serviceloven")
     assert profile is not None  # shipped with the package
     sections = [{"id": _section_id(need.label), "role": role.value, "title": need.label}
-                for role, need in profile.sections.items()]
+                for role, need in profile.sections.items() if need.level != "optional"]
     next_year = day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else (
         dt.date(day.year + 1, 2, 28))
     text: str = _environment().get_template(TEMPLATE).render(

@@ -8,14 +8,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from standardgen.case import Case
+from standardgen.case import case_model
 from standardgen.fileio import write_atomic
 from standardgen.model import Municipality, Standard
+from standardgen.profiles import service_profiles
 
+# A case's extent follows the service profile of its standard: ``case.schema.json`` leaves the
+# extent open, ``case-<profile>.schema.json`` (e.g. case-sel-85) checks it for that service type.
 SCHEMAS: dict[str, type[BaseModel]] = {
     "standard": Standard,
     "municipality": Municipality,
-    "case": Case,
+    "case": case_model(None),
+    **{f"case-{profile.name}": case_model(profile.name) for profile in service_profiles()},
 }
 
 

@@ -102,20 +102,24 @@ class YamlDocument:
 
 def load_yaml(path: Path) -> YamlDocument:
     """Read ``path`` into a :class:`YamlDocument` or raise :class:`InputError`."""
-    return _document(path, _read_text(path))
+    return parse_yaml(_read_text(path), path)
 
 
-def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
-    """The bytes of a YAML file that was never on disk (an upload, a form), named ``path`` in
-    problems, with the same checks as :func:`load_yaml`."""
+def parse_yaml_bytes(raw: bytes, path: Path) -> YamlDocument:
+    """The bytes of a YAML file that was never on disk (an upload), named ``path`` in problems,
+    with the same checks as :func:`load_yaml` (size, binary, encoding)."""
     name = display_path(path)
     if len(raw) > MAX_BYTES:
         raise InputError([Problem(name, 0, 0, Severity.ERROR, _too_large(len(raw)), "size")])
-    return _document(path, _decode(raw, name))
+    return parse_yaml(_decode(raw, name), path)
 
 
-def _document(path: Path, text: str) -> YamlDocument:
+def parse_yaml(text: str, path: Path) -> YamlDocument:
+    """YAML text that did not come from a file (the web desk) into a :class:`YamlDocument`
+    named ``path``, or raise :class:`InputError`."""
     name = display_path(path)
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise InputError([Problem(name, 0, 0, Severity.ERROR, "teksten er for stor", "size")])
     _scan_events(text, name)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)

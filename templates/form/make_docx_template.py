@@ -188,9 +188,9 @@ def body() -> str:
             ("Sagsnummer", para(run("{{ case.number }}"))),
             ("Indsats", para(run("{{ service.name }} ({{ service.law }} "
                                  "{{ service.paragraph }})"))),
-            ("Omfang", para(run("{{ case.extent.days_per_week }} {{ 'dag' if "
-                                "case.extent.days_per_week == 1 else 'dage' }} om ugen"))),
-            ("Tilbud", para(run("{{ case.extent.provider }}"))),
+            # The extent's fields follow the service profile (hours, days, visits, an aid).
+            ("Omfang", tag("{%p for line in case.extent_lines %}")
+             + para(run("{{ line.label }}: {{ line.value }}")) + tag("{%p endfor %}")),
             ("Start", para(run("{{ case.extent.start_date | long_date }}"
                                "{% if case.extent.end_date %}, til og med "
                                "{{ case.extent.end_date | long_date }}{% endif %}"))),

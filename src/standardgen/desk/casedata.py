@@ -23,7 +23,7 @@ import yaml
 from standardgen.cpr import mask_in_text
 from standardgen.desk.fields import FormField
 from standardgen.problems import InputError, Problem, Severity
-from standardgen.yamlsource import Loc, YamlDocument, parse_yaml
+from standardgen.yamlsource import Loc, YamlDocument, parse_yaml_bytes
 
 #: The longest value one form field takes (a name, a sentence, a list of a few reasons).
 MAX_FIELD = 5000
@@ -180,7 +180,7 @@ def to_yaml(data: Mapping[str, Any]) -> bytes:
 def read_yaml(raw: bytes) -> _Recording:
     """Parse a case YAML (typed in the form, or uploaded) as the command line reads a file;
     :class:`InputError` when it is not a YAML mapping at all."""
-    return recording(parse_yaml(raw, YAML_NAME))
+    return recording(parse_yaml_bytes(raw, YAML_NAME))
 
 
 def pack(raw: bytes) -> str:

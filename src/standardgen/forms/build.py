@@ -13,7 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from standardgen.case import Case, Result
+from standardgen.case import Case
+from standardgen.casecheck import CaseChecker
 from standardgen.cases import CaseSource, load_cases
 from standardgen.catalogue import LoadedStandard, load_catalogue
 from standardgen.fileio import write_atomic
@@ -54,14 +55,16 @@ class FormPlan:
 
 def plan_forms(paths: Iterable[Path], standards: Sequence[Path],
                due_before: dt.date | None = None) -> FormPlan:
-    batch = load_cases(paths)
+    catalogue = load_catalogue(standards)
+    by_slug = {loaded.slug: loaded for loaded in catalogue.standards}
+    # The same validation as the letters (profile model and kind rules): a case a letter
+    # refuses gets no form either.
+    batch = load_cases(paths, CaseChecker(by_slug))
     plan = FormPlan(problems=list(batch.problems))
     sources = batch.cases
     if not sources:
         return plan
-    catalogue = load_catalogue(standards)
     plan.problems += errors(catalogue.problems)
-    by_slug = {loaded.slug: loaded for loaded in catalogue.standards}
     for source in sources:
         _plan_one(plan, source, by_slug, due_before)
     return plan
@@ -72,7 +75,7 @@ def _plan_one(plan: FormPlan, source: CaseSource, by_slug: dict[str, LoadedStand
     case = source.case
     found = _case_problems(source, by_slug)
     plan.problems += found
-    if errors(found) or case.result is Result.refused:
+    if errors(found) or not case.kind.follow_up_form:
         return
     if due_before is not None:
         if case.follow_up is None:
@@ -83,24 +86,23 @@ def _plan_one(plan: FormPlan, source: CaseSource, by_slug: dict[str, LoadedStand
         if case.follow_up.due >= due_before:
             plan.not_due += 1
             return
-    plan.jobs.append(FormJob(case.case_number, form_context(case, by_slug[case.standard])))
+    stem = case.case_number + case.kind.file_suffix
+    plan.jobs.append(FormJob(stem, form_context(case, by_slug[case.standard])))
 
 
 def _case_problems(source: CaseSource, by_slug: dict[str, LoadedStandard]) -> list[Problem]:
+    """What only a form needs beyond a valid case (data/letter_kinds.yaml: follow_up_form)."""
     case = source.case
     problems = []
-    if case.standard not in by_slug:
+    if not case.kind.follow_up_form:
         problems.append(source.problem(
-            ("standard",), f"standarden '{case.standard}' findes ikke blandt de indlæste "
-            "standarder (eller har fejl; kør 'standardgen check')", code="standard"))
-    if case.result is Result.refused:
-        problems.append(source.problem(
-            ("result",), "sagen er et afslag; der er ingen indsats at følge op på, så der "
-            "laves intet skema", code="refused", severity=Severity.WARNING))
+            ("result",), f"sagen er '{case.result}' ({case.kind.label.lower()}); der er ingen "
+            "indsats at følge op på, så der laves intet skema", code="no-form",
+            severity=Severity.WARNING))
     elif case.extent is None:
         problems.append(source.problem(
-            ("extent",), "sagen mangler 'extent' (omfang, tilbud og startdato), som skemaet "
-            "skal vise", code="no-extent"))
+            ("extent",), "sagen mangler 'extent' (omfang og startdato), som skemaet skal vise",
+            code="no-extent"))
     problems += _theme_warnings(source, case)
     return problems
 

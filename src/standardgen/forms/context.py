@@ -11,6 +11,7 @@ from typing import Any
 from standardgen.case import Case, Goal
 from standardgen.catalogue import LoadedStandard
 from standardgen.forms import fields
+from standardgen.letters.content import extent_lines
 from standardgen.model import BulletList, Paragraph, Role, Section
 
 
@@ -40,10 +41,14 @@ def form_context(case: Case, loaded: LoadedStandard) -> dict[str, Any]:
     standard = loaded.standard
     purpose, follow_up = standard.section(Role.purpose), standard.section(Role.follow_up)
     goals = case.follow_up.goals if case.follow_up else ()
+    profile = loaded.profile
+    extent = [] if profile is None or case.extent is None else [
+        {"label": label, "value": value} for label, value in extent_lines(profile, case.extent)]
     return {
         # Only the values a form shows: the template never sees the Cpr object (its .full).
         "case": {"number": case.case_number, "decision_date": case.decision_date,
-                 "result": case.result.value, "extent": case.extent},
+                 "result": case.result, "kind": case.kind.label, "extent": case.extent,
+                 "extent_lines": extent},
         "citizen": {"name": case.citizen.name, "cpr": case.citizen.cpr.masked},
         "municipality": loaded.municipality,
         "service": standard.service,

@@ -8,18 +8,19 @@ quoted block by block. The PDF and Word templates only lay this structure out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
 from standardgen import markup
-from standardgen.case import Case
-from standardgen.catalogue import LoadedStandard
+from standardgen.case import Case, Extent
+from standardgen.catalogue import LoadedStandard, quoted_content
 from standardgen.letters import deadline
 from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, p, plain
-from standardgen.letters.rules import GRANTED, REASONED, quoted
-from standardgen.letters.wording import Quote, Wording, WordingError
-from standardgen.model import BulletList, Paragraph, Section, Standard
+from standardgen.letters.rules import needed, to_disadvantage
+from standardgen.letters.wording import Wording, WordingError
+from standardgen.model import BulletList, Paragraph, Standard
+from standardgen.profiles import ExtentField, Profile, QuoteSpec
 from standardgen.render import dates
 
 # Babel is thorough but slow (~50 µs a date); a batch repeats the same few dates many times.
@@ -39,25 +40,59 @@ def _quote_blocks(content: Iterable[str | Paragraph | BulletList], kind: Kind) -
 
 
 @lru_cache(maxsize=256)
-def _quote(standard: Standard, quote: Quote) -> tuple[Block, ...]:
-    """The quoted blocks, parsed once per standard (they are the same in every letter)."""
-    found = quoted(standard, quote)
-    if found is None:
-        raise WordingError(f"standarden har ikke det citat, brevet skal bruge ({quote.role})")
-    content = found.content if isinstance(found, Section) else (found,)
-    return tuple(_quote_blocks(content, "quote"))
+def _quote(standard: Standard, quote: QuoteSpec) -> tuple[Block, ...]:
+    """The quoted blocks, parsed once per standard (they are the same in every letter); empty
+    when the standard lacks an optional block (a required one is checked by ``check``)."""
+    found = quoted_content(standard, quote)
+    if not found:
+        return ()
+    if isinstance(found, tuple):
+        return tuple(block for section in found
+                     for block in _quote_blocks(section.content, "quote"))
+    return tuple(_quote_blocks((found,), "quote"))
+
+
+def _number(value: float) -> str:
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text.replace(".", ",")
+
+
+def extent_value(spec: ExtentField, value: Any) -> str:
+    """One extent value as the letter and form show it: '2,5 timer om ugen', 'a, b og c'."""
+    if spec.type == "list":
+        items = list(value)
+        return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} og {items[-1]}"
+    if spec.type in ("integer", "number"):
+        text = _number(value)
+        if spec.unit:
+            text += " " + (spec.unit[0] if value == 1 else spec.unit[1])
+        return f"{text} {spec.per}" if spec.per else text
+    return str(value)
+
+
+def extent_lines(profile: Profile, extent: Extent) -> list[tuple[str, str]]:
+    """(label, value) of every field of the extent that has a value, in the profile's order."""
+    values = extent.values()
+    return [(spec.label, extent_value(spec, values[name]))
+            for name, spec in profile.extent.items() if values.get(name) is not None]
 
 
 class _Builder:
     def __init__(self, case: Case, loaded: LoadedStandard, wording: Wording) -> None:
         self.case, self.loaded, self.w = case, loaded, wording
+        self.kind = case.kind
+        profile = loaded.profile
+        if profile is None:  # the rules refuse such a case before rendering
+            raise WordingError(f"standarden '{loaded.slug}' har ingen serviceprofil")
+        self.profile = profile
         self.values = _values(case, loaded, wording)
 
     def say(self, key: str) -> str:
         return self.w.say(key, self.values)
 
     def quote(self, name: str) -> tuple[Block, ...]:
-        return _quote(self.loaded.standard, self.w.quote(name))
+        spec = self.profile.quotes.get(name)
+        return _quote(self.loaded.standard, spec) if spec is not None else ()
 
     def build(self) -> Letter:
         case, town = self.case, self.loaded.municipality
@@ -69,8 +104,9 @@ class _Builder:
         citizen = case.citizen
         return Letter(
             case_number=case.case_number,
+            file_stem=case.case_number + self.kind.file_suffix,
             decision_date=case.decision_date,
-            title=self.say("title"),
+            title=self.w.say_for("title", self.kind.name, self.values),
             sender=sender,
             recipient=(citizen.name, *citizen.address.lines),
             fields=(
@@ -78,7 +114,7 @@ class _Builder:
                 Field(self.w.label("case_number"), case.case_number),
                 Field(self.w.label("cpr"), citizen.cpr.full),
             ),
-            heading=self.say("heading"),
+            heading=self.w.say_for("heading", self.kind.name, self.values),
             greeting=self.say("greeting"),
             parts=tuple(part for part in self._parts() if part.blocks),
             closing=(self.say("closing"), worker.name, unit, town.name),
@@ -92,59 +128,88 @@ class _Builder:
         return self.loaded.address.lines
 
     def _parts(self) -> list[Part]:
-        result = self.case.result
-        parts = [self._result()]
-        if result in GRANTED:
-            parts.append(self._extent())
-        if result in REASONED or self.case.considerations or self.case.facts:
-            parts.append(self._reasons())
-        if self.case.hearing is not None:
-            parts.append(self._hearing())
-        if result in GRANTED:
-            parts.append(Part(self.w.heading("costs"), (
-                p(self.say("costs.intro")), *self.quote("costs"), *self.quote("transport"))))
-            parts.append(self._follow_up())
-        parts.append(Part(self.w.heading("plan"), (p(self.say("plan")),)))
-        parts.append(Part(self.w.heading("access"), (p(self.say("access")),)))
-        parts.append(self._complaint())
-        parts.append(self._contact())
-        return parts
+        """The parts the letter kind declares, in its order; a part with nothing to say is
+        dropped by :meth:`build`."""
+        makers: dict[str, Callable[[], Part | None]] = {
+            "result": self._result, "extent": self._extent, "change": self._change,
+            "end": self._end, "reasons": self._reasons, "hearing": self._hearing,
+            "costs": self._costs, "follow_up": self._follow_up, "plan": self._plan,
+            "access": self._access, "complaint": self._complaint, "contact": self._contact,
+        }
+        return [part for name in self.kind.parts if (part := makers[name]()) is not None]
 
     def _result(self) -> Part:
-        result = self.case.result.value
+        result = self.case.result
         blocks = [Block("strong", (plain(self.w.result(result)),))]
         if self.case.applied_for:
             blocks.append(p(self.say("applied_for")))
         blocks.append(p(self.say(f"result.{result}")))
         return Part(self.w.heading("result"), tuple(blocks))
 
+    def _extent_bullets(self, extent: Extent) -> Block:
+        line = self.w.say
+        return bullets(line("extent.line", {**self.values, "label": label, "value": value})
+                       for label, value in extent_lines(self.profile, extent))
+
+    def _quoted(self, *names: str) -> list[Block]:
+        """Each quote with its introducing sentence; a quote the standard lacks is left out."""
+        blocks: list[Block] = []
+        for name in names:
+            quoted = self.quote(name)
+            if quoted:
+                blocks += [p(self.say(f"quote_intro.{name}")), *quoted]
+        return blocks
+
     def _extent(self) -> Part:
         extent = self.case.extent
         if extent is None:  # the rules reject this before rendering; kept for the type checker
             raise WordingError("mangler 'extent'")
-        lines = [self.say("extent.days"), self.say("extent.provider"), self.say("extent.start")]
+        lines = self._extent_bullets(extent)
+        dated = [self.say("extent.start")]
         if extent.end_date is not None:
-            lines.append(self.say("extent.end"))
+            dated.append(self.say("extent.end"))
+        listed = Block("list", lines.items + bullets(dated).items)
         return Part(self.w.heading("extent"), (
-            bullets(lines), p(self.say("extent.delivery")), *self.quote("provider"),
-            p(self.say("extent.purpose")),
-            *self.quote("purpose")))
+            listed, *self._quoted("provider", "not_included", "purpose")))
 
-    def _reasons(self) -> Part:
+    def _change(self) -> Part:
+        change, before, after = self.case.change, self.case.previous_extent, self.case.extent
+        if change is None or before is None or after is None:  # refused by the rules
+            raise WordingError("mangler 'change', 'previous_extent' eller 'extent'")
+        blocks = [p(self.say(f"change.direction.{change.direction.value}")),
+                  p(self.say("change.before")), self._extent_bullets(before),
+                  p(self.say("change.after")), self._extent_bullets(after),
+                  Block("strong", (plain(self.say("change.effective")),))]
+        if to_disadvantage(self.case):
+            blocks.append(p(self.say("change.notice")))
+        return Part(self.w.heading("change"),
+                    (*blocks, *self._quoted("provider", "not_included", "purpose")))
+
+    def _end(self) -> Part:
+        blocks = [Block("strong", (plain(self.say("end.last_day")),)), p(self.say("end.reason"))]
+        if self.kind.notice is not None and to_disadvantage(self.case):
+            blocks.append(p(self.say("end.notice")))
+        return Part(self.w.heading("end"), tuple(blocks))
+
+    def _reasons(self) -> Part | None:
+        case = self.case
+        if not (needed(self.kind.reasons, case) or case.considerations or case.facts):
+            return None
         blocks = [p(self.say("reasons.rule"))]
         for ref in self.loaded.standard.legal_basis:
             if ref.text:
                 blocks.append(Block("quote", (plain(f"{ref.citation}: {ref.text}"),)))
-        if self.case.considerations:
-            blocks += [p(self.say("reasons.considerations")), bullets(self.case.considerations)]
-        if self.case.facts:
-            blocks += [p(self.say("reasons.facts")), bullets(self.case.facts)]
+        if case.considerations:
+            blocks += [p(self.say("reasons.considerations")), bullets(case.considerations)]
+        if case.facts:
+            blocks += [p(self.say("reasons.facts")), bullets(case.facts)]
         blocks.append(p(self.say("reasons.guideline")))
         return Part(self.w.heading("reasons"), tuple(blocks))
 
-    def _hearing(self) -> Part:
+    def _hearing(self) -> Part | None:
         hearing = self.case.hearing
-        assert hearing is not None
+        if hearing is None:
+            return None
         if hearing.date is not None:
             return Part(self.w.heading("hearing"), (p(self.say("hearing.held")),))
         blocks = [p(self.say("hearing.not_held"))]
@@ -153,11 +218,27 @@ class _Builder:
         blocks.append(p(self.say("hearing.reopen")))
         return Part(self.w.heading("hearing"), tuple(blocks))
 
+    def _costs(self) -> Part | None:
+        """Costs and transport as the standard words them; the heading and the introducing
+        sentence name only what the standard has."""
+        present = [name for name in ("costs", "transport") if self.quote(name)]
+        if not present:
+            return None
+        key = "+".join(present)
+        return Part(self.w.heading(key), (
+            p(self.say(f"costs.intro.{key}")), *(b for n in present for b in self.quote(n))))
+
     def _follow_up(self) -> Part:
         blocks = [p(self.say("follow_up.intro")), *self.quote("follow_up")]
         if self.case.follow_up is not None:
             blocks.append(p(self.say("follow_up.due")))
         return Part(self.w.heading("follow_up"), tuple(blocks))
+
+    def _plan(self) -> Part:
+        return Part(self.w.heading("plan"), (p(self.say("plan")),))
+
+    def _access(self) -> Part:
+        return Part(self.w.heading("access"), (p(self.say("access")),))
 
     def _complaint(self) -> Part:
         channel = self.case.channel.value
@@ -191,6 +272,10 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
         "extent": extent,
         "start_date": _date(extent.start_date if extent else None),
         "end_date": _date(extent.end_date if extent else None),
+        "change": case.change,
+        "effective_date": _date(case.change.effective_date if case.change else None),
+        "end": case.end,
+        "last_day": _date(case.end.last_day if case.end else None),
         "hearing": hearing,
         "hearing_date": _date(hearing.date if hearing else None),
         "follow_up_due": _date(case.follow_up.due if case.follow_up else None),

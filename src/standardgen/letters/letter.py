@@ -39,6 +39,7 @@ class Field:
 @dataclass(frozen=True, slots=True)
 class Letter:
     case_number: str
+    file_stem: str  # the case number with the kind's suffix (data/letter_kinds.yaml)
     decision_date: dt.date  # also the PDF's creation date, so the same case gives the same bytes
     title: str
     sender: tuple[str, ...]

@@ -1,79 +1,100 @@
 """What the law needs in a case before a letter may be written, checked before any rendering.
 
-Like GOV.UK Notify's ``missing_data``/``additional_data``: values a letter of this result needs
+Like GOV.UK Notify's ``missing_data``/``additional_data``: values a letter of this kind needs
 but the case lacks, and values the case gives that the letter would silently drop, are both
-reported per case with its file and row, and the case gets no letter.
+reported per case with its file and row, and the case gets no letter. What each kind requires
+and forbids is declared once, in ``data/letter_kinds.yaml`` (:mod:`standardgen.kinds`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import datetime as dt
+from collections.abc import Mapping
 
-from standardgen.case import Case, Result
+from standardgen.case import Case, Direction
 from standardgen.cases import CaseSource
 from standardgen.catalogue import LoadedStandard
-from standardgen.letters.wording import Quote, Wording
-from standardgen.model import BulletList, Paragraph, Section, Standard
-from standardgen.problems import Problem, Severity, display_path
+from standardgen.kinds import CaseField, LetterKind, Need, field_description
+from standardgen.problems import Problem
 from standardgen.yamlsource import Loc
 
-REASONED = frozenset({Result.partly_granted, Result.refused})
-GRANTED = frozenset({Result.granted, Result.partly_granted})
+# The codes of the rules that existed before the kinds were declared, kept for scripts.
+_CODES = {"considerations": "missing-reasons", "facts": "missing-facts"}
 
 
-def quoted(standard: Standard, quote: Quote) -> Section | Paragraph | BulletList | None:
-    """The section (or block of it) that ``quote`` names, or None."""
-    section = standard.section(quote.role)
-    if section is None or quote.block is None:
-        return section
-    return section.block(quote.block)
+def to_disadvantage(case: Case) -> bool:
+    """Whether the decision is to the citizen's disadvantage (forvaltningsloven §§ 19, 22)."""
+    rule = case.kind.disadvantage
+    if rule == "unless_more":
+        return case.change is None or case.change.direction is not Direction.more
+    return rule == "always"
 
 
-def standard_problems(loaded: LoadedStandard, wording: Wording) -> list[Problem]:
-    """Every quote the letter makes must exist in the approved standard."""
-    problems = []
-    for name, quote in wording.file.quotes.items():
-        if quoted(loaded.standard, quote) is None:
-            what = f"tekst-id '{quote.block}' i afsnittet" if quote.block else "afsnittet"
-            problems.append(Problem(
-                display_path(loaded.source), 0, 0, Severity.ERROR,
-                f"brevet citerer {what} med rollen '{quote.role.value}' ({name}), men standarden "
-                "har det ikke", "letter-quote"))
-    return problems
+def needed(need: Need, case: Case) -> bool:
+    return need == "required" or (need == "disadvantage" and to_disadvantage(case))
 
 
 def case_problems(source: CaseSource, standards: Mapping[str, LoadedStandard],
-                  broken: Iterable[str] = ()) -> list[Problem]:
-    """Located problems that stop this case's letter; empty when it may be written."""
+                  notice_days: int = 0) -> list[Problem]:
+    """Located problems that stop this case's letter (and form); empty when it may be
+    written. ``notice_days`` is the notice a change to the citizen's disadvantage needs."""
     case = source.case
     found: list[tuple[Loc, str, str]] = []
-    if case.standard not in standards:
+    loaded = standards.get(case.standard)
+    if loaded is None:
         known = ", ".join(sorted(standards)) or "ingen"
         found.append((("standard",), f"standarden '{case.standard}' findes ikke (kendte: {known})",
                        "unknown-standard"))
-    elif case.standard in set(broken):
-        found.append((("standard",), f"standarden '{case.standard}' kan ikke citeres i et brev; "
-                      "se fejlen i standarden", "letter-quote"))
-    found += _missing(case)
-    found += _unused(case)
+    elif loaded.profile is None:
+        found.append((("standard",), f"standarden '{case.standard}' ("
+                      f"{loaded.standard.service.paragraph}) har ingen serviceprofil, så der kan "
+                      "ikke laves breve eller skemaer til den", "no-service-profile"))
+    kind = case.kind
+    found += _missing(case, kind)
+    found += _forbidden(case, kind)
+    found += _notice(case, kind, notice_days)
     return [source.problem(loc, message, code=code) for loc, message, code in found]
 
 
-def _missing(case: Case) -> list[tuple[Loc, str, str]]:
-    result = case.result.value
-    found: list[tuple[Loc, str, str]] = []
-    if case.result in GRANTED and case.extent is None:
-        found.append((("extent",), "mangler 'extent' (dage om ugen, tilbud, startdato): et brev "
-                      f"om '{result}' skal beskrive indhold og omfang", "missing-extent"))
-    if case.result in REASONED:
-        if not case.considerations:
-            found.append((("considerations",), "mangler 'considerations' (hovedhensyn): et "
-                          f"brev om '{result}' skal begrundes", "missing-reasons"))
-        if not case.facts:
-            found.append((("facts",), "mangler 'facts' (de konkrete oplysninger): et brev om "
-                          f"'{result}' skal begrundes", "missing-facts"))
+def _has(case: Case, name: CaseField) -> bool:
+    value = getattr(case, name)
+    return bool(value) if isinstance(value, tuple) else value is not None
+
+
+def _missing(case: Case, kind: LetterKind) -> list[tuple[Loc, str, str]]:
+    about = f"et brev om '{kind.name}'"
+    found: list[tuple[Loc, str, str]] = [
+        ((name,), f"mangler '{name}' ({field_description(name)}): {about} skal have det",
+         f"missing-{name}") for name in kind.requires if not _has(case, name)]
+    if needed(kind.reasons, case):
+        found += [((name,), f"mangler '{name}' ({field_description(name)}): {about} skal "
+                   "begrundes", _CODES[name])
+                  for name in ("considerations", "facts") if not _has(case, name)]
+    if needed(kind.hearing, case):
         found += _hearing(case)
     return found
+
+
+def _forbidden(case: Case, kind: LetterKind) -> list[tuple[Loc, str, str]]:
+    """Values that a letter of this kind does not show: most likely a wrong kind."""
+    return [((name,), f"'{name}' er udfyldt, men et brev om {kind.label.lower()} viser det "
+             f"ikke; er resultatet '{kind.name}' rigtigt?", "unused-field")
+            for name in kind.forbids if _has(case, name)]
+
+
+def _notice(case: Case, kind: LetterKind, days: int) -> list[tuple[Loc, str, str]]:
+    """A change to the citizen's disadvantage takes effect with notice, never before it."""
+    if kind.notice is None or not to_disadvantage(case):
+        return []
+    group, name = kind.notice.split(".")
+    holder = getattr(case, group)
+    day: dt.date | None = getattr(holder, name) if holder is not None else None
+    earliest = case.decision_date + dt.timedelta(days=days)
+    if day is None or day >= earliest:
+        return []
+    return [((group, name), f"'{name}' er {day.isoformat()}, men en ændring til ulempe for "
+             f"borgeren skal varsles mindst {days} dage: tidligst {earliest.isoformat()}",
+             "notice")]
 
 
 def _hearing(case: Case) -> list[tuple[Loc, str, str]]:
@@ -92,14 +113,3 @@ def _hearing(case: Case) -> list[tuple[Loc, str, str]]:
         return [(("hearing", "not_held_reason"), "når partshøring ikke er holdt, skal brevet "
                  "oplyse det, afgørelsen bygger på: udfyld hearing.disclosed", "missing-disclosed")]
     return []
-
-
-def _unused(case: Case) -> list[tuple[Loc, str, str]]:
-    """Values that a letter of this result does not show: most likely a wrong result."""
-    if case.result is not Result.refused:
-        return []
-    return [((name,), f"'{name}' er udfyldt, men et afslag viser det ikke; er resultatet rigtigt?",
-             "unused-field")
-            for name in ("extent", "follow_up") if getattr(case, name) is not None]
-
-

@@ -8,10 +8,11 @@ and render), so a batch of any size runs in the same memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from standardgen.casecheck import CaseChecker
 from standardgen.cases import CaseSource, duplicate, iter_cases
 from standardgen.catalogue import LoadedStandard, load_catalogue
 from standardgen.letters.batch import (
@@ -23,7 +24,6 @@ from standardgen.letters.batch import (
 )
 from standardgen.letters.content import build_letter
 from standardgen.letters.letter import Letter
-from standardgen.letters.rules import case_problems, standard_problems
 from standardgen.letters.wording import Wording, WordingError, load_wording
 from standardgen.parallel import cores
 from standardgen.problems import InputError, Problem, errors
@@ -63,9 +63,8 @@ def write_letters(
     if not catalogue.ok:  # every letter quotes a standard: nothing is written
         return Outcome(0, 0, tuple(catalogue.problems))
     by_slug = {item.slug: item for item in catalogue.standards}
-    problems, broken = _standard_problems(by_slug, wording)
-    good, count, found = _check(paths, by_slug, broken)
-    problems += found
+    check = CaseChecker(by_slug, wording.file.deadlines.notice_days)
+    good, count, problems = _check(paths, check)
     if start is not None:
         start(len(good))
     docx = None
@@ -75,59 +74,47 @@ def write_letters(
         docx = compile_template(folder)
     job = Job(tuple(formats), out, folder, docx)
     total = len(good)
-    letters = _letters(paths, good, by_slug, wording, problems)
+    letters = _letters(paths, good, check, wording, problems)
     problems += render_all(job, letters, total, jobs or cores(),
                            progress or (lambda n: None))
     failed = len({(p.file, p.line) for p in problems if p.code == "render"})
     return Outcome(total - failed, count, tuple(sorted(problems)))
 
 
-def _standard_problems(by_slug: dict[str, LoadedStandard],
-                       wording: Wording) -> tuple[list[Problem], set[str]]:
-    problems, broken = [], set()
-    for slug, item in by_slug.items():
-        found = standard_problems(item, wording)
-        if found:
-            broken.add(slug)
-            problems += found
-    return problems, broken
-
-
-def _check(paths: Sequence[Path], by_slug: dict[str, LoadedStandard],
-           broken: set[str]) -> tuple[set[str], int, list[Problem]]:
+def _check(paths: Sequence[Path], check: CaseChecker) -> tuple[set[str], int, list[Problem]]:
     """First pass: the origins of the cases that may get a letter, the count, the problems."""
     good: set[str] = set()
     seen: dict[str, str] = {}
     problems: list[Problem] = []
     count = 0
-    for source, found in iter_cases(paths):
+    for source, found in iter_cases(paths, check):
         problems += found
+        if source is not None or errors(found):  # a case read, or one refused
+            count += 1
         if source is None:
             continue
-        count += 1
-        number = source.case.case_number
-        if number in seen:
-            problems.append(duplicate(source, seen[number]))
+        # Two letters with the same file name would overwrite each other.
+        stem = source.case.case_number + source.case.kind.file_suffix
+        if stem in seen:
+            problems.append(duplicate(source, seen[stem]))
             continue
-        seen[number] = source.origin
-        found = case_problems(source, by_slug, broken)
-        problems += found
-        if not errors(found):
-            good.add(source.origin)
+        seen[stem] = source.origin
+        good.add(source.origin)
     return good, count, problems
 
 
-def _letters(paths: Iterable[Path], good: set[str], by_slug: dict[str, LoadedStandard],
+def _letters(paths: Iterable[Path], good: set[str], check: CaseChecker,
              wording: Wording, problems: list[Problem]) -> Iterator[Item]:
     """Second pass: the letter of every good case, built one at a time."""
-    for source, _ in iter_cases(paths):
+    for source, _ in iter_cases(paths, check):
         if source is not None and source.origin in good:
             good.discard(source.origin)  # a file given twice gives one letter
             try:
-                yield _build(source, by_slug, wording), source.origin
+                yield _build(source, check.standards, wording), source.origin
             except WordingError as exc:  # a fault in the wording file, reported per case
                 problems.append(render_problem(source.origin, str(exc)))
 
 
-def _build(source: CaseSource, by_slug: dict[str, LoadedStandard], wording: Wording) -> Letter:
+def _build(source: CaseSource, by_slug: Mapping[str, LoadedStandard],
+           wording: Wording) -> Letter:
     return build_letter(source.case, by_slug[source.case.standard], wording)

@@ -19,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import Field
 
 from standardgen import validation
-from standardgen.model import ID, Frozen, Role
+from standardgen.model import Frozen
 from standardgen.problems import InputError, errors
 from standardgen.render.dates import long_date, short_date
 from standardgen.render.templating import templates_dir
@@ -28,23 +28,16 @@ from standardgen.yamlsource import YamlDocument, load_yaml
 WORDING_FILE = Path("letter") / "wording.yaml"
 
 
-class Quote(Frozen):
-    """A part of the approved standard: a whole section by role, or one block in it."""
-
-    role: Role
-    block: str | None = Field(default=None, pattern=ID)
-
-
 class Deadlines(Frozen):
     complaint_weeks: int = Field(ge=1, le=52)
     reconsider_weeks: int = Field(ge=1, le=52)
     post_working_days: int = Field(ge=0, le=30)
+    notice_days: int = Field(ge=0, le=365)
 
 
 class WordingFile(Frozen):
     law: dict[str, dict[str, str]]
     deadlines: Deadlines
-    quotes: dict[str, Quote]
     labels: dict[str, str]
     results: dict[str, str]
     headings: dict[str, str]
@@ -74,10 +67,13 @@ class Wording:
         except TemplateError as exc:
             raise WordingError(f"{self.document.name}: teksten 'text.{key}': {exc}") from None
 
-    def quote(self, name: str) -> Quote:
-        if name not in self.file.quotes:
-            raise WordingError(f"{self.document.name}: 'quotes.{name}' mangler")
-        return self.file.quotes[name]
+    def has(self, key: str) -> bool:
+        return key in self._texts
+
+    def say_for(self, key: str, kind: str, values: Mapping[str, Any]) -> str:
+        """``key.<kind>`` when the wording has one, else ``key.default``."""
+        own = f"{key}.{kind}"
+        return self.say(own if own in self._texts else f"{key}.default", values)
 
     def heading(self, key: str) -> str:
         return self._lookup(self.file.headings, "headings", key)

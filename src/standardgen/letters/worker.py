@@ -65,10 +65,10 @@ class Renderer:
     def _one(self, letter: Letter) -> None:
         outputs: list[tuple[Path, bytes]] = []
         if self.pdf is not None:
-            outputs.append((output_path(self.job.out, letter.case_number, Format.pdf),
+            outputs.append((output_path(self.job.out, letter.file_stem, Format.pdf),
                             self.pdf.render(letter)))
         if self.docx is not None:
-            outputs.append((output_path(self.job.out, letter.case_number, Format.docx),
+            outputs.append((output_path(self.job.out, letter.file_stem, Format.docx),
                             self.docx.render(letter)))
         for path, data in outputs:  # both rendered before either is written
             write_atomic(path, data, mode=0o600)
