@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from clients import pdftotext
 from deskclient import (
     CASES,
+    SLUG_85,
     STANDARDS,
     client,
     csrf,
@@ -36,7 +37,6 @@ from standardgen.cli import main
 from standardgen.desk.app import BATCH_LIMIT, FORM_LIMIT
 from standardgen.desk.casedata import MAX_FIELD
 from standardgen.desk.server import TOKEN_VARIABLE, access_token
-from standardgen.schema import schema_of
 
 SLUG = "aktivitets-og-samvaerstilbud"
 
@@ -53,23 +53,52 @@ def test_start_page_groups_standards_by_municipality_and_lists_the_kinds() -> No
     html = client().get("/").text
     assert re.search(r'<legend class="h3">Norddjurs Kommune</legend>', html)
     assert f'value="{SLUG}"' in html
-    for label in ("Bevilget", "Delvis bevilget", "Afslag"):
-        assert f">{label}</label>" in html
+    assert re.search(r'<legend class="h3">Norddjurs Kommune</legend>', html)
+    for kind in shared_desk().kinds():  # the letter kinds, declared once (issue 10)
+        assert f">{kind.label}</label>" in html
+    assert {k.value for k in shared_desk().kinds()} >= {"bevilget", "afslag", "aendring",
+                                                        "ophoer"}
 
 
-def test_form_has_a_danish_label_for_every_field_of_the_case_schema() -> None:
-    """The form is the schema: each leaf is a field, labelled in Danish (no schema title)."""
+@pytest.mark.parametrize("slug", [SLUG, SLUG_85])
+def test_form_has_a_danish_label_for_every_field_of_every_kind(slug: str) -> None:
+    """The form is the case schema of the standard's profile and the kind: each leaf is a
+    field, labelled in Danish (never the schema's English title), and each is on the page."""
     desk = shared_desk()
-    fields = desk.fields(SLUG, "bevilget")
-    names = {f.name for f in fields}
-    assert {"citizen.cpr", "extent.days_per_week", "hearing.disclosed",
-            "follow_up.goals.0.theme"} <= names
-    titles = _schema_titles(schema_of("case"))
-    english = [f.name for f in fields if f.label in titles]
-    assert not english, f"fields labelled with the schema's English title: {english}"
-    html = client().get("/sag", params={"standard": SLUG, "kind": "bevilget"}).text
-    for spec in fields:
-        assert f'for="{spec.id}"' in html or f'id="{spec.id}"' in html
+    for kind in desk.kinds():
+        groups = desk.groups(slug, kind.value)
+        fields = [f for g in groups for f in g.fields]
+        titles = _schema_titles(desk.schema(slug, kind.value))
+        english = [f.name for f in fields if f.label in titles]
+        english += [g.name for g in groups if g.legend in titles]
+        assert not english, f"{kind.value}: labelled with the schema's title: {english}"
+        html = client().get("/sag", params={"standard": slug, "kind": kind.value}).text
+        for spec in fields:
+            assert f'id="{spec.id}"' in html
+
+
+def test_the_extent_fields_follow_the_standards_profile() -> None:
+    """§ 104 is granted in days per week, § 85 in hours per week (issue 10's profiles)."""
+    desk = shared_desk()
+    extent_104 = {f.name: f.label for f in desk.fields(SLUG, "bevilget")
+                  if f.name.startswith("extent.")}
+    extent_85 = {f.name: f.label for f in desk.fields(SLUG_85, "bevilget")
+                 if f.name.startswith("extent.")}
+    assert extent_104["extent.days_per_week"] == "Omfang (dage om ugen)"
+    assert "extent.hours_per_week" not in extent_104
+    assert extent_85["extent.hours_per_week"] == "Omfang (timer om ugen)"
+    assert "extent.days_per_week" not in extent_85
+
+
+def test_each_kind_asks_for_what_it_requires_and_not_for_what_it_forbids() -> None:
+    desk = shared_desk()
+    names = {kind.value: {f.name.split(".")[0] for f in desk.fields(SLUG, kind.value)}
+             for kind in desk.kinds()}
+    assert "extent" not in names["afslag"] and "follow_up" not in names["afslag"]
+    assert {"previous_extent", "change", "extent"} <= names["aendring"]
+    assert "end" in names["ophoer"] and "extent" not in names["ophoer"]
+    required = {f.name for f in desk.fields(SLUG, "bevilget") if f.required}
+    assert {"extent.days_per_week", "extent.start_date", "citizen.cpr"} <= required
 
 
 def _schema_titles(node: Any) -> set[str]:
@@ -79,12 +108,6 @@ def _schema_titles(node: Any) -> set[str]:
     if isinstance(node, list):
         return set().union(*(_schema_titles(v) for v in node))
     return set()
-
-
-def test_a_refusal_form_leaves_out_what_a_refusal_does_not_show() -> None:
-    names = {f.name for f in shared_desk().fields(SLUG, "afslag")}
-    assert not any(n.startswith(("extent.", "follow_up.")) for n in names)
-    assert {"hearing.date", "facts", "considerations"} <= names
 
 
 def test_two_mistakes_give_a_summary_linking_to_each_field_and_messages_at_the_fields() -> None:
@@ -137,7 +160,8 @@ def test_a_refusal_has_no_follow_up_form() -> None:
 def test_pdf_is_byte_identical_to_standardgen_letter_for_the_downloaded_yaml(
         tmp_path: Path) -> None:
     """One pipeline: the desk's PDF is the CLI's PDF for the YAML the desk hands out."""
-    for name in ("bevilget.yaml", "afslag.yaml", "delvis-bevilget.yaml"):
+    standards = shared_desk().standard_paths[0]
+    for name in ("bevilget.yaml", "afslag.yaml", "delvis-bevilget.yaml", "§ 85"):
         browser = client()
         html = submit(browser, example(name)).text
         pdf = _download(browser, html, "brev.pdf").content
@@ -146,7 +170,7 @@ def test_pdf_is_byte_identical_to_standardgen_letter_for_the_downloaded_yaml(
         source = tmp_path / f"{number}.yaml"
         source.write_bytes(case_yaml)
         out = tmp_path / "out"
-        result = CliRunner().invoke(main, ["letter", str(source), "--standards", str(STANDARDS),
+        result = CliRunner().invoke(main, ["letter", str(source), "--standards", str(standards),
                                            "--out", str(out), "--format", "pdf"])
         assert result.exit_code == 0, result.output
         assert (out / f"{number}.pdf").read_bytes() == pdf, name

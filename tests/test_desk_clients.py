@@ -14,6 +14,7 @@ import pytest
 import clients
 from deskclient import (
     CASES,
+    SLUG_85,
     client,
     example,
     served,
@@ -22,6 +23,8 @@ from deskclient import (
 )
 from standardgen.desk.app import create_app
 from standardgen.desk.batch import Job, Row
+from standardgen.desk.casedata import to_form
+from standardgen.desk.engine import CHOSEN
 from standardgen.render.templating import environment
 
 pytestmark = [pytest.mark.client, pytest.mark.slow]
@@ -44,6 +47,11 @@ def _states() -> dict[str, str]:
                                 **{"citizen.cpr": "1", "extent.days_per_week": "9"}).text,
         "forhaandsvisning-bevilling": submit(browser, example("bevilget.yaml")).text,
         "forhaandsvisning-afslag": submit(browser, example("afslag.yaml")).text,
+        "formular-85-aendring": browser.get("/sag", params={"standard": SLUG_85,
+                                                            "kind": "aendring"}).text,
+        "formular-ophoer": browser.get("/sag", params={"standard": SLUG,
+                                                       "kind": "ophoer"}).text,
+        "forhaandsvisning-85": submit(browser, example("§ 85")).text,
         "batch": browser.get("/batch").text,
         "ikke-fundet": browser.get("/findes-ikke").text,
     }
@@ -107,6 +115,7 @@ def _field(driver: Any, label: str) -> Any:
         legend, label = label.split(" > ")
         scope = driver.find_element(By.XPATH, f"//fieldset[legend[normalize-space()="
                                               f"'{legend}']]")
+        label = label.replace(" (valgfri)", "")
     for element in scope.find_elements(By.CSS_SELECTOR, "label"):
         text = element.text.replace("(valgfri)", "").strip()
         if text == label:
@@ -190,16 +199,30 @@ def _wait_for(folder: Path, suffix: str, before: set[str]) -> Path:
 
 
 CASES_E2E = [
-    # (example, mistakes, what the letter says)
-    ("bevilget.yaml", {"CPR-nummer": "150385-000", "Dage om ugen": "9"},
+    # (example, two mistakes by field, what the letter says)
+    ("bevilget.yaml", {"citizen.cpr": "150385-000", "extent.days_per_week": "9"},
      ("Bevilget", "3 dage om ugen")),
-    ("afslag.yaml", {"CPR-nummer": "111062-000", "Afgørelsesdato": "2026-02-30"},
+    ("afslag.yaml", {"citizen.cpr": "111062-000", "decision_date": "2026-02-30"},
      ("Afslag", "ikke betydeligt nedsat")),
+    ("§ 85", {"caseworker.email": "birthe.eksempel", "extent.hours_per_week": "200"},
+     ("Bevilget", "2,5 timer om ugen")),
 ]
 
 
+def _labelled(case: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Field name -> ("Legend > Label", value) for the one-line and list fields of a case."""
+    desk = shared_desk()
+    values = to_form(case)
+    found = {}
+    for group in desk.groups(case["standard"], case["result"]):
+        for spec in group.fields:
+            if spec.name in values and spec.widget != "radio" and spec.name not in CHOSEN:
+                found[spec.name] = (f"{group.legend} > {spec.label}", values[spec.name])
+    return found
+
+
 @pytest.mark.parametrize(("name", "mistakes", "says"), CASES_E2E,
-                         ids=[c[0].removesuffix(".yaml") for c in CASES_E2E])
+                         ids=["104-bevilling", "104-afslag", "85-bevilling"])
 def test_keyboard_only_flow_from_empty_form_to_checked_letter(
         desk_url: tuple[str, list[str]], tmp_path: Path, name: str,
         mistakes: dict[str, str], says: tuple[str, ...]) -> None:
@@ -213,13 +236,14 @@ def test_keyboard_only_flow_from_empty_form_to_checked_letter(
     driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                            {"behavior": "allow", "downloadPath": str(downloads)})
     case = example(name)
-    labels = _labels(case)
+    fields = _labelled(case)
+    kind = next(k for k in shared_desk().kinds() if k.value == case["result"])
 
     # 1. choose the standard and the kind, by keyboard
     driver.get(url + "/")
     assert _axe_here(driver) == []
-    _choose_by_keyboard(driver, shared_desk().by_slug[SLUG].standard.title)
-    _choose_by_keyboard(driver, shared_desk().wording.result(case["result"]))
+    _choose_by_keyboard(driver, shared_desk().by_slug[case["standard"]].standard.title)
+    _choose_by_keyboard(driver, kind.label)
     _tab_to(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Udfyld sagen']"))
     _press(driver, Keys.ENTER)
     _wait(driver, "input[name='result']")
@@ -227,27 +251,28 @@ def test_keyboard_only_flow_from_empty_form_to_checked_letter(
     assert _axe_here(driver) == []
 
     # 2. fill the form by its labels, with two mistakes, and submit with Enter
-    for label, value in {**labels, **mistakes}.items():
-        _type(_field(driver, label), value)
-    _field(driver, "Sagsnummer").send_keys(Keys.ENTER)
+    for field, (label, value) in fields.items():
+        _type(_field(driver, label), mistakes.get(field, value))
+    _field(driver, fields["case_number"][0]).send_keys(Keys.ENTER)
     summary = _wait(driver, "[data-module='error-summary']")
     assert _active_id(driver) == "error-summary"  # focus moved: the problems are read first
     links = summary.find_elements(By.CSS_SELECTOR, "a")
     assert len(links) == 2, [link.text for link in links]
-    assert [link.text.split(":")[0] for link in links] == list(mistakes)
+    labels = [fields[field][0].split(" > ")[1] for field in mistakes]
+    assert [link.text.split(":")[0] for link in links] == labels
     assert _axe_here(driver) == []
 
     # 3. Tab to the summary's first link, Enter: the focus is on its field; fix and resubmit
     _press(driver, Keys.TAB)
     assert _is_active(driver, links[0])
     _press(driver, Keys.ENTER)
-    first = next(iter(mistakes))
-    assert _active_id(driver) == _field(driver, first).get_attribute("id")
+    inputs = [_field(driver, fields[field][0]) for field in mistakes]
+    assert _is_active(driver, inputs[0])
     targets = [link.get_attribute("href").rsplit("#", 1)[1] for link in links]
-    assert targets == [_field(driver, label).get_attribute("id") for label in mistakes]
-    for label in mistakes:
-        _type(_field(driver, label), labels[label])
-    _field(driver, "Sagsnummer").send_keys(Keys.ENTER)
+    assert targets == [element.get_attribute("id") for element in inputs]
+    for field, element in zip(mistakes, inputs, strict=True):
+        _type(element, fields[field][1])
+    _field(driver, fields["case_number"][0]).send_keys(Keys.ENTER)
     assert _wait(driver, "article.desk-letter")
     assert driver.find_element(By.TAG_NAME, "h1").text == "Brevet er klar"
     assert _axe_here(driver) == []
@@ -273,29 +298,6 @@ def test_keyboard_only_flow_from_empty_form_to_checked_letter(
     assert failed == []  # no page or asset the pages asked for was missing
 
 
-def _labels(case: dict[str, Any]) -> dict[str, str]:
-    """Label -> value for the fields the end-to-end test fills in."""
-    values = {
-        "Sagsnummer": case["case_number"], "Afgørelsesdato": str(case["decision_date"]),
-        "Borgeren > Navn": case["citizen"]["name"],
-        "Sagsbehandleren > Navn": case["caseworker"]["name"],
-        "Hvad borgeren har søgt om": case["applied_for"],
-        "De konkrete oplysninger, der har vægtet": "\n".join(case["facts"]),
-        "Hovedhensyn bag afgørelsen": "\n".join(case["considerations"]),
-        "CPR-nummer": case["citizen"]["cpr"], "Adresse": case["citizen"]["address"]["street"],
-        "Postnummer": case["citizen"]["address"]["postcode"],
-        "By": case["citizen"]["address"]["city"], "Telefon": case["caseworker"]["phone"],
-        "E-mail": case["caseworker"]["email"], "Enhed": case["caseworker"]["unit"],
-    }
-    if "extent" in case:
-        values |= {"Dage om ugen": str(case["extent"]["days_per_week"]),
-                   "Tilbud (leverandør)": case["extent"]["provider"],
-                   "Startdato": str(case["extent"]["start_date"])}
-    if "hearing" in case:
-        values["Dato for partshøringen"] = str(case["hearing"]["date"])
-    return values
-
-
 def test_names_are_filled_in_by_their_group(desk_url: tuple[str, list[str]]) -> None:
     """Two fields are labelled "Navn" (citizen, caseworker): the group's legend tells them
     apart for a screen reader, so each must sit in its own fieldset."""
@@ -304,10 +306,10 @@ def test_names_are_filled_in_by_their_group(desk_url: tuple[str, list[str]]) -> 
     url, _ = desk_url
     driver = clients.browser()
     driver.get(f"{url}/sag?standard={SLUG}&kind=bevilget")
-    for field in ("felt-citizen-name", "felt-caseworker-name"):
-        legend = driver.find_element(By.XPATH, f"//input[@id='{field}']/ancestor::fieldset[1]"
-                                               "/legend")
-        assert legend.text in ("Borgeren", "Sagsbehandleren")
+    legends = [driver.find_element(By.XPATH, f"//input[@id='{field}']/ancestor::fieldset[1]"
+                                             "/legend").text
+               for field in ("felt-citizen-name", "felt-caseworker-name")]
+    assert legends == ["Borgeren", "Sagsbehandleren"]
 
 
 def test_batch_pages_pass_axe_and_the_report_arrives(desk_url: tuple[str, list[str]]) -> None:

@@ -253,7 +253,9 @@ class _Pages:
         else:
             make = self.ctx.desk.pdf if suffix == "pdf" else self.ctx.desk.docx
             body = await run_in_threadpool(make, case)
-        name = f"{case.case_number}{'-opfoelgning' if what.startswith('opfoelgning') else ''}"
+        # As the command line names them: a later decision never takes the grant's file name.
+        name = case.case_number + case.kind.file_suffix
+        name += "-opfoelgning" if what.startswith("opfoelgning") else ""
         return Response(body, media_type=media, headers={
             "content-disposition": f'attachment; filename="{name}.{suffix}"'})
 

@@ -17,31 +17,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from standardgen import validation
-from standardgen.case import Case, Result
+from standardgen.case import Case
+from standardgen.casecheck import CaseChecker, case_schema
 from standardgen.cases import CaseSource
 from standardgen.catalogue import LoadedStandard, load_catalogue
 from standardgen.desk import casedata
 from standardgen.desk.casedata import Issue
 from standardgen.desk.fields import FormField, Group, Labels, all_fields, form_groups
+from standardgen.kinds import get_kind, letter_kinds
 from standardgen.letters.content import build_letter
 from standardgen.letters.docx import DocxLetterRenderer, compile_template
 from standardgen.letters.letter import Letter
 from standardgen.letters.pdf import PdfLetterRenderer
-from standardgen.letters.rules import case_problems, standard_problems
 from standardgen.letters.wording import Wording, WordingError, load_wording
 from standardgen.parallel import cores
 from standardgen.problems import InputError, Problem, errors
 from standardgen.render.templating import templates_dir
-from standardgen.schema import schema_of
 from standardgen.yamlsource import load_yaml
 
 T = TypeVar("T")
 
 #: Chosen before the form: the standard and the letter kind (hidden fields of the form).
 CHOSEN = ("standard", "result")
-#: What a letter kind leaves out of the form. TODO(issue 10): read from the letter kinds table.
-_FORBIDDEN: Mapping[str, tuple[str, ...]] = {Result.refused.value: ("extent", "follow_up")}
 DESK_WORDING = Path("desk") / "wording.yaml"
 
 
@@ -99,9 +96,10 @@ class Desk:
         catalogue = load_catalogue(standards)
         if not catalogue.ok:  # as `letter`: every letter quotes a standard, so none is made
             raise InputError(errors(catalogue.problems))
-        self.by_slug = {item.slug: item for item in catalogue.standards}
-        self.broken = {slug for slug, item in self.by_slug.items()
-                       if standard_problems(item, self.wording)}
+        # Only standards whose service profile says what a grant is can give letters.
+        self.by_slug = {item.slug: item for item in catalogue.standards
+                        if item.profile is not None and item.profile.letters}
+        self.checker = CaseChecker(self.by_slug, self.wording.file.deadlines.notice_days)
         self.labels = _labels(self.folder)
         size = renderers or cores()
         self._pdf = _Pool(lambda: PdfLetterRenderer(self.folder), size)
@@ -125,22 +123,23 @@ class Desk:
                 for name, items in sorted(groups.items())]
 
     def kinds(self) -> list[Kind]:
-        return [Kind(result.value, self.wording.result(result.value)) for result in Result]
+        return [Kind(kind.name, kind.label) for kind in letter_kinds()]
 
     def valid_choice(self, standard: str, kind: str) -> bool:
         return standard in self.by_slug and kind in {k.value for k in self.kinds()}
 
     # --- the form ------------------------------------------------------------------------
 
-    def schema(self, standard: str) -> Mapping[str, Any]:
-        """The case schema for a standard. TODO(issue 10): the standard's profile's schema."""
-        del standard
-        return schema_of("case")
+    def schema(self, standard: str, kind: str) -> Mapping[str, Any]:
+        """The case schema for a standard (its profile's extent) and a letter kind (what the
+        kind requires is required, what it forbids is absent)."""
+        return case_schema(self.by_slug[standard], kind)
 
     def groups(self, standard: str, kind: str,
                repeats: Mapping[str, int] | None = None) -> tuple[Group, ...]:
-        skip = (*CHOSEN, *_FORBIDDEN.get(kind, ()))
-        return form_groups(self.schema(standard), self.labels, skip=skip, repeats=repeats or {})
+        labels = self.labels.with_extent(self.by_slug[standard].profile)
+        return form_groups(self.schema(standard, kind), labels, skip=CHOSEN,
+                           repeats=repeats or {})
 
     def posted_repeats(self, form: Mapping[str, str], standard: str,
                        kind: str) -> dict[str, int]:
@@ -170,18 +169,13 @@ class Desk:
             document = casedata.read_yaml(raw)
         except InputError as exc:
             return Checked({}, None, tuple(casedata.issues(exc.problems, None, ())), raw)
-        if not fields:
-            data = document.data
-            fields = self.fields(str(data.get("standard", "")), str(data.get("result", "")),
-                                 repeat_counts(data))
-        case, problems = validation.parse(document, Case)
-        source = None
-        if case is not None:
-            source = CaseSource(case, document.name, document)
-            problems += case_problems(source, self.by_slug, self.broken)
+        data = document.data
+        if not fields and self.valid_choice(str(data.get("standard")), str(data.get("result"))):
+            fields = self.fields(str(data["standard"]), str(data["result"]), repeat_counts(data))
+        source, problems = self.checker(document, document.name)  # as `standardgen letter`
         found = errors(problems)
         issues = tuple(casedata.issues(found, document, fields))
-        return Checked(document.data, source if not found else None, issues, raw)
+        return Checked(data, source if not found else None, issues, raw)
 
     # --- rendering -----------------------------------------------------------------------
 
@@ -199,8 +193,7 @@ class Desk:
             return renderer.render(letter)
 
     def has_follow_up(self, case: Case) -> bool:
-        """A follow-up form follows a grant. TODO(issue 10): from the letter kinds table."""
-        return case.result is not Result.refused and case.extent is not None
+        return get_kind(case.result).follow_up_form and case.extent is not None
 
     def follow_up(self, case: Case, fmt: str) -> bytes:
         from standardgen.forms.context import form_context

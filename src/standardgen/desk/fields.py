@@ -8,8 +8,10 @@ case model gains (or a profile's own extent fields) shows up in the form without
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
+
+from standardgen.profiles import Profile
 
 Widget = Literal["text", "number", "date", "radio", "lines"]
 
@@ -62,6 +64,18 @@ class Labels:
         # A profile's own fields carry their Danish label in the schema (title or description).
         return str(node.get("description") or node.get("title") or key).rstrip(".")
 
+    def with_extent(self, profile: Profile | None) -> Labels:
+        """Labels for the extent fields of a service profile, from the profile: "Omfang (timer
+        om ugen)" for § 85, "Omfang (dage om ugen)" for § 104."""
+        if profile is None:
+            return self
+        own = dict(self.labels)
+        for name, spec in profile.extent.items():
+            unit = f" ({spec.unit[1]} {spec.per})" if spec.unit and spec.per else ""
+            for group in ("extent", "previous_extent"):
+                own.setdefault(f"{group}.{name}", spec.label + unit)
+        return replace(self, labels=own)
+
     def hint(self, key: str, node: Mapping[str, Any]) -> str:
         generic = _generic(key)
         return self.hints.get(key, self.hints.get(generic, ""))
@@ -84,9 +98,9 @@ def form_groups(schema: Mapping[str, Any], labels: Labels, *, skip: Sequence[str
     for name, node in schema.get("properties", {}).items():
         if name in walker.skip:
             continue
-        resolved, nullable = walker.resolve(node)
+        resolved, _ = walker.resolve(node)
         if resolved.get("type") == "object":
-            fields = tuple(walker.fields(resolved, name, name in required and not nullable))
+            fields = tuple(walker.fields(resolved, name, name in required))
             groups.append(Group(name, labels.label(name, resolved), labels.hint(name, resolved),
                                 fields))
             groups += walker.nested
@@ -136,7 +150,8 @@ class _Walker:
             if path in self.skip:
                 continue
             resolved, nullable = self.resolve(child)
-            needed = present and name in required and not nullable
+            # A kind may require what the model allows to be empty (a grant's extent).
+            needed = present and name in required and (not nullable or not prefix)
             if resolved.get("type") == "object":
                 yield from self.fields(resolved, path, needed)
             elif _is_object_list(self, resolved):
@@ -160,7 +175,7 @@ class _Walker:
         kind = node.get("type")
         if kind == "array":
             return FormField(path, label, hint, "lines", required)
-        if kind == "integer":
+        if kind in ("integer", "number"):
             return FormField(path, label, hint, "number", required)
         if node.get("format") == "date":
             return FormField(path, label, hint, "date", required)
