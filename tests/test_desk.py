@@ -337,6 +337,16 @@ def test_cli_refuses_another_address_without_a_token(monkeypatch: pytest.MonkeyP
     assert TOKEN_VARIABLE in result.output and "Traceback" not in result.output
 
 
+def test_the_desk_does_not_start_on_standards_with_errors(standards_copy: Path) -> None:
+    """As `letter`: every letter quotes a standard, so a broken one stops the desk, located."""
+    path = standards_copy / f"{SLUG}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("slug: ", "slugg: ", 1),
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["desk", "--standards", str(standards_copy)])
+    assert result.exit_code == 1
+    assert re.search(rf"{SLUG}\.yaml:\d+:\d+: .*slugg", result.output), result.output
+
+
 def test_no_log_line_holds_a_name_or_cpr_number(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     browser = client()

@@ -4,6 +4,7 @@ WCAG 2.1 A/AA violation in headless Chromium, and the whole flow with the keyboa
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -296,6 +297,21 @@ def test_keyboard_only_flow_from_empty_form_to_checked_letter(
     for phrase in (case["citizen"]["name"], *says):
         assert phrase in word
     assert failed == []  # no page or asset the pages asked for was missing
+
+
+def test_error_pages_and_a_running_batch_pass_axe(desk_url: tuple[str, list[str]],
+                                                   tmp_path: Path) -> None:
+    url, failed = desk_url
+    pages = [f"{url}/findes-ikke", f"{url}/sag?standard=x&kind=y", f"{url}/batch/ukendt"]
+    results = clients.axe(pages)
+    # A batch that is still running: its page saved beside the desk's static files.
+    shutil.copytree(shared_desk().folder / "desk" / "static", tmp_path / "static")
+    running = tmp_path / "koerer.html"
+    running.write_text(_states()["batch-koerer"], encoding="utf-8")
+    results |= clients.axe([running], root=tmp_path)
+    assert {page: clients.describe_axe(v) for page, v in results.items() if v} == {}
+    assert failed == ["/findes-ikke", "/batch/ukendt"]
+    failed.clear()
 
 
 def test_names_are_filled_in_by_their_group(desk_url: tuple[str, list[str]]) -> None:

@@ -98,6 +98,15 @@ class BatchRunner:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
             job.finished = True
+            # The report and its letters leave memory after KEEP_SECONDS, fetched or not.
+            timer = threading.Timer(KEEP_SECONDS, self._drop, args=(job,))
+            timer.daemon = True
+            timer.start()
+
+    def _drop(self, job: Job) -> None:
+        with self._lock:
+            for key in [k for k, held in self.jobs.items() if held is job]:
+                del self.jobs[key]
 
 
 def run_batch(job: Job, raw: bytes, folder: Path, standards: Sequence[Path],
