@@ -432,6 +432,18 @@ def test_a_line_break_in_a_one_line_field_cannot_add_a_key() -> None:
     assert "\nresult: bevilget" in case_yaml
 
 
+def test_a_malformed_upload_is_a_danish_error_page() -> None:
+    browser = client()
+    browser.get("/")
+    for body, kind in ((b"--x\r\nContent-Disposition: form-data; name=\"fil\"\r\n\r\nabc",
+                        "multipart/form-data; boundary=x"),
+                       (b"\xff\xfe", "multipart/form-data")):
+        response = browser.post("/batch", content=body, headers={"content-type": kind})
+        assert response.status_code in (400, 403), response.status_code
+        assert response.headers["content-type"].startswith("text/html")
+        assert "<html lang=\"da\">" in response.text
+
+
 def test_unknown_fields_and_odd_choices_are_errors_not_crashes() -> None:
     browser = client()
     token = open_form(browser, SLUG, "bevilget")

@@ -15,6 +15,8 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -23,8 +25,9 @@ from starlette.staticfiles import StaticFiles
 from standardgen.desk import casedata, security
 from standardgen.desk.batch import BatchRunner
 from standardgen.desk.casedata import Issue
-from standardgen.desk.engine import Checked, Desk
+from standardgen.desk.engine import Checked, Desk, repeat_counts
 from standardgen.desk.fields import Group
+from standardgen.letters.wording import WordingError
 from standardgen.problems import InputError
 from standardgen.render.templating import environment
 
@@ -78,8 +81,10 @@ def create_app(desk: Desk, *, token: str | None = None,
         Route("/batch/{job}/breve.zip", pages.batch_zip),
         Mount("/static", StaticFiles(directory=ctx.templates / "desk" / "static"), name="static"),
     ]
+    # An upload stays in memory (BodyLimit bounds it): never spooled to a file on disk.
+    MultiPartParser.spool_max_size = BATCH_LIMIT
     app = Starlette(routes=routes, exception_handlers={
-        404: pages.http_error, 405: pages.http_error, Exception: pages.server_error})
+        HTTPException: pages.http_error, Exception: pages.server_error})
     hosts = set(allowed_hosts)
 
     async def host_check(scope: Any, receive: Any, send: Any) -> None:
@@ -160,7 +165,12 @@ class _Pages:
         standard, kind = str(data.get("standard", "")), str(data.get("result", ""))
         if checked.ok and checked.source is not None:
             case = checked.source.case
-            return self.render(request, "preview.html", letter=self.ctx.desk.letter(case),
+            try:
+                letter = self.ctx.desk.letter(case)
+            except WordingError as exc:  # a fault in the letter's wording file, not the case
+                return HTMLResponse(self.error_page(500, f"Brevskabelonen har en fejl: {exc}"),
+                                    500)
+            return self.render(request, "preview.html", letter=letter,
                                packed=casedata.pack(checked.yaml),
                                follow_up=self.ctx.desk.has_follow_up(case))
         if not self.ctx.desk.valid_choice(standard, kind):
@@ -326,8 +336,6 @@ _DOWNLOADS = {
 
 
 def _repeats(data: Mapping[str, Any]) -> dict[str, int]:
-    from standardgen.desk.engine import repeat_counts
-
     return repeat_counts(data)
 
 

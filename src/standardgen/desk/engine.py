@@ -29,9 +29,9 @@ from standardgen.letters.content import build_letter
 from standardgen.letters.docx import DocxLetterRenderer, compile_template
 from standardgen.letters.letter import Letter
 from standardgen.letters.pdf import PdfLetterRenderer
-from standardgen.letters.wording import Wording, WordingError, load_wording
+from standardgen.letters.wording import Wording, load_wording
 from standardgen.parallel import cores
-from standardgen.problems import InputError, Problem, errors
+from standardgen.problems import InputError, errors
 from standardgen.render.templating import templates_dir
 from standardgen.yamlsource import load_yaml
 
@@ -220,5 +220,3 @@ def _labels(folder: Path) -> Labels:
     data = load_yaml(folder / DESK_WORDING).data
     return Labels(data.get("labels", {}), data.get("hints", {}), data.get("options", {}))
 
-
-__all__ = ["Checked", "Desk", "Problem", "WordingError"]
