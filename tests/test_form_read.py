@@ -94,7 +94,8 @@ def test_yaml_goes_to_stdout_without_out(blank: Path, tmp_path: Path) -> None:
     filled = fill(blank, tmp_path / "filled.pdf", FILLED)
     result = run("form", "read", filled)
     assert result.exit_code == 0
-    assert result.stdout.startswith("# Opfølgning i sag 2026-104-0001")
+    assert result.stdout.startswith("# Opfølgning læst fra et udfyldt opfølgningsskema")
+    assert "case_number: 2026-104-0001" in result.stdout
     assert "result: fortsaettelse" in result.stdout
     assert "next_follow_up: 2028-01-15" in result.stdout
 

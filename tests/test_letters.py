@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "cases"
 STANDARDS = ROOT / "standards"
 FULL_CPR = re.compile(r"\b\d{6}-\d{4}\b")
+HELD = "hearing:\n  date: 2026-03-13\n  response: intet_svar\n"  # in afslag.yaml
 
 
 # --- text as real clients read it ---------------------------------------------------------------
@@ -61,8 +62,8 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 COMMON = [
     "Norddjurs Kommune", "Afgørelse om aktivitets- og samværstilbud efter serviceloven § 104",
     "Sagsnummer", "Dato",
-    # handleplan and access to the files
-    "handleplan efter serviceloven § 141", "aktindsigt efter forvaltningsloven § 9",
+    # access to the files
+    "aktindsigt efter forvaltningsloven § 9",
     # klagevejledning: to the municipality, 4 weeks, oral or written, no reasons, reconsidered,
     # then Ankestyrelsen within 4 weeks
     "Klagevejledning", "Klagen skal sendes til Norddjurs Kommune",
@@ -88,6 +89,10 @@ GRANTED = [
     "Der er ingen udgifter for borgeren til kørsel.",
     "Formålet med aktivitets- og samværstilbuddet er at øge borgerens livskvalitet",
     "Der sker opfølgning med deltagelse af borger, sagsbehandler og tilbud",
+    # handleplan (serviceloven § 141) with its actual condition, only where help is given
+    "Handleplan", "til en person under 65 år",
+    "betydeligt nedsat fysisk eller psykisk funktionsevne eller alvorlige sociale problemer",
+    "udarbejde en handleplan (serviceloven § 141)",
 ]
 
 CASES = {
@@ -155,7 +160,10 @@ def test_working_days_skip_weekends_and_danish_holidays() -> None:
         friday_before_easter)
     christmas = deadline.add_working_days(dt.date(2026, 12, 23), 2)
     assert christmas == dt.date(2026, 12, 28)  # the 24th, then the 25th-27th are closed
-    assert deadline.last_complaint_day(dt.date(2026, 4, 9), 4) == dt.date(2026, 5, 7)
+    from standardgen.letters.wording import load_wording
+
+    closed = load_wording().file.deadlines.closed_days
+    assert deadline.last_complaint_day(dt.date(2026, 4, 9), 4, closed) == dt.date(2026, 5, 7)
 
 
 @pytest.mark.client
@@ -268,7 +276,7 @@ def test_cpr_is_masked_in_messages_and_never_in_file_names(tmp_path: Path) -> No
 def test_bad_cases_are_rejected_with_located_errors(tmp_path: Path) -> None:
     text = (EXAMPLES / "afslag.yaml").read_text(encoding="utf-8")
     no_hearing = tmp_path / "no-hearing.yaml"
-    no_hearing.write_text(text.replace("hearing:\n  date: 2026-03-13\n", ""), encoding="utf-8")
+    no_hearing.write_text(text.replace(HELD, ""), encoding="utf-8")
     extent = tmp_path / "extent.yaml"
     extent.write_text(text.replace("2026-104-0003", "2026-104-0033")
                       + "extent:\n  days_per_week: 2\n  provider: X\n  start_date: 2026-04-01\n",
@@ -311,7 +319,8 @@ def test_docx_fast_path_matches_docxtpl(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("hearing", "message"), [
-    ("hearing:\n  date: 2026-03-13\n  not_held_reason: haster\n", "ikke begge"),
+    ("hearing:\n  date: 2026-03-13\n  response: svar\n  not_held_reason: haster\n",
+     "ikke begge"),
     ("hearing:\n  not_held_reason: det haster\n", "udfyld hearing.disclosed"),
     ("hearing:\n  disclosed:\n    - En oplysning\n", "mangler hearing.date eller"),
 ])
@@ -322,7 +331,7 @@ def test_hearing_rules(tmp_path: Path, hearing: str, message: str) -> None:
 
     text = (EXAMPLES / "afslag.yaml").read_text(encoding="utf-8")
     path = tmp_path / "case.yaml"
-    path.write_text(text.replace("hearing:\n  date: 2026-03-13\n", hearing), encoding="utf-8")
+    path.write_text(text.replace(HELD, hearing), encoding="utf-8")
     source = load_cases([path]).cases[0]
     standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
     problems = case_problems(source, standards)
@@ -334,7 +343,7 @@ def test_reading_cases_one_at_a_time_matches_loading_them_all() -> None:
     from standardgen.cases import iter_cases, load_cases
 
     paths = [*sorted(EXAMPLES.glob("*.yaml")), EXAMPLES / "batch.csv"]
-    streamed = [source.case for source, _ in iter_cases(paths) if source is not None]
+    streamed = [r.source.case for r in iter_cases(paths) if r.source is not None]
     assert streamed == [source.case for source in load_cases(paths).cases]
 
 

@@ -67,7 +67,7 @@ def test_unknown_column_is_reported(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["letter", str(batch), "--standards", str(STANDARDS),
                                        "--out", str(tmp_path / "out"), "--jobs", "1"])
     assert result.exit_code == 1
-    assert ":1:26: error: ukendt kolonne 'citizen.phone'" in result.output
+    assert ":1:27: error: ukendt kolonne 'citizen.phone'" in result.output
 
 
 def _valid_outputs(out: Path) -> list[Path]:
@@ -145,7 +145,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert piped.returncode == 0
     assert piped.stdout == b""
     assert piped.stderr.decode().strip() == (
-        f"60 af 60 breve skrevet til {tmp_path / 'out'}: 0 fejl, 0 advarsler")
+        f"60 af 60 breve skrevet til {tmp_path / 'out'}, 0 afvist: 0 fejl, 0 advarsler")
 
 
 def test_broken_wording_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:
@@ -183,3 +183,47 @@ def test_a_duplicate_key_in_the_wording_stops_the_batch_before_any_letter(tmp_pa
     [problem] = outcome.problems
     assert problem.code == "duplicate-key" and problem.file.endswith("wording.yaml")
     assert outcome.written == 0 and not (tmp_path / "out").exists()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat_file.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's wait is missing
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_killing_only_the_main_process_leaves_no_orphaned_workers(tmp_path: Path) -> None:
+    batch = multiply_csv(EXAMPLE_CSV, tmp_path / "batch.csv", 600)
+    out = tmp_path / "out"
+    process = _start(batch, out)
+    _wait_for_files(out, 30, process)
+    workers = _children(process.pid)
+    assert workers, "the batch runs no worker processes"
+    os.kill(process.pid, signal.SIGKILL)  # only the main process, as `kill -9 PID` does
+    process.wait(timeout=60)  # not communicate(): a live worker would hold the pipes open
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:  # do not leave them running after a failure
+        os.kill(pid, signal.SIGKILL)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    process.stderr.close()
+    assert not left, f"{len(left)} worker(s) outlived the main process"

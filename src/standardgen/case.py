@@ -13,12 +13,21 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, create_model
 
-from standardgen.cpr import Cpr, mask_in_text
+from standardgen.cpr import Cpr, looks_like_cpr
 from standardgen.kinds import LetterKind, get_kind, kind_names
 from standardgen.model import EMAIL, SLUG, Address, Frozen, Text
 from standardgen.profiles import Profile, load_profile
+from standardgen.textcheck import free_text, one_line
 
 CASE_NUMBER = r"^[A-Za-z0-9][A-Za-z0-9.\-_]{0,63}$"
+# Letters land on shared drives: Windows refuses these names whatever the extension.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                              *(f"lpt{i}" for i in range(10))})
+
+# A name, an address line, a phone number: one line, every character visible in the letter.
+Line = Annotated[Text, AfterValidator(one_line)]
+# Free text (facts, reasons): line breaks pasted from Word become spaces, then as ``Line``.
+FreeText = Annotated[Text, BeforeValidator(free_text)]
 
 
 class Direction(StrEnum):
@@ -43,17 +52,29 @@ class GoalType(StrEnum):
     limit_loss = "begrænse_tab"
 
 
+class HearingResponse(StrEnum):
+    """Whether the citizen commented in the partshøring (the letter says which)."""
+
+    replied = "svar"
+    no_reply = "intet_svar"
+
+
+class CitizenAddress(Address):
+    street: Line
+    city: Line
+
+
 class Citizen(Frozen):
-    name: Annotated[Text, Field(description="Borgerens fulde navn.")]
+    name: Annotated[Line, Field(description="Borgerens fulde navn.")]
     cpr: Annotated[Cpr, Field(description="CPR-nummer DDMMÅÅ-XXXX (vises kun i brevet).")]
-    address: Address
+    address: CitizenAddress
 
 
 class Caseworker(Frozen):
-    name: Text
-    phone: Text
-    email: Annotated[str, Field(pattern=EMAIL)]
-    unit: Annotated[Text | None, Field(description="Fx 'Myndigheds- og Visitationsenheden'.")] = (
+    name: Line
+    phone: Line
+    email: Annotated[str, Field(pattern=EMAIL), AfterValidator(one_line)]
+    unit: Annotated[Line | None, Field(description="Fx 'Myndigheds- og Visitationsenheden'.")] = (
         None
     )
 
@@ -91,18 +112,23 @@ class End(Frozen):
     """An ophør: the last day of the service and why it ends."""
 
     last_day: Annotated[dt.date, Field(description="Sidste dag med indsatsen, ÅÅÅÅ-MM-DD.")]
-    reason: Annotated[Text, Field(description="Hvorfor indsatsen ophører.")]
+    reason: Annotated[FreeText, Field(description="Hvorfor indsatsen ophører.")]
 
 
 class Hearing(Frozen):
     """Partshøring (forvaltningsloven § 19): held on a date, or not held and why (§ 20)."""
 
     date: Annotated[dt.date | None, Field(description="Dato for partshøringen.")] = None
+    response: Annotated[
+        HearingResponse | None,
+        Field(description="Har borgeren udtalt sig? 'svar' eller 'intet_svar' (inden fristen)."),
+    ] = None
     not_held_reason: Annotated[
-        Text | None, Field(description="Hvorfor der ikke er foretaget partshøring (fvl. § 20).")
+        FreeText | None,
+        Field(description="Hvorfor der ikke er foretaget partshøring (fvl. § 20)."),
     ] = None
     disclosed: Annotated[
-        tuple[Text, ...],
+        tuple[FreeText, ...],
         Field(description="Oplysninger, borgeren ikke er hørt over, og som afgørelsen bygger på."),
     ] = ()
 
@@ -110,9 +136,10 @@ class Hearing(Frozen):
 class Goal(Frozen):
     """One VUM goal for the follow-up (themes and levels from KL's FFB)."""
 
-    theme: Annotated[Text, Field(description="Tema, fx 'Relationer' (FFB).")]
+    theme: Annotated[Line, Field(description="Tema, fx 'Relationer' (FFB).")]
     goal_type: GoalType
-    description: Annotated[Text, Field(description="Målet med borgerens egne ord, hvis muligt.")]
+    description: Annotated[
+        FreeText, Field(description="Målet med borgerens egne ord, hvis muligt.")]
     current_level: Annotated[int | None, Field(ge=0, le=4, description="0-4; tom = ikke vurderet.")]
     expected_level: Annotated[int | None, Field(ge=0, le=4)] = None
 
@@ -129,11 +156,15 @@ def _known_kind(name: str) -> str:
     return name
 
 
-def _no_cpr(number: str) -> str:
-    # The case number becomes a file name; a CPR number there would leak into listings and logs.
-    if mask_in_text(number) != number:
+def _file_name(number: str) -> str:
+    """The case number becomes a file name: no CPR number there (it would leak into listings
+    and logs), and no name that Windows reserves for a device."""
+    if looks_like_cpr(number):
         raise ValueError("sagsnummeret ligner et CPR-nummer; det bruges i filnavne og må ikke "
                          "indeholde CPR-numre")
+    if number.split(".", 1)[0].casefold() in WINDOWS_RESERVED:
+        raise ValueError("sagsnummeret er et navn, Windows reserverer (fx CON, NUL, COM1); "
+                         "brevet kunne ikke gemmes på et fællesdrev")
     return number
 
 
@@ -145,7 +176,7 @@ class Case(Frozen):
     model_config = ConfigDict(title="Sag")
 
     case_number: Annotated[
-        str, Field(pattern=CASE_NUMBER, description="Sagsnummer."), AfterValidator(_no_cpr)
+        str, Field(pattern=CASE_NUMBER, description="Sagsnummer."), AfterValidator(_file_name)
     ]
     standard: Annotated[str, Field(pattern=SLUG, description="Standardens slug.")]
     citizen: Citizen
@@ -155,17 +186,17 @@ class Case(Frozen):
                             json_schema_extra={"enum": list(kind_names())})]
     decision_date: dt.date
     channel: Channel = Channel.digital_post
-    applied_for: Annotated[Text | None, Field(description="Hvad borgeren har søgt om.")] = None
+    applied_for: Annotated[FreeText | None, Field(description="Hvad borgeren har søgt om.")] = None
     extent: Extent | None = None
     previous_extent: Annotated[
         Extent | None, Field(description="Det hidtidige omfang (ved ændring).")] = None
     change: Change | None = None
     end: End | None = None
     facts: Annotated[
-        tuple[Text, ...], Field(description="De konkrete oplysninger, der har vægtet.")
+        tuple[FreeText, ...], Field(description="De konkrete oplysninger, der har vægtet.")
     ] = ()
     considerations: Annotated[
-        tuple[Text, ...], Field(description="Hovedhensynene bag skønnet.")
+        tuple[FreeText, ...], Field(description="Hovedhensynene bag skønnet.")
     ] = ()
     hearing: Hearing | None = None
     follow_up: FollowUp | None = None
@@ -187,8 +218,8 @@ def _same(value: Any) -> Any:
 _TYPES: dict[str, Any] = {
     "integer": int,
     "number": float,
-    "text": Text,
-    "list": Annotated[tuple[Text, ...], Field(min_length=1)],
+    "text": Line,
+    "list": Annotated[tuple[Line, ...], Field(min_length=1)],
 }
 
 

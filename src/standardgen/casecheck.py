@@ -16,6 +16,7 @@ letter, no form.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ from typing import Any
 
 from standardgen import validation
 from standardgen.case import case_model
-from standardgen.cases import CaseSource
+from standardgen.caserules import case_findings
+from standardgen.cases import CaseSource, Reading
 from standardgen.catalogue import LoadedStandard
 from standardgen.kinds import get_kind, kind_names, letter_kinds
 from standardgen.letters.rules import case_problems
@@ -56,15 +58,18 @@ class CaseChecker:
             notice_days = load_wording().file.deadlines.notice_days
         self.notice_days = notice_days
 
-    def __call__(self, document: YamlDocument,
-                 origin: str) -> tuple[CaseSource | None, list[Problem]]:
+    def __call__(self, document: YamlDocument, origin: str, today: dt.date) -> Reading:
         model = case_model(self._profile_name(document.data))
         case, problems = validation.parse(document, model)
         if case is None:
-            return None, problems
+            return Reading(None, problems)
+        # Dates that cannot be true together, the partshøring's reply (every case) ...
+        problems += [document.problem(f.loc, f.message, code=f.code, severity=f.severity)
+                     for f in case_findings(case, today)]
+        # ... and what a letter of this kind needs (data/letter_kinds.yaml).
         source = CaseSource(case, origin, document)
         problems += case_problems(source, self.standards, self.notice_days)
-        return (None if errors(problems) else source), problems
+        return Reading(None if errors(problems) else source, problems)
 
     def _profile_name(self, data: Mapping[str, Any]) -> str | None:
         slug = data.get("standard")
@@ -74,15 +79,16 @@ class CaseChecker:
 
 
 def check_case(data: Mapping[str, Any] | str, source: str,
-               standards: Mapping[str, LoadedStandard]) -> Checked:
+               standards: Mapping[str, LoadedStandard], today: dt.date | None = None) -> Checked:
     """Validate one case given as data (a mapping) or YAML text; ``source`` names it in
-    messages. Problems of a mapping are located at its top (it has no lines)."""
+    messages. Problems of a mapping are located at its top (it has no lines). ``today`` (by
+    default the clock's) decides what lies in the future."""
     try:
         document = _document(data, source)
     except InputError as exc:
         return Checked(None, tuple(exc.problems))
-    case, problems = CaseChecker(standards)(document, source)
-    return Checked(case, tuple(sorted(problems)))
+    reading = CaseChecker(standards)(document, source, today or dt.date.today())
+    return Checked(reading.source, tuple(sorted(reading.problems)))
 
 
 def _document(data: Mapping[str, Any] | str, source: str) -> YamlDocument:

@@ -9,15 +9,17 @@ column, and a bad row never stops the good ones.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from standardgen import validation
+from standardgen import chain, validation
 from standardgen.case import Case, case_model
-from standardgen.problems import InputError, Problem, Severity, display_path
+from standardgen.caserules import case_findings
+from standardgen.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.profiles import service_profiles
 from standardgen.yamlsource import (
     MAX_BYTES,
@@ -28,6 +30,10 @@ from standardgen.yamlsource import (
     load_yaml,
 )
 
+# A cell longer than this is refused (the longest text a letter has is a fact or a reason; ten
+# thousand characters are about four pages). Documented in the README.
+MAX_CELL = 10_000
+MAX_CSV_BYTES = MAX_BYTES * 8
 LIST_SEPARATOR = " | "
 
 
@@ -55,13 +61,10 @@ COLUMNS: tuple[str, ...] = (
     *_extent_columns("extent"), *_extent_columns("previous_extent"),
     "change.direction", "change.effective_date", "end.last_day", "end.reason",
     "facts", "considerations",
-    "hearing.date", "hearing.not_held_reason", "hearing.disclosed",
+    "hearing.date", "hearing.response", "hearing.not_held_reason", "hearing.disclosed",
     "follow_up.due",
 )
 LIST_COLUMNS = _list_columns()
-
-# Validates one case document: the model (chosen by the case's standard) and the case rules.
-Checker = Callable[["YamlDocument", str], tuple["CaseSource | None", list[Problem]]]
 
 
 @dataclass(frozen=True)
@@ -86,42 +89,76 @@ class CaseSource:
 class CaseBatch:
     cases: tuple[CaseSource, ...]
     problems: tuple[Problem, ...]
+    read: int = 0  # cases read: every YAML file and CSV row, valid or not
 
 
-def load_cases(paths: Iterable[Path], check: Checker | None = None) -> CaseBatch:
+class Reading(NamedTuple):
+    """What reading gave: a valid case or None, the problems, and how many cases (YAML files or
+    CSV rows) this stands for: 1 for a case, 0 for a problem about a file or a folder, and the
+    number of rows for rows refused together (a file with a bad header, an open quote)."""
+
+    source: CaseSource | None
+    problems: list[Problem]
+    cases: int = 1
+
+
+# Validates one case document read on a day: the model (chosen by the case's standard) and the
+# case rules (:class:`standardgen.casecheck.CaseChecker`).
+Checker = Callable[[YamlDocument, str, dt.date], "Reading"]
+
+
+def load_cases(paths: Iterable[Path], today: dt.date | None = None,
+               check: Checker | None = None) -> CaseBatch:
     cases: list[CaseSource] = []
     problems: list[Problem] = []
-    for source, found in iter_cases(paths, check):
-        problems += found
-        if source is not None:
-            cases.append(source)
+    read = 0
+    for reading in iter_cases(paths, today, check):
+        problems += reading.problems
+        read += reading.cases
+        if reading.source is not None:
+            cases.append(reading.source)
     unique, duplicates = _split_duplicates(cases)
-    return CaseBatch(tuple(unique), tuple(sorted([*problems, *duplicates])))
+    return CaseBatch(tuple(unique), tuple(sorted([*problems, *duplicates])), read)
 
 
-def iter_cases(paths: Iterable[Path], check: Checker | None = None,
-               ) -> Iterator[tuple[CaseSource | None, list[Problem]]]:
+def iter_cases(paths: Iterable[Path], today: dt.date | None = None,
+               check: Checker | None = None) -> Iterator[Reading]:
     """Each case (or None) with its problems, one at a time: a batch of any size is read in
-    constant memory. Duplicate case numbers are not checked here (see :func:`duplicate`).
-    A folder gives its case files (``*.yaml``, ``*.yml``, ``*.csv``). ``check`` validates each
-    case (:class:`standardgen.casecheck.CaseChecker`); without it, only the generic model."""
+    constant memory. A case with an error is None: it gets nothing, in every command; warnings
+    do not stop it. Duplicate case numbers are not checked here (see :func:`duplicate`).
+    A folder gives its case files (``*.yaml``, ``*.yml``, ``*.csv``); a path that does not exist
+    is a problem, and the other paths are still read. ``today`` (by default the clock's) decides
+    what lies in the future. ``check`` validates each case (the letter and form commands pass a
+    :class:`standardgen.casecheck.CaseChecker`); without it, the generic model and rules."""
+    day = today or dt.date.today()
     parse = check or _parse
     for path in expand(paths):
         if isinstance(path, Problem):
-            yield None, [path]
+            yield Reading(None, [path], 0)
             continue
         try:
             if path.suffix.lower() == ".csv":
-                yield from _csv_cases(path, parse)
+                yield from _csv_cases(path, day, parse)
             else:
-                yield parse(load_yaml(path), display_path(path))
+                yield parse(_case_document(path), display_path(path), day)
         except InputError as exc:
-            yield None, list(exc.problems)
+            yield Reading(None, list(exc.problems))
+
+
+def _case_document(path: Path) -> YamlDocument:
+    """A case file; a decision file after a follow-up (``based_on:``) is completed from the case
+    and the follow-up record it names (:mod:`standardgen.chain`)."""
+    document = load_yaml(path)
+    return chain.resolve(document) if chain.is_decision(document) else document
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path | Problem]:
     """Files as given; for a folder, its case files, or a problem when it has none."""
     for path in paths:
+        if not path.exists():
+            yield Problem(display_path(path), 0, 0, Severity.ERROR, "stien findes ikke",
+                          "not-found")
+            continue
         if not path.is_dir():
             yield path
             continue
@@ -132,32 +169,150 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | Problem]:
         yield from found
 
 
-def _parse(document: YamlDocument, origin: str) -> tuple[CaseSource | None, list[Problem]]:
+def _parse(document: YamlDocument, origin: str, today: dt.date) -> Reading:
     case, problems = validation.parse(document, case_model(None))
-    return (CaseSource(case, origin, document) if case is not None else None), problems
+    if case is not None:
+        problems += [document.problem(f.loc, f.message, code=f.code, severity=f.severity)
+                     for f in case_findings(case, today)]
+    if case is None or errors(problems):
+        return Reading(None, problems)
+    return Reading(CaseSource(case, origin, document), problems)
 
 
-def _csv_cases(path: Path,
-               parse: Checker) -> Iterator[tuple[CaseSource | None, list[Problem]]]:
+def _csv_cases(path: Path, today: dt.date, parse: Checker) -> Iterator[Reading]:
     name = display_path(path)
     text = _read_csv_text(path, name)
     dialect = _dialect(text)
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
-    if not header:
-        raise InputError([Problem(name, 1, 1, Severity.ERROR, "CSV-filen er tom", "empty")])
-    header = [column.strip() for column in header]
-    yield None, _header_problems(name, header)
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    rows = _Rows(name, text, dialect)
+    header = rows.header()
+    found = _header_problems(name, header)
+    if errors(found):  # no letter from this file: a value might be missing from every row
+        count = sum(1 for _ in rows)
+        yield Reading(None, [*found, Problem(
+            name, 1, 0, Severity.ERROR, f"ingen sager læst fra filen: overskriften har fejl "
+            f"({count} rækker afvist)", "header")], count)
+        return
+    yield Reading(None, found, 0)
+    count = 0
+    for line, row in rows:
+        count += 1
         if len(row) != len(header):
-            yield None, [Problem(name, line, 1, Severity.ERROR,
-                                 f"rækken har {len(row)} felter, overskriften {len(header)}",
-                                 "csv-row")]
+            yield Reading(None, [Problem(name, line, 1, Severity.ERROR,
+                                         f"rækken har {len(row)} felter, overskriften "
+                                         f"{len(header)}{rows.span(line)}", "csv-row")])
             continue
-        yield parse(_row_document(path, header, row, line), f"{name}:{line}")
+        too_long = _long_cell(name, line, row)
+        if too_long is not None:
+            yield Reading(None, [too_long])
+            continue
+        yield parse(_row_document(path, header, row, line), f"{name}:{line}", today)
+    if rows.broken is not None:
+        yield rows.broken
+    elif count == 0:
+        yield Reading(None, [Problem(name, 1, 0, Severity.WARNING,
+                                     "CSV-filen har kun en overskrift og ingen sager", "no-rows")],
+                      0)
+
+
+class _Rows:
+    """The rows of a CSV text with their line numbers. A row the csv module cannot read (a quote
+    that is never closed swallows every row after it) ends the file with one located problem that
+    names the swallowed lines, which all count as refused cases (``broken``)."""
+
+    def __init__(self, name: str, text: str, dialect: type[csv.Dialect] | csv.Dialect) -> None:
+        self.name, self.text, self.delimiter = name, text, dialect.delimiter
+        # Every cell up to the size of the file: the cell limit is checked here, located.
+        csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_BYTES))
+        self.reader = csv.reader(io.StringIO(text), dialect, strict=True)
+        self.broken: Reading | None = None
+        self.last_line = 0
+
+    def header(self) -> list[str]:
+        try:
+            header = next(self.reader, None)
+        except csv.Error as exc:
+            raise InputError([Problem(self.name, 1, 1, Severity.ERROR,
+                                      f"overskriften kan ikke læses som CSV ({exc})",
+                                      "csv")]) from None
+        if not header:
+            raise InputError([Problem(self.name, 1, 1, Severity.ERROR, "CSV-filen er tom",
+                                      "empty")])
+        self.last_line = self.reader.line_num
+        return [column.strip() for column in header]
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        while True:
+            start = self.last_line + 1
+            try:
+                row = next(self.reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                self.broken = self._broken(start, str(exc))
+                return
+            self.last_line = self.reader.line_num
+            if any(cell.strip() for cell in row):
+                yield start, row
+
+    def span(self, start: int) -> str:
+        """For a row that ran over several lines: which, since an open quote is the usual cause."""
+        end = self.reader.line_num
+        if end <= start:
+            return ""
+        return f" og fortsætter til linje {end}; er et citationstegn ikke lukket?"
+
+    def _broken(self, start: int, reason: str) -> Reading:
+        lines = self.text.splitlines()
+        rows = [number for number in range(start, len(lines) + 1)
+                if lines[number - 1].strip()]
+        opened = _open_quote(lines[start - 1:], self.delimiter)
+        if opened is not None:
+            line, column = start + opened[0], opened[1]
+            message = "citationstegnet her lukkes aldrig"
+        else:
+            line, column, message = start, 1, f"rækken kan ikke læses som CSV ({reason})"
+        swallowed = [number for number in rows if number != start]
+        if swallowed:
+            message += (f"; linje {swallowed[0]}-{swallowed[-1]} er derfor ikke læst "
+                        f"({len(rows)} rækker afvist)")
+        return Reading(None, [Problem(self.name, line, column, Severity.ERROR, message,
+                                      "csv-quote" if opened else "csv")], len(rows))
+
+
+def _open_quote(lines: list[str], delimiter: str) -> tuple[int, int] | None:
+    """Where (line offset, field number) the quote opens that is still open at the end."""
+    opened: tuple[int, int] | None = None
+    field_number, at_start = 1, True
+    for offset, line in enumerate(lines):
+        index = 0
+        while index < len(line):
+            char = line[index]
+            if opened is None:
+                if char == '"' and at_start:
+                    opened = (offset, field_number)
+                elif char == delimiter:
+                    field_number += 1
+                    at_start = True
+                    index += 1
+                    continue
+                at_start = False
+            elif char == '"':
+                if line[index + 1: index + 2] == '"':
+                    index += 1  # an escaped quote inside the field
+                else:
+                    opened = None
+            index += 1
+        if opened is None:
+            field_number, at_start = 1, True  # a new row begins on the next line
+    return opened
+
+
+def _long_cell(name: str, line: int, row: list[str]) -> Problem | None:
+    for column, cell in enumerate(row, start=1):
+        if len(cell) > MAX_CELL:
+            return Problem(name, line, column, Severity.ERROR,
+                           f"feltet er for langt ({len(cell)} tegn; højst {MAX_CELL})", "cell-size")
+    return None
 
 
 def _read_csv_text(path: Path, name: str) -> str:
@@ -166,7 +321,7 @@ def _read_csv_text(path: Path, name: str) -> str:
 
     if not path.is_file():
         raise fail("filen findes ikke", "not-found")
-    if path.stat().st_size > MAX_BYTES * 8:
+    if path.stat().st_size > MAX_CSV_BYTES:
         raise fail("filen er for stor", "size")
     raw = path.read_bytes()
     if b"\x00" in raw:
@@ -223,18 +378,30 @@ def _row_document(path: Path, header: list[str], row: list[str], line: int) -> Y
 
 
 def _split_duplicates(cases: list[CaseSource]) -> tuple[list[CaseSource], list[Problem]]:
-    """The first case with each case number, and a problem for every later one: two letters
-    with the same number would overwrite each other's file."""
+    """The first case with each file name (case number and the kind's suffix: a grant and a
+    later change in the same case are two files), and a problem for every later one: two letters
+    with the same name would overwrite each other's file."""
     seen: dict[str, str] = {}
     unique, problems = [], []
     for source in cases:
-        number = source.case.case_number
+        number = file_key(source.case)
         if number not in seen:
             seen[number] = source.origin
             unique.append(source)
         else:
             problems.append(duplicate(source, seen[number]))
     return unique, problems
+
+
+def file_key(case: Case) -> str:
+    """What names a case's letter and form files, compared as a file system does."""
+    return number_key(case.case_number + case.kind.file_suffix)
+
+
+def number_key(case_number: str) -> str:
+    """Case numbers that differ only by case are the same: ``C-1.pdf`` and ``c-1.pdf`` are one
+    file on Windows and macOS, so one letter would overwrite the other."""
+    return case_number.casefold()
 
 
 def duplicate(source: CaseSource, first: str) -> Problem:

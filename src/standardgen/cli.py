@@ -324,7 +324,7 @@ def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.dat
     from standardgen.forms.build import Format, plan_forms, write_forms
     from standardgen.forms.render import TemplateContractError
 
-    plan = plan_forms(require_paths(paths), require_paths(standards), due_before)
+    plan = plan_forms(list(paths), require_paths(standards), due_before)
     try:
         written = write_forms(plan, out, Format(fmt))
     except (TemplateContractError, TemplateError) as exc:
@@ -334,7 +334,8 @@ def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.dat
         click.echo(f"skrevet: {path}")
     not_due = f", {plan.not_due} ikke forfaldne" if due_before is not None else ""
     sys.exit(report(plan.problems,
-                    summary=f"{len(plan.jobs)} skema(er) til {out}{not_due}"))
+                    summary=f"{len(plan.jobs)} skema(er) til {out} fra {plan.read} sager"
+                            f"{not_due}"))
 
 
 @form.command("read")
@@ -344,7 +345,7 @@ def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.dat
 def form_read(filled: Path, out: Path | None) -> None:
     """Læs et udfyldt opfølgningsskema (PDF) som YAML: status til sagsbehandleren."""
     from standardgen.cpr import mask_in_text
-    from standardgen.fileio import write_atomic
+    from standardgen.fileio import private_dir, write_atomic
     from standardgen.forms.readback import read_filled
     from standardgen.forms.record import to_yaml
 
@@ -353,12 +354,15 @@ def form_read(filled: Path, out: Path | None) -> None:
         click.echo(problem.format(), err=True)
     if record is None:
         sys.exit(1)
-    header = mask_in_text(f"# Opfølgning i sag {record.case_number}, læst fra {filled.name}\n")
-    text = to_yaml(record, header=header)
+    # Nothing from the input file's name: a name may hold a newline and inject a key. Every
+    # value below is written by the YAML emitter.
+    text = to_yaml(record, header="# Opfølgning læst fra et udfyldt opfølgningsskema\n")
     if out is None:
-        click.echo(text, nl=False)
+        click.echo(mask_in_text(text), nl=False)
     else:
-        write_atomic(out, text.encode("utf-8"), mode=0o600)
+        if not out.parent.exists():
+            private_dir(out.parent)  # a new folder for personal data is private (0700)
+        write_atomic(out, mask_in_text(text).encode("utf-8"), mode=0o600)
         click.echo(f"skrevet: {out}", err=True)
     sys.exit(1 if errors(problems) else 0)
 
@@ -442,9 +446,11 @@ def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, 
             for bar in bars:
                 bar.update(count)
 
-        outcome = write_letters(require_paths(paths), require_paths(standards), out, formats,
+        # A case path that does not exist is a problem, reported with the others (exit 1).
+        outcome = write_letters(list(paths), require_paths(standards), out, formats,
                                 jobs, progress, start)
-    summary = f"{outcome.written} af {outcome.cases} breve skrevet til {out}"
+    refused = outcome.cases - outcome.written
+    summary = f"{outcome.written} af {outcome.cases} breve skrevet til {out}, {refused} afvist"
     sys.exit(report(outcome.problems, summary=summary))
 
 

@@ -14,14 +14,30 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
-_PATTERN = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
-# Anything in free text that looks like a CPR number (with or without the dash).
-_IN_TEXT = re.compile(r"(?<!\d)(\d{6})-?\d{4}(?!\d)")
+# How people type a CPR number: DDMMYY-SSSS, DDMMYYSSSS, DDMMYY SSSS, with a dot, an en dash,
+# U+2010 or another dash, a no-break space; the date part may have dots (DD.MM.YY) as well.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SPACES = " \u00a0\u2007\u2009\u202f"
+_SEPARATOR = f"[\\{_DASHES}{_SPACES}./]?"  # "-" escaped: it comes first in the class
+_SPELLINGS = (rf"(\d{{2}})(?P<sep>[.\-/ ]?)(\d{{2}})(?P=sep)(\d{{2}})\s?{_SEPARATOR}\s?(\d{{4}})")
+_PATTERN = re.compile(rf"^{_SPELLINGS}$")
+# The same for JSON Schema, whose regular expressions have no back-references.
+_SCHEMA_PATTERN = rf"^\d{{2}}[.\-/ ]?\d{{2}}[.\-/ ]?\d{{2}}\s?{_SEPARATOR}\s?\d{{4}}$"
+# Anything in free text that looks like a CPR number, in any of those spellings.
+_IN_TEXT = re.compile(rf"(?<!\d){_SPELLINGS}(?!\d)")
+
+
+def _masked(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{match.group(3)}{match.group(4)}-XXXX"
 
 
 def mask_in_text(text: str) -> str:
     """Mask every CPR-like number in ``text`` (a safety net for messages and logs)."""
-    return _IN_TEXT.sub(r"\1-XXXX", text)
+    return _IN_TEXT.sub(_masked, text)
+
+
+def looks_like_cpr(text: str) -> bool:
+    return _IN_TEXT.search(text) is not None
 
 
 class Cpr:
@@ -33,7 +49,7 @@ class Cpr:
         match = _PATTERN.match(value.strip())
         if not match:
             raise ValueError("CPR-nummeret skal skrives DDMMÅÅ-XXXX")
-        day, month, _year, serial = match.groups()
+        day, _sep, month, _year, serial = match.groups()
         if not _plausible(int(day), int(month)):
             raise ValueError("CPR-nummerets første seks cifre er ikke en gyldig dato")
         self._digits = f"{day}{month}{_year}-{serial}"
@@ -64,7 +80,7 @@ class Cpr:
     ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
             cls._validate,
-            json_schema_input_schema=core_schema.str_schema(pattern=r"^\d{6}-?\d{4}$"),
+            json_schema_input_schema=core_schema.str_schema(pattern=_SCHEMA_PATTERN),
             serialization=core_schema.plain_serializer_function_ser_schema(lambda c: c.masked),
         )
 

@@ -29,3 +29,20 @@ def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def private_dir(folder: Path) -> str | None:
+    """Create ``folder`` (and any missing parents) as 0700, whatever the umask: it is for
+    personal data. Returns a Danish warning when the folder already existed and others can read
+    or enter it (it is left as the user made it), else None."""
+    missing = [folder, *folder.parents]
+    missing = [path for path in missing if not path.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in missing:
+        os.chmod(path, 0o700)  # mkdir's mode is cut by the umask; chmod is not
+    mode = folder.stat().st_mode & 0o777
+    if folder not in missing and mode & 0o077:
+        return (f"mappen kan læses af andre (rettigheder {mode:04o}); filerne med "
+                "personoplysninger er selv private (0600), men gør mappen privat med "
+                "'chmod 700'")
+    return None

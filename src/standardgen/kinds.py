@@ -74,12 +74,19 @@ def field_description(name: CaseField) -> str:
 def markdown_table() -> str:
     """The README's table of letter kinds, derived from the declaration."""
     def need(value: str) -> str:
-        return {"required": "ja", "optional": "nej", "disadvantage": "ved forringelse"}[value]
+        return {"required": "yes", "optional": "no",
+                "disadvantage": "when to the citizen's disadvantage"}[value]
 
-    rows = ["| `result` | Brev | Kræver | Forbyder | Begrundelse | Partshøring | Skema |",
-            "|---|---|---|---|---|---|---|"]
+    def names(fields: tuple[str, ...]) -> str:
+        return ", ".join(f"`{name}`" for name in fields) or "-"
+
+    rows = ["| `result` | letter | requires | forbids | begrundelse | partshøring | notice | "
+            "follow-up form | file |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for kind in letter_kinds():
-        rows.append(f"| `{kind.name}` | {kind.label} | {', '.join(kind.requires) or '-'} | "
-                    f"{', '.join(kind.forbids) or '-'} | {need(kind.reasons)} | "
-                    f"{need(kind.hearing)} | {'ja' if kind.follow_up_form else 'nej'} |")
+        notice = f"`{kind.notice}`" if kind.notice else "-"
+        rows.append(f"| `{kind.name}` | {kind.label} | {names(kind.requires)} | "
+                    f"{names(kind.forbids)} | {need(kind.reasons)} | {need(kind.hearing)} | "
+                    f"{notice} | {'yes' if kind.follow_up_form else 'no'} | "
+                    f"`<case number>{kind.file_suffix}.pdf` |")
     return "\n".join(rows) + "\n"

@@ -17,11 +17,11 @@ from standardgen.case import Case
 from standardgen.casecheck import CaseChecker
 from standardgen.cases import CaseSource, load_cases
 from standardgen.catalogue import LoadedStandard, load_catalogue
-from standardgen.fileio import write_atomic
+from standardgen.fileio import private_dir, write_atomic
 from standardgen.forms import fields
 from standardgen.forms.context import form_context
 from standardgen.forms.render import FormRenderer
-from standardgen.problems import Problem, Severity, errors
+from standardgen.problems import Problem, Severity, display_path, errors
 
 DEFAULT_OUT = Path("output/forms")
 SUFFIX = "-opfoelgning"
@@ -51,16 +51,17 @@ class FormPlan:
     jobs: list[FormJob] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     not_due: int = 0
+    read: int = 0  # cases read, refused ones too
 
 
 def plan_forms(paths: Iterable[Path], standards: Sequence[Path],
                due_before: dt.date | None = None) -> FormPlan:
     catalogue = load_catalogue(standards)
     by_slug = {loaded.slug: loaded for loaded in catalogue.standards}
-    # The same validation as the letters (profile model and kind rules): a case a letter
-    # refuses gets no form either.
-    batch = load_cases(paths, CaseChecker(by_slug))
-    plan = FormPlan(problems=list(batch.problems))
+    # The same validation as the letters (profile model, case rules and kind rules): a case a
+    # letter refuses gets no form either.
+    batch = load_cases(paths, check=CaseChecker(by_slug))
+    plan = FormPlan(problems=list(batch.problems), read=batch.read)
     sources = batch.cases
     if not sources:
         return plan
@@ -122,7 +123,13 @@ def output_path(out: Path, case_number: str, extension: str) -> Path:
 
 def write_forms(plan: FormPlan, out: Path, fmt: Format,
                 renderer: FormRenderer | None = None) -> list[Path]:
-    """Render and write every planned form; returns the files written."""
+    """Render and write every planned form; returns the files written. The folder is made
+    private (0700); an existing one that others can read gets a warning in ``plan.problems``."""
+    if plan.jobs:
+        found = private_dir(out)
+        if found:
+            plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING, found,
+                                         "private-dir"))
     renderer = renderer or FormRenderer()
     written = []
     for job in plan.jobs:

@@ -18,6 +18,7 @@ import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
+from standardgen.fileio import private_dir
 from standardgen.letters.worker import (
     Failure,
     Format,
@@ -29,7 +30,7 @@ from standardgen.letters.worker import (
     remove_stale_temporaries,
     render_chunk,
 )
-from standardgen.problems import Problem, Severity
+from standardgen.problems import Problem, Severity, display_path
 
 __all__ = ["Format", "Item", "Job", "render_all", "render_problem"]
 
@@ -58,9 +59,17 @@ def chunks(items: Iterable[Item], size: int = CHUNK) -> Iterator[list[Item]]:
 
 def render_all(job: Job, items: Iterable[Item], total: int, jobs: int,
                progress: Callable[[int], None] = lambda n: None) -> list[Problem]:
-    """Render and write every item; problems for the ones that failed."""
-    job.out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Render and write every item; problems for the ones that failed (and a warning when the
+    output folder already existed readable by others)."""
+    found = private_dir(job.out)
+    warnings = [Problem(display_path(job.out), 0, 0, Severity.WARNING, found, "private-dir")
+                ] if found else []
     remove_stale_temporaries(job.out)
+    return warnings + _render(job, items, total, jobs, progress)
+
+
+def _render(job: Job, items: Iterable[Item], total: int, jobs: int,
+            progress: Callable[[int], None]) -> list[Problem]:
     if jobs <= 1 or total < SERIAL_BELOW:
         renderer, failures = Renderer(job), []
         for chunk in chunks(items):

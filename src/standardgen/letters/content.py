@@ -211,7 +211,10 @@ class _Builder:
         if hearing is None:
             return None
         if hearing.date is not None:
-            return Part(self.w.heading("hearing"), (p(self.say("hearing.held")),))
+            # The case rules require hearing.response with a date; "svar" or "intet_svar".
+            reply = hearing.response.value if hearing.response else "intet_svar"
+            return Part(self.w.heading("hearing"), (
+                p(f"{self.say('hearing.held')} {self.say(f'hearing.response.{reply}')}"),))
         blocks = [p(self.say("hearing.not_held"))]
         if hearing.disclosed:
             blocks += [p(self.say("hearing.disclosed")), bullets(hearing.disclosed)]
@@ -231,10 +234,12 @@ class _Builder:
     def _follow_up(self) -> Part:
         blocks = [p(self.say("follow_up.intro")), *self.quote("follow_up")]
         if self.case.follow_up is not None:
-            blocks.append(p(self.say("follow_up.due")))
+            blocks.append(p(self.w.say_for("follow_up.due", self.kind.name, self.values)))
         return Part(self.w.heading("follow_up"), tuple(blocks))
 
-    def _plan(self) -> Part:
+    def _plan(self) -> Part | None:
+        if self.case.result not in self.w.file.plan_for_results:  # wording.yaml decides
+            return None
         return Part(self.w.heading("plan"), (p(self.say("plan")),))
 
     def _access(self) -> Part:
@@ -257,7 +262,7 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
     """What the wording texts may use. The CPR number is deliberately not among them."""
     limits = wording.file.deadlines
     received = deadline.receipt_date(case.decision_date, case.channel, limits.post_working_days)
-    last_day = deadline.last_complaint_day(received, limits.complaint_weeks)
+    last_day = deadline.last_complaint_day(received, limits.complaint_weeks, limits.closed_days)
     extent = case.extent
     hearing = case.hearing
     return {

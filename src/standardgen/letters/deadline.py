@@ -2,7 +2,9 @@
 
 Digital Post counts as received the day it is sent; ordinary post some working days later
 (weekends and Danish public holidays skipped). The complaint must reach the municipality within
-a number of weeks after receipt. The numbers come from the wording file, not from here.
+a number of weeks after receipt; a last day that falls on a closed day moves to the next open
+one. The numbers and the closed days come from the wording file (with their legal source), not
+from here.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 from functools import lru_cache
 
 from standardgen.case import Channel
+from standardgen.letters.wording import ClosedDays
 
 
 @lru_cache(maxsize=64)
@@ -39,5 +42,17 @@ def receipt_date(decision: dt.date, channel: Channel, post_working_days: int) ->
     return add_working_days(decision, post_working_days)
 
 
-def last_complaint_day(received: dt.date, weeks: int) -> dt.date:
-    return received + dt.timedelta(weeks=weeks)
+def is_closed(day: dt.date, closed: ClosedDays) -> bool:
+    """Whether a deadline may not end on ``day`` (the days are in the wording file)."""
+    return (day.weekday() in {weekday.number for weekday in closed.weekdays}
+            or f"{day.month:02d}-{day.day:02d}" in closed.dates
+            or (closed.public_holidays and day in _holidays(day.year)))
+
+
+def last_complaint_day(received: dt.date, weeks: int, closed: ClosedDays) -> dt.date:
+    """``weeks`` after receipt; a deadline that ends on a closed day (a weekend, a holiday,
+    grundlovsdag, 24 or 31 December) ends on the next day that is open."""
+    day = received + dt.timedelta(weeks=weeks)
+    while is_closed(day, closed):
+        day += dt.timedelta(days=1)
+    return day

@@ -8,12 +8,13 @@ and render), so a batch of any size runs in the same memory.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from standardgen.casecheck import CaseChecker
-from standardgen.cases import CaseSource, duplicate, iter_cases
+from standardgen.cases import CaseSource, duplicate, file_key, iter_cases
 from standardgen.catalogue import LoadedStandard, load_catalogue
 from standardgen.letters.batch import (
     Format,
@@ -26,7 +27,7 @@ from standardgen.letters.content import build_letter
 from standardgen.letters.letter import Letter
 from standardgen.letters.wording import Wording, WordingError, load_wording
 from standardgen.parallel import cores
-from standardgen.problems import InputError, Problem, errors
+from standardgen.problems import InputError, Problem
 from standardgen.render.templating import templates_dir
 
 
@@ -48,6 +49,7 @@ def write_letters(
     progress: Callable[[int], None] | None = None,
     start: Callable[[int], None] | None = None,
     templates: Path | None = None,
+    today: dt.date | None = None,
 ) -> Outcome:
     """Check every case, then write ``<out>/<case number>.<format>`` for each good one.
 
@@ -55,6 +57,7 @@ def write_letters(
     are done (for a progress bar).
     """
     folder = templates or templates_dir()
+    today = today or dt.date.today()  # one day for both passes, even over midnight
     try:
         wording = load_wording(folder)
     except InputError as exc:
@@ -64,7 +67,7 @@ def write_letters(
         return Outcome(0, 0, tuple(catalogue.problems))
     by_slug = {item.slug: item for item in catalogue.standards}
     check = CaseChecker(by_slug, wording.file.deadlines.notice_days)
-    good, count, problems = _check(paths, check)
+    good, count, problems = _check(paths, check, today)
     if start is not None:
         start(len(good))
     docx = None
@@ -74,27 +77,28 @@ def write_letters(
         docx = compile_template(folder)
     job = Job(tuple(formats), out, folder, docx)
     total = len(good)
-    letters = _letters(paths, good, check, wording, problems)
+    letters = _letters(paths, good, check, wording, problems, today)
     problems += render_all(job, letters, total, jobs or cores(),
                            progress or (lambda n: None))
     failed = len({(p.file, p.line) for p in problems if p.code == "render"})
     return Outcome(total - failed, count, tuple(sorted(problems)))
 
 
-def _check(paths: Sequence[Path], check: CaseChecker) -> tuple[set[str], int, list[Problem]]:
-    """First pass: the origins of the cases that may get a letter, the count, the problems."""
+def _check(paths: Sequence[Path], check: CaseChecker,
+           today: dt.date) -> tuple[set[str], int, list[Problem]]:
+    """First pass: the origins of the cases that may get a letter, the number of cases read
+    (refused ones too), the problems."""
     good: set[str] = set()
     seen: dict[str, str] = {}
     problems: list[Problem] = []
     count = 0
-    for source, found in iter_cases(paths, check):
+    for source, found, cases in iter_cases(paths, today, check):
         problems += found
-        if source is not None or errors(found):  # a case read, or one refused
-            count += 1
+        count += cases
         if source is None:
             continue
-        # Two letters with the same file name would overwrite each other.
-        stem = source.case.case_number + source.case.kind.file_suffix
+        # Two letters with the same file name would overwrite each other (C-1 and c-1 too).
+        stem = file_key(source.case)
         if stem in seen:
             problems.append(duplicate(source, seen[stem]))
             continue
@@ -103,10 +107,10 @@ def _check(paths: Sequence[Path], check: CaseChecker) -> tuple[set[str], int, li
     return good, count, problems
 
 
-def _letters(paths: Iterable[Path], good: set[str], check: CaseChecker,
-             wording: Wording, problems: list[Problem]) -> Iterator[Item]:
+def _letters(paths: Iterable[Path], good: set[str], check: CaseChecker, wording: Wording,
+             problems: list[Problem], today: dt.date) -> Iterator[Item]:
     """Second pass: the letter of every good case, built one at a time."""
-    for source, _ in iter_cases(paths, check):
+    for source, _, _ in iter_cases(paths, today, check):
         if source is not None and source.origin in good:
             good.discard(source.origin)  # a file given twice gives one letter
             try:

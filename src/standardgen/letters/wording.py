@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.environment import Template
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from standardgen import validation
+from standardgen.kinds import kind_names
 from standardgen.model import Frozen
 from standardgen.problems import InputError, errors
 from standardgen.render.dates import long_date, short_date
@@ -28,20 +30,53 @@ from standardgen.yamlsource import YamlDocument, load_yaml
 WORDING_FILE = Path("letter") / "wording.yaml"
 
 
+class Weekday(StrEnum):
+    monday = "mandag"
+    tuesday = "tirsdag"
+    wednesday = "onsdag"
+    thursday = "torsdag"
+    friday = "fredag"
+    saturday = "lørdag"
+    sunday = "søndag"
+
+    @property
+    def number(self) -> int:
+        """0 for Monday, as ``date.weekday()``."""
+        return list(Weekday).index(self)
+
+
+class ClosedDays(Frozen):
+    """The days a deadline cannot end on: it moves to the next day that is none of them."""
+
+    weekdays: tuple[Weekday, ...]
+    public_holidays: bool = Field(description="De danske helligdage (pakken holidays, DK).")
+    dates: tuple[Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")],
+                 ...] = Field(description="Faste datoer hvert år, MM-DD.")
+
+
 class Deadlines(Frozen):
     complaint_weeks: int = Field(ge=1, le=52)
     reconsider_weeks: int = Field(ge=1, le=52)
     post_working_days: int = Field(ge=0, le=30)
     notice_days: int = Field(ge=0, le=365)
+    closed_days: ClosedDays
 
 
 class WordingFile(Frozen):
     law: dict[str, dict[str, str]]
     deadlines: Deadlines
+    # Letter kinds (data/letter_kinds.yaml) whose letter has the handleplan paragraph.
+    plan_for_results: tuple[Annotated[str, AfterValidator(_known_kind)], ...]
     labels: dict[str, str]
     results: dict[str, str]
     headings: dict[str, str]
     text: dict[str, Any]
+
+
+def _known_kind(name: str) -> str:
+    if name not in kind_names():
+        raise ValueError(f"'{name}' er ikke en brevtype; brug en af: {', '.join(kind_names())}")
+    return name
 
 
 class WordingError(Exception):
