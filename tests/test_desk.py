@@ -36,6 +36,7 @@ from deskclient import (
 from standardgen.cli import main
 from standardgen.desk.app import BATCH_LIMIT, FORM_LIMIT
 from standardgen.desk.casedata import MAX_FIELD
+from standardgen.desk.fields import generic_key
 from standardgen.desk.server import TOKEN_VARIABLE, access_token
 
 SLUG = "aktivitets-og-samvaerstilbud"
@@ -51,9 +52,10 @@ def _download(browser: Any, html: str, what: str) -> Any:
 
 def test_start_page_groups_standards_by_municipality_and_lists_the_kinds() -> None:
     html = client().get("/").text
-    assert re.search(r'<legend class="h3">Norddjurs Kommune</legend>', html)
-    assert f'value="{SLUG}"' in html
-    assert re.search(r'<legend class="h3">Norddjurs Kommune</legend>', html)
+    municipalities = re.findall(r'<legend class="h3">([^<]+)</legend>', html)
+    assert municipalities == ["Norddjurs Kommune", "Solbakke Kommune"]
+    solbakke = html.split("Solbakke Kommune</legend>")[1].split("</fieldset>")[0]
+    assert f'value="{SLUG_85}"' in solbakke and f'value="{SLUG}"' not in solbakke
     for kind in shared_desk().kinds():  # the letter kinds, declared once (issue 10)
         assert f">{kind.label}</label>" in html
     assert {k.value for k in shared_desk().kinds()} >= {"bevilget", "afslag", "aendring",
@@ -72,6 +74,12 @@ def test_form_has_a_danish_label_for_every_field_of_every_kind(slug: str) -> Non
         english = [f.name for f in fields if f.label in titles]
         english += [g.name for g in groups if g.legend in titles]
         assert not english, f"{kind.value}: labelled with the schema's title: {english}"
+        # Named in the desk's wording, or (the extent's own fields) by the service profile.
+        unnamed = [f.name for f in fields if generic_key(f.name) not in desk.labels.labels
+                   and not f.name.startswith(("extent.", "previous_extent."))]
+        unnamed += [f"{f.name}={value}" for f in fields for value, label in f.options
+                    if label == value]
+        assert not unnamed, f"{kind.value}: no Danish label in templates/desk: {unnamed}"
         html = client().get("/sag", params={"standard": slug, "kind": kind.value}).text
         for spec in fields:
             assert f'id="{spec.id}"' in html
@@ -160,7 +168,8 @@ def test_a_refusal_has_no_follow_up_form() -> None:
 def test_pdf_is_byte_identical_to_standardgen_letter_for_the_downloaded_yaml(
         tmp_path: Path) -> None:
     """One pipeline: the desk's PDF is the CLI's PDF for the YAML the desk hands out."""
-    standards = shared_desk().standard_paths[0]
+    standards = [arg for path in shared_desk().standard_paths
+                 for arg in ("--standards", str(path))]
     for name in ("bevilget.yaml", "afslag.yaml", "delvis-bevilget.yaml", "§ 85"):
         browser = client()
         html = submit(browser, example(name)).text
@@ -170,7 +179,7 @@ def test_pdf_is_byte_identical_to_standardgen_letter_for_the_downloaded_yaml(
         source = tmp_path / f"{number}.yaml"
         source.write_bytes(case_yaml)
         out = tmp_path / "out"
-        result = CliRunner().invoke(main, ["letter", str(source), "--standards", str(standards),
+        result = CliRunner().invoke(main, ["letter", str(source), *standards,
                                            "--out", str(out), "--format", "pdf"])
         assert result.exit_code == 0, result.output
         assert (out / f"{number}.pdf").read_bytes() == pdf, name

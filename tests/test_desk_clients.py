@@ -117,7 +117,8 @@ def _field(driver: Any, label: str) -> Any:
     if " > " in label:
         legend, label = label.split(" > ")
         scope = driver.find_element(By.XPATH, f"//fieldset[legend[normalize-space()="
-                                              f"'{legend}']]")
+                                              f"'{legend}' or starts-with(normalize-space(), "
+                                              f"'{legend} (')]]")
         label = label.replace(" (valgfri)", "")
     for element in scope.find_elements(By.CSS_SELECTOR, "label"):
         text = element.text.replace("(valgfri)", "").strip()
@@ -207,21 +208,27 @@ CASES_E2E = [
      ("Bevilget", "3 dage om ugen")),
     ("afslag.yaml", {"citizen.cpr": "111062-000", "decision_date": "2026-02-30"},
      ("Afslag", "ikke betydeligt nedsat")),
-    ("§ 85", {"caseworker.email": "birthe.eksempel", "extent.hours_per_week": "200"},
-     ("Bevilget", "2,5 timer om ugen")),
+    ("§ 85", {"caseworker.email": "sara.sagsbehandler", "extent.hours_per_week": "200"},
+     ("Bevilget", "3 timer om ugen", "Solbakke Kommune")),
 ]
 
 
-def _labelled(case: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """Field name -> ("Legend > Label", value) for the one-line and list fields of a case."""
+def _labelled(case: dict[str, Any]) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """Field name -> ("Legend > Label", value) for the text fields of a case, and the labels
+    ("Question > Option") of the radio buttons to choose."""
     desk = shared_desk()
     values = to_form(case)
-    found = {}
+    found, radios = {}, []
     for group in desk.groups(case["standard"], case["result"]):
         for spec in group.fields:
-            if spec.name in values and spec.widget != "radio" and spec.name not in CHOSEN:
+            if spec.name not in values or spec.name in CHOSEN:
+                continue
+            if spec.widget == "radio":
+                option = dict(spec.options)[values[spec.name]]
+                radios.append(f"{spec.label} > {option}")
+            else:
                 found[spec.name] = (f"{group.legend} > {spec.label}", values[spec.name])
-    return found
+    return found, radios
 
 
 @pytest.mark.parametrize(("name", "mistakes", "says"), CASES_E2E,
@@ -239,7 +246,7 @@ def test_keyboard_only_flow_from_empty_form_to_checked_letter(
     driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                            {"behavior": "allow", "downloadPath": str(downloads)})
     case = example(name)
-    fields = _labelled(case)
+    fields, radios = _labelled(case)
     kind = next(k for k in shared_desk().kinds() if k.value == case["result"])
 
     # 1. choose the standard and the kind, by keyboard
@@ -256,6 +263,8 @@ def test_keyboard_only_flow_from_empty_form_to_checked_letter(
     # 2. fill the form by its labels, with two mistakes, and submit with Enter
     for field, (label, value) in fields.items():
         _type(_field(driver, label), mistakes.get(field, value))
+    for label in radios:
+        _choose_by_keyboard(driver, label)
     _field(driver, fields["case_number"][0]).send_keys(Keys.ENTER)
     summary = _wait(driver, "[data-module='error-summary']")
     assert _active_id(driver) == "error-summary"  # focus moved: the problems are read first

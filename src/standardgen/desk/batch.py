@@ -138,8 +138,8 @@ def run_batch(job: Job, raw: bytes, folder: Path, standards: Sequence[Path],
 def _read(path: Path) -> tuple[dict[int, str], list[Problem]]:
     """Each data row's line and case number (as written, masked), and the header's problems."""
     header: list[Problem] = []
-    for _source, found in iter_cases([path]):
-        header += [p for p in found if p.line <= 1]
+    for reading in iter_cases([path]):
+        header += [p for p in reading.problems if p.line <= 1]
     rows: dict[int, str] = {}
     if errors(header):
         return rows, header

@@ -9,6 +9,7 @@ the PDF is byte for byte the file the command line writes for the downloaded YAM
 
 from __future__ import annotations
 
+import datetime as dt
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -172,7 +173,8 @@ class Desk:
         data = document.data
         if not fields and self.valid_choice(str(data.get("standard")), str(data.get("result"))):
             fields = self.fields(str(data["standard"]), str(data["result"]), repeat_counts(data))
-        source, problems = self.checker(document, document.name)  # as `standardgen letter`
+        # As `standardgen letter` reads a case on the day it runs.
+        source, problems, _ = self.checker(document, document.name, dt.date.today())
         found = errors(problems)
         issues = tuple(casedata.issues(found, document, fields))
         return Checked(data, source if not found else None, issues, raw)

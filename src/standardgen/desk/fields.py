@@ -57,7 +57,7 @@ class Labels:
     options: Mapping[str, Mapping[str, str]]
 
     def label(self, key: str, node: Mapping[str, Any]) -> str:
-        generic = _generic(key)
+        generic = generic_key(key)
         for candidate in (key, generic):
             if candidate in self.labels:
                 return self.labels[candidate]
@@ -77,11 +77,11 @@ class Labels:
         return replace(self, labels=own)
 
     def hint(self, key: str, node: Mapping[str, Any]) -> str:
-        generic = _generic(key)
+        generic = generic_key(key)
         return self.hints.get(key, self.hints.get(generic, ""))
 
 
-def _generic(key: str) -> str:
+def generic_key(key: str) -> str:
     """``follow_up.goals.1.theme`` -> ``follow_up.goals.theme`` (labels of repeated groups)."""
     return ".".join(part for part in key.split(".") if not part.isdigit())
 
@@ -169,7 +169,7 @@ class _Walker:
     def leaf(self, path: str, node: Mapping[str, Any], required: bool) -> FormField:
         label, hint = self.labels.label(path, node), self.labels.hint(path, node)
         if "enum" in node:
-            names = self.labels.options.get(_generic(path), {})
+            names = self.labels.options.get(generic_key(path), {})
             options = tuple((str(v), names.get(str(v), str(v))) for v in node["enum"])
             return FormField(path, label, hint, "radio", required, options)
         kind = node.get("type")
