@@ -260,3 +260,41 @@ def test_a_record_of_another_case_is_refused_on_its_key(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert re.search(r"2026-085-0001-aendring\.yaml:5:19: .*opfølgningen er fra sag "
                      r"'2026-085-0009'", result.output), result.output
+
+
+@pytest.mark.client
+def test_without_a_follow_up_date_the_profile_interval_applies(tmp_path: Path) -> None:
+    """§ 83 follows up after 3 months (data/profiles/sel-83.yaml): start 20 April -> 20 July."""
+    case = tmp_path / "uden-opfoelgning.yaml"
+    text = (SOL_CASES / "2026-083-0002.yaml").read_text(encoding="utf-8")
+    case.write_text(text.split("follow_up:")[0], encoding="utf-8")
+    letter = run("letter", case, "--standards", SOL_STANDARDS, "--out", tmp_path / "letters")
+    assert letter.exit_code == 0, letter.output
+    text = flat(pdftotext(tmp_path / "letters" / "2026-083-0002.pdf"))
+    assert "Vi følger første gang op på din sag senest den 20. juli 2026." in text
+    form = run("form", "--format", "pdf", case, "--standards", SOL_STANDARDS,
+               "--out", tmp_path / "forms")
+    assert form.exit_code == 0, form.output
+    assert "Opfølgning senest 20. juli 2026" in flat(
+        pdftotext(tmp_path / "forms" / "2026-083-0002-opfoelgning.pdf"))
+
+
+# --- the example standards' site -----------------------------------------------------------------
+
+@pytest.mark.client
+def test_the_example_site_passes_nu_and_axe_and_names_only_its_municipality(
+        tmp_path: Path) -> None:
+    import clients
+    from standardgen.publish.build import build
+
+    result = build([SOL_STANDARDS], tmp_path / "output")
+    assert result.ok, [p.format() for p in result.problems]
+    site = tmp_path / "output" / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) == 3
+    assert clients.nu_check(pages, warnings=True) == []
+    violations = clients.axe(pages, root=site)
+    assert all(found == [] for found in violations.values()), violations
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".json", ".xml"):
+            assert "Norddjurs" not in path.read_text(encoding="utf-8"), path

@@ -101,7 +101,12 @@ def test_blocks(loaded: LoadedStandard) -> None:
     activities = loaded.standard.section(Role.activities)
     assert activities is not None
     text, bullets = activities.content
-    assert text == "Aktivitetstilbud kan blandt andet omfatte:"
+    # A plain string is normalised once, at load time, into a paragraph without an id ...
+    assert text == Paragraph(id=None, text="Aktivitetstilbud kan blandt andet omfatte:")
+    assert text.id is None and text.texts == (text.text,)
+    # ... and published as the string the author wrote.
+    assert text.model_dump(mode="json") == "Aktivitetstilbud kan blandt andet omfatte:"
+    assert costs.model_dump(mode="json") == {"id": "udgifter", "text": costs.text}
     assert isinstance(bullets, BulletList)
     assert bullets.list[0] == "Sanse- og motoriske aktiviteter"
     assert len(bullets.list) == 5
@@ -125,7 +130,7 @@ def test_links(loaded: LoadedStandard) -> None:
 def test_iter_text_reading_order(loaded: LoadedStandard) -> None:
     texts = list(loaded.standard.iter_text())
     assert texts[0] == loaded.standard.title
-    assert texts[1:3] == ["Målgruppe", loaded.standard.sections[0].content[0]]
+    assert texts[1:3] == ["Målgruppe", loaded.standard.sections[0].content[0].texts[0]]
     assert "Socialt samvær" in texts
     assert texts[-2] == "Lov om Social Service § 104"
     assert texts[-1].startswith("Kommunalbestyrelsen skal tilbyde")
@@ -203,7 +208,7 @@ def test_numbers_in_text_fields_become_text() -> None:
 
 @pytest.mark.parametrize(
     ("block", "kind"),
-    [("Tekst.", str), ({"id": "a-b", "text": "Tekst."}, Paragraph),
+    [("Tekst.", Paragraph), ({"id": "a-b", "text": "Tekst."}, Paragraph),
      ({"list": ["et", "to"]}, BulletList), ({"id": "punkter", "list": ["et"]}, BulletList)],
 )
 def test_block_kinds(block: object, kind: type) -> None:

@@ -320,7 +320,7 @@ def _section_rules(document: YamlDocument, standard: Standard,
             problems.append(document.problem(loc, f"afsnittet '{section.title}' har intet indhold",
                                              code="empty-section"))
         for j, block in enumerate(section.content):
-            if isinstance(block, str) or block.id is None:
+            if block.id is None:
                 continue
             if block.id in block_ids:
                 problems.append(document.problem((*loc, "content", j, "id"),
@@ -334,13 +334,8 @@ def _markup_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
     problems = []
     for i, section in enumerate(standard.sections):
         for j, block in enumerate(section.content):
-            texts = (
-                [block] if isinstance(block, str)
-                else [block.text] if isinstance(block, Paragraph)
-                else list(block.list)
-            )
             problems += [document.problem(("sections", i, "content", j), message, code="link")
-                         for text in texts for message in markup.link_problems(text)]
+                         for text in block.texts for message in markup.link_problems(text)]
     return problems
 
 

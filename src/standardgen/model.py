@@ -11,7 +11,16 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    Tag,
+    model_serializer,
+)
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -51,10 +60,22 @@ class Role(StrEnum):
 
 
 class Paragraph(Frozen):
-    """A paragraph with a stable id, so that a letter can quote exactly this text."""
+    """A paragraph; with a stable id a letter can quote exactly this text. A plain string in the
+    YAML is read as a paragraph without an id (and published as the string again)."""
 
-    id: Annotated[str, Field(pattern=ID, description="Fast id, som breve kan citere.")]
+    # Required as a key (a paragraph written as a mapping is one a letter may quote); None only
+    # for a plain string, normalised at load time.
+    id: Annotated[str | None, Field(pattern=ID, description="Fast id, som breve kan citere.")]
     text: Annotated[Text, Field(description="Teksten; *kursiv*, **fed** og <https://link>.")]
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (self.text,)
+
+    @model_serializer(mode="wrap")
+    def _as_written(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # The published JSON keeps the author's shape: a paragraph without id is a string.
+        return self.text if self.id is None else handler(self)
 
 
 class BulletList(Frozen):
@@ -63,24 +84,29 @@ class BulletList(Frozen):
         tuple[Text, ...], Field(min_length=1, description="Punkterne i listen, et pr. linje.")
     ]
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return self.list
+
 
 def _block_kind(value: Any) -> str:
-    if isinstance(value, str):
-        return "text"
     if isinstance(value, dict) and "list" in value:
         return "list"
     if isinstance(value, BulletList):
         return "list"
-    if isinstance(value, Paragraph | dict):
-        return "paragraph"
-    return "text"
+    return "paragraph"
 
 
+def _text_as_paragraph(value: Any) -> Any:
+    return {"id": None, "text": value} if isinstance(value, str) else value
+
+
+# A content block, normalised when the standard is loaded: a plain string becomes a Paragraph
+# without an id, so every reader handles a Paragraph or a BulletList (both have ``texts``).
 Block = Annotated[
-    Annotated[Text, Tag("text")]
-    | Annotated[Paragraph, Tag("paragraph")]
-    | Annotated[BulletList, Tag("list")],
+    Annotated[Paragraph, Tag("paragraph")] | Annotated[BulletList, Tag("list")],
     Discriminator(_block_kind),
+    BeforeValidator(_text_as_paragraph, json_schema_input_type=Text | Paragraph | BulletList),
 ]
 
 
@@ -94,8 +120,7 @@ class Section(Frozen):
     ] = ()
 
     def block(self, block_id: str) -> Paragraph | BulletList | None:
-        return next((b for b in self.content if not isinstance(b, str) and b.id == block_id),
-                    None)
+        return next((b for b in self.content if b.id == block_id), None)
 
 
 class LegalReference(Frozen):
@@ -205,12 +230,7 @@ class Standard(Frozen):
         for section in self.sections:
             yield section.title
             for block in section.content:
-                if isinstance(block, str):
-                    yield block
-                elif isinstance(block, Paragraph):
-                    yield block.text
-                else:
-                    yield from block.list
+                yield from block.texts
         for ref in self.legal_basis:
             yield ref.citation
             if ref.text:

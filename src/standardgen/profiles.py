@@ -12,6 +12,8 @@ profile is found by ``service.paragraph``.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -82,6 +84,15 @@ class Profile:
     def letters(self) -> bool:
         """Whether letters and forms can be made: only a service profile says what a grant is."""
         return bool(self.extent)
+
+    def follow_up_after(self, start: dt.date) -> dt.date | None:
+        """The default first follow-up: ``follow_up_months`` after ``start`` (the same day of
+        the month, or the month's last day)."""
+        if self.follow_up_months is None:
+            return None
+        month = start.month - 1 + self.follow_up_months
+        year, month = start.year + month // 12, month % 12 + 1
+        return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
     def allows_many(self, role: Role) -> bool:
         need = self.sections.get(role)

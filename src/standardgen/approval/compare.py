@@ -180,12 +180,11 @@ def _field(name: str, value: str | dt.date | None, key: str | None = None) -> It
 def section_units(section: Section) -> list[Unit]:
     units: list[Unit] = []
     for block in section.content:
-        if isinstance(block, str):
-            units.append(_text_unit("paragraph", block))
-        elif isinstance(block, BulletList):
+        if isinstance(block, BulletList):
             units.extend(_text_unit("item", item) for item in block.list)
         else:
-            units.append(_text_unit("paragraph", block.text, key=f"id:{block.id}"))
+            units.append(_text_unit("paragraph", block.text,
+                                    key=f"id:{block.id}" if block.id else None))
     return units
 
 

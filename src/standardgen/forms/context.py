@@ -11,8 +11,8 @@ from typing import Any
 from standardgen.case import Case, Goal
 from standardgen.catalogue import LoadedStandard
 from standardgen.forms import fields
-from standardgen.letters.content import extent_lines
-from standardgen.model import BulletList, Paragraph, Role, Section
+from standardgen.letters.content import default_follow_up, extent_lines
+from standardgen.model import BulletList, Role, Section
 
 
 @dataclass(frozen=True)
@@ -26,15 +26,8 @@ class Block:
 def blocks(section: Section | None) -> tuple[Block, ...]:
     if section is None:
         return ()
-    quoted: list[Block] = []
-    for block in section.content:
-        if isinstance(block, str):
-            quoted.append(Block(block))
-        elif isinstance(block, Paragraph):
-            quoted.append(Block(block.text))
-        elif isinstance(block, BulletList):
-            quoted.append(Block(items=block.list))
-    return tuple(quoted)
+    return tuple(Block(items=block.list) if isinstance(block, BulletList) else Block(block.text)
+                 for block in section.content)
 
 
 def form_context(case: Case, loaded: LoadedStandard) -> dict[str, Any]:
@@ -61,7 +54,9 @@ def form_context(case: Case, loaded: LoadedStandard) -> dict[str, Any]:
         "purpose": {"title": purpose.title if purpose else "", "blocks": blocks(purpose)},
         "follow_up": {"title": follow_up.title if follow_up else "",
                       "blocks": blocks(follow_up),
-                      "due": case.follow_up.due if case.follow_up else None},
+                      # The case's date, or the service profile's default interval.
+                      "due": case.follow_up.due if case.follow_up else default_follow_up(
+                          case, loaded)},
         "goals": [_goal(number, goal) for number, goal in enumerate(goals, start=1)]
                  or [_blank_goal(1)],
         "levels": fields.level_options(),

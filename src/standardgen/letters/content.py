@@ -27,16 +27,11 @@ from standardgen.render import dates
 long_date = lru_cache(maxsize=4096)(dates.long_date)
 
 
-def _quote_blocks(content: Iterable[str | Paragraph | BulletList], kind: Kind) -> list[Block]:
+def _quote_blocks(content: Iterable[Paragraph | BulletList], kind: Kind) -> list[Block]:
     """Blocks of the standard, word for word, with their inline markup kept as spans."""
-    blocks = []
-    for block in content:
-        if isinstance(block, BulletList):
-            blocks.append(Block("list", tuple(tuple(markup.to_spans(i)) for i in block.list)))
-        else:
-            text = block if isinstance(block, str) else block.text
-            blocks.append(Block(kind, (tuple(markup.to_spans(text)),)))
-    return blocks
+    return [Block("list" if isinstance(block, BulletList) else kind,
+                  tuple(tuple(markup.to_spans(text)) for text in block.texts))
+            for block in content]
 
 
 @lru_cache(maxsize=256)
@@ -235,6 +230,8 @@ class _Builder:
         blocks = [p(self.say("follow_up.intro")), *self.quote("follow_up")]
         if self.case.follow_up is not None:
             blocks.append(p(self.w.say_for("follow_up.due", self.kind.name, self.values)))
+        elif self.values["follow_up_default"] is not None:  # the profile's interval
+            blocks.append(p(self.w.say_for("follow_up.default", self.kind.name, self.values)))
         return Part(self.w.heading("follow_up"), tuple(blocks))
 
     def _plan(self) -> Part | None:
@@ -284,12 +281,21 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
         "hearing": hearing,
         "hearing_date": _date(hearing.date if hearing else None),
         "follow_up_due": _date(case.follow_up.due if case.follow_up else None),
+        "follow_up_default": _date(default_follow_up(case, loaded)),
         "decision_date": long_date(case.decision_date),
         "receipt_date": long_date(received),
         "last_complaint_day": long_date(last_day),
         "law": wording.file.law,
         "deadlines": limits,
     }
+
+
+def default_follow_up(case: Case, loaded: LoadedStandard) -> dt.date | None:
+    """When the case names no follow-up date: the profile's interval from the start."""
+    profile = loaded.profile
+    if profile is None or case.extent is None:
+        return None
+    return profile.follow_up_after(case.extent.start_date)
 
 
 def _date(day: dt.date | None) -> str | None:

@@ -290,12 +290,7 @@ def site_item(items: Sequence[LoadedStandard]) -> LoadedStandard | None:
 
 
 def _first_text(content: Sequence[Any]) -> str:
-    for block in content:
-        if isinstance(block, str):
-            return block
-        if isinstance(block, Paragraph):
-            return block.text
-    return ""
+    return next((block.text for block in content if isinstance(block, Paragraph)), "")
 
 
 def _plain(text: str) -> str:
@@ -306,9 +301,7 @@ def _docx_section(title: str, role: Role, content: Sequence[Any],
                   rich: Callable[[str], Any]) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     for block in content:
-        if isinstance(block, str):
-            blocks.append({"kind": "text", "text": rich(block)})
-        elif isinstance(block, Paragraph):
+        if isinstance(block, Paragraph):
             blocks.append({"kind": "text", "text": rich(block.text)})
         else:
             blocks.append({"kind": "list", "items": [rich(item) for item in block.list]})
