@@ -5,7 +5,12 @@ WCAG 2.1 A/AA violation in headless Chromium, and the whole flow with the keyboa
 from __future__ import annotations
 
 import contextlib
+import http.client
+import os
 import shutil
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +22,7 @@ import clients
 from deskclient import (
     CASES,
     SLUG_85,
+    STANDARDS,
     client,
     example,
     served,
@@ -27,6 +33,7 @@ from standardgen.desk.app import create_app
 from standardgen.desk.batch import Job, Row
 from standardgen.desk.casedata import to_form
 from standardgen.desk.engine import CHOSEN
+from standardgen.desk.server import TOKEN_VARIABLE
 from standardgen.letters.sample import multiply_csv
 from standardgen.render.templating import environment
 
@@ -370,3 +377,51 @@ def test_batch_pages_pass_axe_and_the_report_arrives(desk_url: tuple[str, list[s
     assert len(report) == rows and all("Skrevet" in row.text for row in report)
     assert _axe_here(driver) == []
     assert failed == []
+
+
+def _start(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    command = [sys.executable, "-m", "standardgen", "desk", "--port", str(port), *args,
+               "--standards", str(STANDARDS)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.communicate()
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return server, port
+        time.sleep(0.1)
+    server.kill()
+    raise AssertionError("standardgen desk did not start")
+
+
+def _get(port: int, headers: dict[str, str] | None = None) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/", headers=headers or {})
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+@pytest.mark.parametrize("bind", ["127.0.0.1", "0.0.0.0"])
+def test_the_command_serves_the_desk_and_guards_other_addresses(bind: str) -> None:
+    """`standardgen desk` itself: on this machine without a token; on every address only with
+    the token from the environment, which every request must then carry."""
+    env = {k: v for k, v in os.environ.items() if k != TOKEN_VARIABLE}
+    token = "s" * 32
+    if bind != "127.0.0.1":
+        env[TOKEN_VARIABLE] = token
+    server, port = _start(["--bind", bind], env)
+    try:
+        if bind == "127.0.0.1":
+            assert _get(port) == 200
+        else:
+            assert _get(port) == 401
+            assert _get(port, {"authorization": f"Bearer {token}"}) == 200
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    shown = "127.0.0.1" if bind == "127.0.0.1" else "0.0.0.0"
+    assert f"Skrivebordet: http://{shown}:{port}/" in stderr.decode()
+    assert token not in stderr.decode()
