@@ -137,6 +137,19 @@ def test_two_mistakes_give_a_summary_linking_to_each_field_and_messages_at_the_f
     assert 'value="Anna Testesen"' in html  # what was typed is kept
 
 
+def test_an_empty_form_gets_an_error_at_every_required_field() -> None:
+    browser = client()
+    token = open_form(browser, SLUG, "bevilget")
+    response = browser.post("/sag", data={"csrf": token, "standard": SLUG,
+                                          "result": "bevilget"})
+    assert response.status_code == 422
+    links = summary_links(response.text)
+    required = [f for f in shared_desk().fields(SLUG, "bevilget") if f.required]
+    assert {target for target, _ in links} == {f.id for f in required}
+    assert all(text.endswith(": skal udfyldes") for _, text in links), links
+    assert "Sendes med" in response.text and 'value="digital_post" checked' in response.text
+
+
 def test_a_missing_field_and_the_letter_rules_are_located_at_their_fields() -> None:
     response = submit(client(), example("afslag.yaml"), **{"citizen.name": None})
     assert summary_links(response.text) == [("felt-citizen-name", "Navn: skal udfyldes")]

@@ -154,7 +154,7 @@ class _Pages:
         groups = desk.groups(standard, kind, repeats)
         at_field = {issue.field.name: issue.message for issue in issues if issue.field}
         return self.render(request, "case.html", status, standard=desk.by_slug[standard],
-                           kind=kind, kind_label=desk.wording.result(kind), groups=groups,
+                           kind=kind, kind_label=desk.kind_label(kind), groups=groups,
                            values=values, issues=issues, at_field=at_field,
                            group_issue=_group_issues(groups, at_field))
 

@@ -90,7 +90,17 @@ def from_form(form: Mapping[str, str], fields: Sequence[FormField],
         value = _value(spec, raw)
         if value:
             _put(data, spec.path, value)
+        elif spec.required:
+            # The groups of a required field exist, so the validation names every required
+            # field left empty (GOV.UK: an error at each), not only the missing group.
+            _groups(data, spec.path[:-1])
     return _compact(data), issues
+
+
+def _groups(data: dict[str, Any], path: Sequence[str]) -> None:
+    target = data
+    for part in path:
+        target = target.setdefault(part, {})
 
 
 def _value_problem(raw: str) -> str:

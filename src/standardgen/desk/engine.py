@@ -126,6 +126,9 @@ class Desk:
     def kinds(self) -> list[Kind]:
         return [Kind(kind.name, kind.label) for kind in letter_kinds()]
 
+    def kind_label(self, kind: str) -> str:
+        return next(k.label for k in self.kinds() if k.value == kind)
+
     def valid_choice(self, standard: str, kind: str) -> bool:
         return standard in self.by_slug and kind in {k.value for k in self.kinds()}
 

@@ -27,6 +27,7 @@ class FormField:
     widget: Widget
     required: bool  # required whenever its group is filled in
     options: tuple[tuple[str, str], ...] = ()  # (value, label) for radios
+    default: str = ""  # the schema's default (a radio's preselected option)
 
     @property
     def id(self) -> str:
@@ -171,7 +172,8 @@ class _Walker:
         if "enum" in node:
             names = self.labels.options.get(generic_key(path), {})
             options = tuple((str(v), names.get(str(v), str(v))) for v in node["enum"])
-            return FormField(path, label, hint, "radio", required, options)
+            default = str(node["default"]) if node.get("default") is not None else ""
+            return FormField(path, label, hint, "radio", required, options, default)
         kind = node.get("type")
         if kind == "array":
             return FormField(path, label, hint, "lines", required)
