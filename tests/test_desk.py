@@ -199,15 +199,17 @@ def test_pdf_is_byte_identical_to_standardgen_letter_for_the_downloaded_yaml(
         assert pdf.startswith(b"%PDF-")
 
 
-def test_downloads_are_named_by_case_number_and_never_cached() -> None:
+@pytest.mark.parametrize("name", ["bevilget.yaml", "§ 85"])
+def test_downloads_are_named_by_case_number_and_never_cached(name: str) -> None:
     browser = client()
-    html = submit(browser, example("bevilget.yaml")).text
-    for what, name in (("brev.pdf", "2026-104-0001.pdf"), ("brev.docx", "2026-104-0001.docx"),
-                       ("opfoelgning.pdf", "2026-104-0001-opfoelgning.pdf"),
-                       ("opfoelgning.docx", "2026-104-0001-opfoelgning.docx"),
-                       ("sag.yaml", "2026-104-0001.yaml")):
+    html = submit(browser, example(name)).text
+    number = example(name)["case_number"]
+    for what, filename in (("brev.pdf", f"{number}.pdf"), ("brev.docx", f"{number}.docx"),
+                           ("opfoelgning.pdf", f"{number}-opfoelgning.pdf"),
+                           ("opfoelgning.docx", f"{number}-opfoelgning.docx"),
+                           ("sag.yaml", f"{number}.yaml")):
         response = _download(browser, html, what)
-        assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
+        assert response.headers["content-disposition"] == f'attachment; filename="{filename}"'
         assert response.headers["cache-control"] == "no-store"
         assert len(response.content) > 100
 

@@ -26,7 +26,6 @@ from standardgen.desk import casedata, security
 from standardgen.desk.batch import BatchRunner
 from standardgen.desk.casedata import Issue
 from standardgen.desk.engine import Checked, Desk, repeat_counts
-from standardgen.desk.fields import Group
 from standardgen.letters.wording import WordingError
 from standardgen.problems import InputError
 from standardgen.render.templating import environment
@@ -155,8 +154,7 @@ class _Pages:
         at_field = {issue.field.name: issue.message for issue in issues if issue.field}
         return self.render(request, "case.html", status, standard=desk.by_slug[standard],
                            kind=kind, kind_label=desk.kind_label(kind), groups=groups,
-                           values=values, issues=issues, at_field=at_field,
-                           group_issue=_group_issues(groups, at_field))
+                           values=values, issues=issues, at_field=at_field)
 
     def checked_page(self, request: Request, checked: Checked, *, values: Mapping[str, str],
                      repeats: Mapping[str, int] | None = None) -> Response:
@@ -337,10 +335,6 @@ _DOWNLOADS = {
 
 def _repeats(data: Mapping[str, Any]) -> dict[str, int]:
     return repeat_counts(data)
-
-
-def _group_issues(groups: Sequence[Group], at_field: Mapping[str, str]) -> dict[str, bool]:
-    return {group.name: any(f.name in at_field for f in group.fields) for group in groups}
 
 
 def _choice_issues(desk: Desk, standard: str, kind: str) -> list[Issue]:
