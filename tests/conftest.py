@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 
 import clients  # tests/ has no __init__.py, so pytest (import mode prepend) puts it on sys.path
+import syslibs
 
 ROOT = Path(__file__).resolve().parent.parent
 STANDARDS = ROOT / "standards"
 NORDDJURS = STANDARDS / "aktivitets-og-samvaerstilbud.yaml"
-SEED = ROOT.parent / "shared" / "seed" / "000_d3fb43508b105a39.txt"
+# The seed text (Norddjurs' published standard as extracted text) is a fixture of this
+# repository: the tests never read anything beside the clone.
+SEED = ROOT / "tests" / "data" / "seed" / "000_d3fb43508b105a39.txt"
 
 
 @pytest.fixture
@@ -21,6 +24,13 @@ def standards_copy(tmp_path: Path) -> Path:
     target = tmp_path / "standards"
     shutil.copytree(STANDARDS, target)
     return target
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One clear line, before anything is collected, when a system library is missing."""
+    missing = syslibs.missing_packages()
+    if missing:
+        raise pytest.UsageError(syslibs.message(missing))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

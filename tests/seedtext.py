@@ -48,12 +48,10 @@ _QUOTES = str.maketrans({"”": '"', "“": '"', "„": '"', "»": '"', "«": '"
 
 
 def seed_path() -> Path:
-    """``shared/seed/`` beside the clone (as in CI), or beside one of its parents, where a git
-    worktree sits one level deeper than the clone."""
-    candidates = [folder / "shared" / "seed" / SEED_NAME for folder in ROOT.parents]
-    found = next((path for path in candidates if path.is_file()), None)
-    assert found, f"the seed text is expected at {candidates[0]} (shared/ beside the clone)"
-    return found
+    """The seed text, kept in the repository as a test fixture (``tests/data/seed/``)."""
+    path = ROOT / "tests" / "data" / "seed" / SEED_NAME
+    assert path.is_file(), f"the seed text is missing from the repository: {path}"
+    return path
 
 
 def normalise(text: str) -> str:

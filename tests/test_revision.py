@@ -131,3 +131,53 @@ def test_no_due_warning_for_a_date_before_the_approval(norddjurs: Path) -> None:
     code, out, _ = _invoke("check", norddjurs, today="2025-01-01")
     assert code == 1
     assert out.count("\n") == 1 and "næste revision skal ligge efter godkendelsesdatoen" in out
+
+
+def test_build_does_not_replay_yesterdays_revision_warning(norddjurs: Path, tmp_path: Path) -> None:
+    """The no-op path of build repeats the last build's warnings only on the same day: the day
+    is part of what decides a replay, so "om 20 dage" becomes "om 19 dage" the next day."""
+    _set_revision(norddjurs, "2024-04-26")
+    out = tmp_path / "out"
+    code, first, _ = _invoke("build", norddjurs, "--out", out, today="2024-04-06")
+    assert code == 0 and "om 20 dage" in first, first
+    code, same_day, _ = _invoke("build", norddjurs, "--out", out, today="2024-04-06")
+    assert code == 0 and "om 20 dage" in same_day  # replayed
+    code, next_day, _ = _invoke("build", norddjurs, "--out", out, today="2024-04-07")
+    assert code == 0 and "om 19 dage" in next_day and "om 20 dage" not in next_day, next_day
+
+
+def test_the_revision_rules_take_today_and_do_not_read_the_clock(
+        norddjurs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from standardgen.catalogue import load_catalogue
+
+    _set_revision(norddjurs, "2024-04-26")
+    monkeypatch.setenv("STANDARDGEN_TODAY", "2024-04-06")  # must not be read by the rules
+    given = load_catalogue([norddjurs], dt.date(2024, 4, 16))
+    assert [p.message for p in given.problems if p.code == "revision-due"] == [
+        "næste revision er 26. april 2024, om 10 dage; planlæg revisionen og godkendelsen"]
+    assert not [p for p in load_catalogue([norddjurs]).problems if p.code.startswith("revision-d")]
+
+
+def test_catalogue_revision_and_scaffold_do_not_import_each_other() -> None:
+    """No import cycle among the three, counting imports inside functions and for typing."""
+    import ast
+
+    source = Path(__file__).resolve().parent.parent / "src" / "standardgen"
+    modules = ("catalogue", "revision", "scaffold")
+    imports: dict[str, set[str]] = {}
+    for name in modules:
+        tree = ast.parse((source / f"{name}.py").read_text(encoding="utf-8"))
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module.removeprefix("standardgen."))
+                if node.module == "standardgen":
+                    found.update(alias.name for alias in node.names)
+        imports[name] = found & set(modules)
+
+    def reaches(start: str, target: str, seen: frozenset[str] = frozenset()) -> bool:
+        return any(step == target or (step not in seen and reaches(step, target, seen | {step}))
+                   for step in imports[start])
+
+    cycles = [name for name in modules if reaches(name, name)]
+    assert not cycles, imports

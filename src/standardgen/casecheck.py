@@ -54,8 +54,10 @@ class CaseChecker:
         self.standards = standards
         if notice_days is None:
             from standardgen.letters.wording import load_wording
+            from standardgen.render.templating import templates_dir
 
-            notice_days = load_wording().file.deadlines.notice_days
+            # The folder named (not None): the cached wording must follow STANDARDGEN_TEMPLATES.
+            notice_days = load_wording(templates_dir()).file.deadlines.notice_days
         self.notice_days = notice_days
 
     def __call__(self, document: YamlDocument, origin: str, today: dt.date) -> Reading:

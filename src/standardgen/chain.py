@@ -115,8 +115,9 @@ def record_facts(record: FollowUpRecord) -> list[str]:
     """The follow-up's assessments as facts of the new decision, worded by wording.yaml."""
     from standardgen.letters.content import long_date
     from standardgen.letters.wording import load_wording
+    from standardgen.render.templating import templates_dir
 
-    wording = load_wording()
+    wording = load_wording(templates_dir())
     values: dict[str, Any] = {"record": record, "meeting_date": long_date(record.meeting_date)}
     facts = []
     for key, value in (("overall", record.overall_assessment),

@@ -167,9 +167,10 @@ def report(problems: Iterable[Problem], fmt: str = "text", *, summary: str = "")
                    "Quality-rapport.")
 def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
     """Kontrollér standarderne i PATHS (standard: standards/) uden at skrive noget."""
+    from standardgen import revision
     from standardgen.catalogue import load_catalogue
 
-    catalogue = load_catalogue(require_paths(paths))
+    catalogue = load_catalogue(require_paths(paths), revision.today())
     problems = promote_warnings(catalogue.problems) if strict else list(catalogue.problems)
     count = len(catalogue.files)
     sys.exit(report(problems, fmt, summary=f"{count} fil(er) kontrolleret"))
@@ -237,7 +238,7 @@ def status(paths: tuple[Path, ...], fmt: str, today: str | None) -> None:
     from standardgen.catalogue import load_catalogue
 
     day = _today(today)
-    catalogue = load_catalogue(require_paths(paths))
+    catalogue = load_catalogue(require_paths(paths), day)
     rows = revision.status_rows(catalogue.standards, day)
     if fmt == "json":
         click.echo(revision.status_json(rows, day))

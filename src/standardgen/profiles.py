@@ -23,8 +23,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from standardgen import validation
+from standardgen.guidance import GUIDANCE
 from standardgen.model import ID, Frozen, Role, Standard
-from standardgen.scaffold import GUIDANCE
 
 GENERIC = "serviceloven"
 PROFILE_DIR = "profiles"

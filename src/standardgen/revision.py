@@ -14,15 +14,24 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
 from standardgen.model import Standard
 from standardgen.problems import InputError, Problem, Severity, display_path
 from standardgen.render.dates import long_date, short_date
 from standardgen.yamlsource import YamlDocument
 
-if TYPE_CHECKING:
-    from standardgen.catalogue import LoadedStandard
+
+class Loaded(Protocol):
+    """What the status table needs of a loaded standard (``catalogue.LoadedStandard``), named
+    here so that this module does not import the catalogue, which imports it."""
+
+    @property
+    def standard(self) -> Standard: ...
+
+    @property
+    def source(self) -> Path: ...
 
 TODAY_VARIABLE = "STANDARDGEN_TODAY"
 DUE_WITHIN_DAYS = 30
@@ -50,7 +59,8 @@ def parse_day(value: str, source: str) -> dt.date:
 
 
 def today() -> dt.date:
-    """Today, or the date in ``$STANDARDGEN_TODAY``."""
+    """Today, or the date in ``$STANDARDGEN_TODAY``: read once by the command (the edge), then
+    passed to the rules, which never read the clock or the environment themselves."""
     value = os.environ.get(TODAY_VARIABLE)
     return parse_day(value, TODAY_VARIABLE) if value else dt.date.today()
 
@@ -66,15 +76,10 @@ def due(next_revision: dt.date | None, day: dt.date) -> tuple[Due, int | None]:
 
 
 def revision_problems(document: YamlDocument, standard: Standard,
-                      day: dt.date | None = None) -> list[Problem]:
-    """A warning at the ``next_revision`` line when the revision is overdue or close."""
+                      day: dt.date) -> list[Problem]:
+    """A warning at the ``next_revision`` line when the revision is overdue or close on ``day``."""
     if standard.next_revision is None or standard.next_revision <= standard.approval.date:
         return []  # no date, or one before the approval: that is check's "revision-date" error
-    if day is None:
-        try:
-            day = today()
-        except InputError as exc:
-            return exc.problems
     state, left = due(standard.next_revision, day)
     if state not in (Due.overdue, Due.due) or left is None:
         return []
@@ -115,7 +120,7 @@ class StatusRow:
 _ORDER = [Due.overdue, Due.due, Due.ok, Due.no_date]
 
 
-def status_rows(standards: Iterable[LoadedStandard], day: dt.date) -> list[StatusRow]:
+def status_rows(standards: Iterable[Loaded], day: dt.date) -> list[StatusRow]:
     """One row per standard, the most urgent first."""
     rows = []
     for loaded in standards:

@@ -11,56 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from standardgen import validation
+from standardgen.catalogue import MUNICIPALITY_DIR
+from standardgen.guidance import GUIDANCE, MARKER, guidance_problems
 from standardgen.model import SLUG, Municipality, Standard
 from standardgen.problems import InputError, Problem, Severity, display_path
-from standardgen.yamlsource import YamlDocument
+from standardgen.profiles import load_profile
+
+__all__ = ["GUIDANCE", "MARKER", "NewStandard", "create", "guidance_problems", "render"]
 
 TEMPLATE = "new/standard.yaml.j2"
-MARKER = "[[VEJLEDNING:"
-GUIDANCE = re.compile(r"\[\[VEJLEDNING:\s*(.*?)\]\]", re.S)
-_SHOWN = 60  # characters of the guidance quoted in a message
-
-
-# --- the check rule ----------------------------------------------------------------------------
-
-def guidance_problems(document: YamlDocument) -> list[Problem]:
-    """An error for every guidance marker left in a value, at its own line and column."""
-    if not any(MARKER in text for text in _strings(document.data)):
-        return []
-    text = document.path.read_text(encoding="utf-8-sig")
-    problems = []
-    for match in GUIDANCE.finditer(text):
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        if text[line_start:match.start()].lstrip().startswith("#"):
-            continue  # a comment explaining the markers is not a value
-        line = text.count("\n", 0, match.start()) + 1
-        problems.append(Problem(document.name, line, match.start() - line_start + 1,
-                                Severity.ERROR, _message(match.group(1)), "guidance"))
-    return problems
-
-
-def _message(guidance: str) -> str:
-    shown = " ".join(guidance.split())
-    if len(shown) > _SHOWN:
-        shown = shown[:_SHOWN].rsplit(" ", 1)[0] + " …"
-    return f"vejledningen skal erstattes med standardens egen tekst: '{shown}'"
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 # --- standardgen new ---------------------------------------------------------------------------
@@ -111,8 +75,6 @@ def _only_quoted(value: object) -> object:
 
 def render(request: NewStandard, day: dt.date) -> str:
     """The scaffold's text, validated as a standard; :class:`InputError` when it cannot be."""
-    from standardgen.profiles import load_profile
-
     municipality_id, town = _municipality(request)
     profile = load_profile("serviceloven")
     assert profile is not None  # shipped with the package
@@ -151,8 +113,6 @@ def _section_id(label: str) -> str:
 
 def _municipality(request: NewStandard) -> tuple[str, Municipality]:
     """The municipality named (or the only one beside the standards) and its validated file."""
-    from standardgen.catalogue import MUNICIPALITY_DIR
-
     folder = request.out / MUNICIPALITY_DIR
     if request.municipality is None:
         found = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []

@@ -125,12 +125,12 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format,
                 renderer: FormRenderer | None = None) -> list[Path]:
     """Render and write every planned form; returns the files written. The folder is made
     private (0700); an existing one that others can read gets a warning in ``plan.problems``."""
+    renderer = renderer or FormRenderer()  # a broken template stops before anything is made
     if plan.jobs:
         found = private_dir(out)
         if found:
             plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING, found,
                                          "private-dir"))
-    renderer = renderer or FormRenderer()
     written = []
     for job in plan.jobs:
         for extension in fmt.extensions:

@@ -11,6 +11,7 @@ of the same sources are byte-identical.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import multiprocessing
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from standardgen import __version__
 from standardgen.fileio import write_atomic
 from standardgen.parallel import cores
-from standardgen.problems import Problem, Severity, display_path, errors
+from standardgen.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.yamlsource import iter_yaml_files
 
 if TYPE_CHECKING:
@@ -71,24 +72,31 @@ class _Plan:
 
 
 def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
-          templates: Path | None = None, jobs: int | None = None) -> BuildResult:
-    """Render the standards in ``paths`` into ``out/site``; see the module docstring."""
+          templates: Path | None = None, jobs: int | None = None,
+          today: dt.date | None = None) -> BuildResult:
+    """Render the standards in ``paths`` into ``out/site``; see the module docstring. ``today``
+    (by default the clock's, or ``$STANDARDGEN_TODAY``) decides the revision warnings."""
+    from standardgen import revision
     from standardgen.catalogue import load_catalogue
     from standardgen.render.templating import templates_dir
 
+    try:
+        day = today or revision.today()  # read here, once per build: serve rebuilds for days
+    except InputError as exc:
+        return BuildResult(tuple(exc.problems))
     paths = list(paths)
     templates = templates or templates_dir()
     old = _read_manifest(out)
     # Hashed before anything is parsed: a file saved during the build then makes the next build
     # see a change, instead of the manifest claiming bytes that were never rendered.
     old_sources = old.get("sources", [])
-    inputs = _inputs_digest(paths, old_sources, templates, base_url)
+    inputs = _inputs_digest(paths, old_sources, templates, base_url, day)
     replay = _problems_from(old)
     if old.get("inputs") == inputs and replay is not None and _all_exist(out, _manifest_files(old)):
-        # The very bytes that validated and rendered last time, with the same code: skip parsing,
-        # and repeat the warnings that build reported.
+        # The very bytes that validated and rendered last time, with the same code, on the same
+        # day (the revision warnings count the days): skip parsing, and repeat the warnings.
         return BuildResult(replay, unchanged=tuple(sorted(old["groups"])), site=out / SITE)
-    catalogue = load_catalogue(paths)
+    catalogue = load_catalogue(paths, day)
     problems = list(catalogue.problems)
     if errors(problems):
         return BuildResult(tuple(problems))
@@ -110,7 +118,7 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
     sources = sorted({str(path) for item in items
                       for path in (item.municipality_file, item.logo_file) if path})
     if sources != old_sources:
-        inputs = _inputs_digest(paths, sources, templates, base_url)
+        inputs = _inputs_digest(paths, sources, templates, base_url, day)
     _write_manifest(out, plan, inputs, sources, problems)
     unchanged = tuple(sorted(group for group in plan.keys if group not in plan.stale))
     return BuildResult(tuple(problems), tuple(sorted(rendered)), removed, unchanged, site)
@@ -131,13 +139,15 @@ def site_address(base_url: str | None, items: Sequence[LoadedStandard]) -> str:
 # --- planning -----------------------------------------------------------------------------------
 
 def _inputs_digest(paths: Sequence[Path], sources: Iterable[str], templates: Path,
-                   base_url: str | None) -> str:
-    """Every byte the output is made from: the standards, the municipality files the last build
-    used, the templates, the package's code and the site address given."""
+                   base_url: str | None, day: dt.date) -> str:
+    """Every byte the output and its warnings are made from: the standards, the municipality
+    files the last build used, the templates, the package's code, the site address given and
+    the day (a warning says "om 20 dage")."""
     files = [f for path in paths for f in (iter_yaml_files(path) if path.is_dir() else [path])]
     files += [Path(source) for source in sources]
     hasher = hashlib.sha256()
-    for part in (__version__, _code_digest(), _tree_digest(templates), base_url or ""):
+    for part in (__version__, _code_digest(), _tree_digest(templates), base_url or "",
+                 day.isoformat()):
         hasher.update(part.encode() + b"\0")
     for path in files:
         hasher.update(str(path.resolve()).encode() + b"\0")

@@ -1,0 +1,52 @@
+"""The rule ``check`` applies to the guidance ``standardgen new`` leaves in a scaffold: every
+``[[VEJLEDNING: ...]]`` marker left in a value is an error (a standard still containing guidance
+must never be published). Its own module, so that the catalogue (which runs the rule) and the
+scaffold (which reads the catalogue's profiles) do not import each other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from standardgen.problems import Problem, Severity
+from standardgen.yamlsource import YamlDocument
+
+MARKER = "[[VEJLEDNING:"
+GUIDANCE = re.compile(r"\[\[VEJLEDNING:\s*(.*?)\]\]", re.S)
+_SHOWN = 60  # characters of the guidance quoted in a message
+
+
+def guidance_problems(document: YamlDocument) -> list[Problem]:
+    """An error for every guidance marker left in a value, at its own line and column."""
+    if not any(MARKER in text for text in _strings(document.data)):
+        return []
+    text = document.path.read_text(encoding="utf-8-sig")
+    problems = []
+    for match in GUIDANCE.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if text[line_start:match.start()].lstrip().startswith("#"):
+            continue  # a comment explaining the markers is not a value
+        line = text.count("\n", 0, match.start()) + 1
+        problems.append(Problem(document.name, line, match.start() - line_start + 1,
+                                Severity.ERROR, _message(match.group(1)), "guidance"))
+    return problems
+
+
+def _message(guidance: str) -> str:
+    shown = " ".join(guidance.split())
+    if len(shown) > _SHOWN:
+        shown = shown[:_SHOWN].rsplit(" ", 1)[0] + " …"
+    return f"vejledningen skal erstattes med standardens egen tekst: '{shown}'"
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
