@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import without_info
 from standardgen.cli import main
 from standardgen.revision import Due, due
 
@@ -65,7 +66,7 @@ def test_check_warns_within_30_days_and_strict_makes_it_an_error(norddjurs: Path
 def test_check_is_quiet_when_the_revision_is_far_off(norddjurs: Path) -> None:
     _set_revision(norddjurs, "2024-04-26")
     code, out, _ = _invoke("check", "--strict", norddjurs, today="2024-03-26")
-    assert (code, out) == (0, "")
+    assert (code, without_info(out)) == (0, "")
 
 
 def test_a_bad_today_is_a_danish_error(norddjurs: Path) -> None:

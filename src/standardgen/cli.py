@@ -165,13 +165,17 @@ def report(problems: Iterable[Problem], fmt: str = "text", *, summary: str = "")
               default="text", show_default=True,
               help="Linjer (fil:linje:kolonne), JSON, GitHub-annotationer eller GitLab Code "
                    "Quality-rapport.")
-def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
+@click.option("--lix-sections", is_flag=True,
+              help="Vis også LIX (klarsprog) for hvert afsnit, ikke kun for hele standarden.")
+def check(paths: tuple[Path, ...], strict: bool, fmt: str, lix_sections: bool) -> None:
     """Kontrollér standarderne i PATHS (standard: standards/) uden at skrive noget."""
-    from standardgen import revision
+    from standardgen import klarsprog, revision
     from standardgen.catalogue import load_catalogue
 
     catalogue = load_catalogue(require_paths(paths), revision.today())
     problems = promote_warnings(catalogue.problems) if strict else list(catalogue.problems)
+    readability = klarsprog.check_problems(catalogue.standards, per_section=lix_sections)
+    problems += promote_warnings(readability) if strict else readability
     count = len(catalogue.files)
     sys.exit(report(problems, fmt, summary=f"{count} fil(er) kontrolleret"))
 
@@ -273,6 +277,44 @@ def new(slug: str, municipality: str | None, title: str | None, out: Path) -> No
     todo = [p for p in load_catalogue([target]).problems if p.code == "guidance"]
     click.echo(f"{len(todo)} vejledningstekster skal erstattes; se dem med "
                f"'standardgen check {target}'.")
+
+
+# --- standardgen import: Word standards in and revised Word files back (issue 14) ------------
+
+@main.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--municipality", help="Kommunefilen i OUT/municipalities/, uden .yaml.")
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_STANDARDS,
+              show_default=True, help="Mappen, den nye standard skrives til.")
+@click.option("--onto", type=click.Path(path_type=Path),
+              help="Opdatér denne standard (YAML) fra en revideret udgave af dens Word-fil.")
+@click.option("--write", is_flag=True, help="Med --onto: skriv ændringerne (ellers vises de kun).")
+@click.option("--accept-changes", is_flag=True,
+              help="Acceptér registrerede ændringer i Word-filen, som Words 'Acceptér alle'.")
+def import_command(source: Path, municipality: str | None, out: Path, onto: Path | None,
+                   write: bool, accept_changes: bool) -> None:
+    """Importér en kvalitetsstandard fra Word (.docx) som YAML, eller opdatér en med --onto."""
+    from standardgen.catalogue import load_catalogue
+    from standardgen.fileio import write_atomic
+    from standardgen.importer import command
+
+    if write and onto is None:
+        raise click.UsageError("--write bruges kun med --onto")
+    request = command.ImportRequest(require_paths([source])[0], out, municipality, onto, write,
+                                    accept_changes)
+    if onto is not None:
+        result = command.import_onto(request, colour=_colour_wanted())
+        click.echo(result.diff, nl=False, color=_colour_wanted())
+        if result.written:
+            click.echo(f"skrevet: {onto}", err=True)
+        elif result.changed:
+            click.echo("intet skrevet; brug --write for at gemme ændringerne", err=True)
+        sys.exit(report(result.problems, summary=f"{source.name} importeret på {onto}"))
+    target, text, warnings = command.import_new(request)
+    write_atomic(target, text.encode("utf-8"))
+    click.echo(f"skrevet: {target}", err=True)
+    checked = load_catalogue([target]).problems
+    sys.exit(report([*warnings, *checked], summary=f"{source.name} importeret"))
 
 
 # --- standardgen form: follow-up forms ---------------------------------------------------------

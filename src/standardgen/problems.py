@@ -18,6 +18,7 @@ from standardgen.cpr import mask_in_text
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # figures for the author (LIX); never fails a check, not even --strict
 
 
 @dataclass(frozen=True, order=True)

@@ -26,7 +26,7 @@ def render(fmt: str, problems: Iterable[Problem]) -> str:
 def github(problem: Problem) -> str:
     """``::error file=…,line=…,col=…,title=…::message`` (a workflow command)."""
     data = problem.as_dict()
-    kind = "error" if problem.severity is Severity.ERROR else "warning"
+    kind = {Severity.ERROR: "error", Severity.INFO: "notice"}.get(problem.severity, "warning")
     properties = [f"file={_property(str(data['file']))}"]
     if problem.line:
         properties.append(f"line={problem.line}")
@@ -49,7 +49,8 @@ def gitlab(problems: Iterable[Problem]) -> str:
             "description": data["message"],
             "check_name": problem.code or "standardgen",
             "fingerprint": fingerprint,
-            "severity": "major" if problem.severity is Severity.ERROR else "minor",
+            "severity": {Severity.ERROR: "major", Severity.INFO: "info"}.get(
+                problem.severity, "minor"),
             "location": {"path": data["file"], "lines": {"begin": max(problem.line, 1)}},
         })
     return json.dumps(report, ensure_ascii=False, indent=2)

@@ -22,6 +22,7 @@ from standardgen.model import Municipality, Paragraph, Role, Standard
 from standardgen.render.docx import render_docx
 from standardgen.render.pdf import PdfRenderer
 from standardgen.render.templating import environment
+from standardgen.wordmeta import add_identity
 
 DOCX_TEMPLATE = "standard.docx"
 PDF_STYLESHEET = Path("standard") / "pdf.css"
@@ -85,8 +86,7 @@ class Renderer:
         slug = item.slug
         values = self._values(item)
         files = {f"{slug}/{slug}.json": _json_bytes(self._data(item))}
-        files[f"{slug}/{slug}.docx"] = render_docx(
-            self.templates / DOCX_TEMPLATE, lambda template: self._docx_values(item, template))
+        files[f"{slug}/{slug}.docx"] = self.docx(item)
         pdf_html = self._env.get_template("standard/pdf.html").render(values)
         files[f"{slug}/{slug}.pdf"] = self._pdf_renderer().render(pdf_html)
         page = self._env.get_template("site/standard.html").render(
@@ -96,6 +96,12 @@ class Renderer:
             })
         files[page_path(slug)] = page.encode()
         return files
+
+    def docx(self, item: LoadedStandard) -> bytes:
+        """The Word document, with the ids and facts `import` needs to restore the standard."""
+        rendered = render_docx(self.templates / DOCX_TEMPLATE,
+                               lambda template: self._docx_values(item, template))
+        return add_identity(rendered, item.standard)
 
     def page_url(self, slug: str) -> str:
         return f"{self.base_url}{slug}/"
