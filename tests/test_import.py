@@ -21,7 +21,7 @@ from standardgen.catalogue import load_catalogue, load_standard
 from standardgen.importer import command
 from standardgen.importer.structure import words_of
 from standardgen.importer.vocabulary import vocabulary
-from standardgen.model import Role, Standard
+from standardgen.model import Paragraph, Role, Standard
 from standardgen.publish.documents import Renderer
 from standardgen.render.templating import templates_dir
 
@@ -417,7 +417,9 @@ def test_libreoffice_edits_come_back_as_a_reviewed_change(
     assert [s.id for s in new.sections] == [s.id for s in old.sections]
     assert new.section(Role.purpose).title == "Formål med tilbuddet"  # type: ignore[union-attr]
     criteria = new.section(Role.criteria).content[0]  # type: ignore[union-attr]
-    assert isinstance(criteria, str) and "aktive og frivillige deltagelse" in criteria
+    # A plain string in the YAML is a paragraph without id once loaded (issue 10, point 12).
+    assert isinstance(criteria, Paragraph) and criteria.id is None
+    assert "aktive og frivillige deltagelse" in criteria.text
     delivery = new.section(Role.delivery)
     assert delivery is not None
     assert [getattr(b, "id", None) for b in delivery.content] == [
