@@ -6,7 +6,10 @@ process each, as CI and staff run it):
 
 - the full build (empty output folder),
 - the no-op rebuild (nothing changed),
-- ``standardgen check`` of the same 50 files.
+- ``standardgen check`` of the same 50 files;
+
+and, in one process, the cost of conformance: the CPU time of the standard's PDF as PDF/A-2a
+with PDF/UA-1 (what the build writes) against PDF/UA-1 alone, as a ratio.
 
 Targets on a 2-core machine: full build <= 8 s, no-op rebuild <= 0.5 s, check <= 1 s.
 Usage: ``python benchmarks/bench_build.py [--standards 50] [--runs 3] [--json]``.
@@ -80,6 +83,30 @@ def measure(count: int, runs: int) -> tuple[dict[str, list[float]], dict[str, li
     return times, cpu
 
 
+def conformance_cost(rounds: int = 5, renders: int = 5) -> dict[str, float]:
+    """CPU ms per PDF of the real standard, UA-1 alone and PDF/A-2a + UA-1, interleaved rounds."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from standardgen.catalogue import load_catalogue
+    from standardgen.publish.documents import Renderer
+    from standardgen.render.pdf import ARCHIVAL, UA
+    from standardgen.render.templating import templates_dir
+
+    [item] = load_catalogue([REAL]).standards
+    renderer = Renderer(templates_dir(), "https://example.dk/")
+    times: dict[str, list[float]] = {UA: [], ARCHIVAL: []}
+    for variant in times:
+        renderer.pdf(item, variant=variant)  # warm: fonts, stylesheet, imports
+    for _ in range(rounds):
+        for variant, values in times.items():
+            start = time.process_time()
+            for _ in range(renders):
+                renderer.pdf(item, variant=variant)
+            values.append((time.process_time() - start) / renders * 1000)
+    ua, both = statistics.median(times[UA]), statistics.median(times[ARCHIVAL])
+    return {"ua1_ms": round(ua, 1), "pdfa2a_ua1_ms": round(both, 1),
+            "ratio": round(both / ua, 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--standards", type=int, default=50)
@@ -88,6 +115,7 @@ def main() -> None:
     options = parser.parse_args()
     load_before = os.getloadavg()[0]
     times, cpu = measure(options.standards, options.runs)
+    cost = conformance_cost()
     # Other work on the machine slows every figure: print the load so a reader can judge them.
     load = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
     results = {name: {"median_s": round(statistics.median(values), 3),
@@ -99,7 +127,7 @@ def main() -> None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if options.json:
         print(json.dumps({"standards": options.standards, "cores": cores, "load_average": load,
-                          "results": results}, indent=2))
+                          "results": results, "conformance_cost": cost}, indent=2))
         return
     print(f"{options.standards} standards, {cores} cores, median of the runs; "
           f"load average {load['before']} before, {load['after']} after")
@@ -110,6 +138,8 @@ def main() -> None:
               f"{result['ratio']:>7.2f} {result['cpu_median_s']:>8.3f}s  {verdict}")
     print("cpu: user + system time of all the command's processes (the PDF workers too); on an "
           "idle machine the full build's wall time is about its serial part plus the rest / cores")
+    print(f"cost of conformance, CPU per standard PDF: PDF/UA-1 alone {cost['ua1_ms']} ms, "
+          f"PDF/A-2a + PDF/UA-1 {cost['pdfa2a_ua1_ms']} ms, ratio {cost['ratio']}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ Side by side, in one run, on the same fictitious cases (examples/cases/batch.csv
   mail-merge loop: a new ``DocxTemplate`` per letter, render, save (one process).
 - PDF: ``standardgen letter --format pdf`` (Typst, tagged PDF/UA-1, process pool) against that
   loop followed by one LibreOffice headless conversion of all the .docx files.
+- the cost of conformance: CPU time per letter rendered as PDF/A-2a + PDF/UA-1 (what the
+  command writes) against PDF/UA-1 alone, in one process, interleaved rounds, as a ratio.
 - ``--memory``: the peak resident memory of the whole pool (parent and workers, sampled) over
   10,000 letters in both formats.
 
@@ -115,6 +117,31 @@ def per_letter_medians(csv: Path, count: int = 200) -> dict[str, float]:
         timings["docx"].append(rendered - built)
         timings["pdf"].append(time.perf_counter() - rendered)
     return {k: round(statistics.median(v) * 1000, 2) for k, v in timings.items()}
+
+
+def conformance_cost(csv: Path, count: int = 100, rounds: int = 5) -> dict[str, float]:
+    """CPU ms per PDF letter, PDF/UA-1 alone against PDF/A-2a + PDF/UA-1 (process time, so other
+    work on a shared machine weighs less than in wall time)."""
+    from standardgen.letters.pdf import PDF_STANDARDS, PdfLetterRenderer
+
+    standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
+    wording = load_wording()
+    letters = [build_letter(s.case, standards[s.case.standard], wording)
+               for s in load_cases([csv]).cases][:count]
+    renderers = {"ua1": PdfLetterRenderer(standards=("ua-1",)),
+                 "pdfa2a_ua1": PdfLetterRenderer(standards=PDF_STANDARDS)}
+    times: dict[str, list[float]] = {name: [] for name in renderers}
+    for renderer in renderers.values():
+        renderer.render(letters[0])
+    for _ in range(rounds):
+        for name, renderer in renderers.items():
+            start = time.process_time()
+            for letter in letters:
+                renderer.render(letter)
+            times[name].append((time.process_time() - start) / len(letters) * 1000)
+    ua, both = statistics.median(times["ua1"]), statistics.median(times["pdfa2a_ua1"])
+    return {"ua1_ms": round(ua, 2), "pdfa2a_ua1_ms": round(both, 2),
+            "ratio": round(both / ua, 3), "target": "<= 1.10"}
 
 
 class RssSampler:
@@ -239,6 +266,7 @@ def main() -> None:
         csv = multiply_csv(EXAMPLE_CSV, tmp / "batch.csv", args.letters)
         n = args.letters
         results["per_letter_ms_median"] = per_letter_medians(csv)
+        results["conformance_cost"] = conformance_cost(csv)
 
         docx_s = median_of(args.repeat, lambda: standardgen_run(csv, tmp / "docx", [Format.docx],
                                                                  args.jobs))
@@ -290,6 +318,10 @@ def _print(results: dict[str, Any]) -> None:
           f"{pdf['standardgen_letters_per_s']:8.1f}/s | loop + LibreOffice "
           f"{pdf['merge_plus_libreoffice_s']:8.2f} s {pdf['baseline_letters_per_s']:6.1f}/s | "
           f"{pdf['speedup']}x", file=out)
+    cost = results["conformance_cost"]
+    print(f"cost of conformance, CPU per PDF letter: PDF/UA-1 alone {cost['ua1_ms']} ms, "
+          f"PDF/A-2a + PDF/UA-1 {cost['pdfa2a_ua1_ms']} ms, ratio {cost['ratio']} "
+          f"(target {cost['target']})", file=out)
     if "memory" in results:
         memory = results["memory"]
         print(f"Memory {memory['letters']} letters ({memory['formats']}) in {memory['seconds']} "

@@ -1,4 +1,5 @@
-"""Real clients that check our outputs: poppler, pikepdf, LibreOffice, the Nu checker, axe-core.
+"""Real clients that check our outputs: poppler, pikepdf, page-validation (PDF/UA and PDF/A),
+LibreOffice, the Nu checker, axe-core.
 
 Test files import these helpers (``from clients import pdftotext, axe, ...``) rather than call
 the programs themselves. Each helper needs a program or file outside Python; when it is missing
@@ -395,6 +396,144 @@ def _form_fields(pikepdf: Any, acroform: Any) -> tuple[FormField, ...]:
         kids = node.get("/Kids", pikepdf.Array())
         stack.extend((k, name, field_type) for k in reversed(list(kids)))
     return tuple(fields)
+
+
+@dataclass(frozen=True)
+class StructElem:
+    tag: str  # the standard structure type (through /RoleMap), e.g. "H1", "Figure", "TH"
+    depth: int  # 0 for the children of the structure tree root
+    alt: str | None  # /Alt
+    actual_text: str | None  # /ActualText
+    parent: str | None  # the parent's standard type
+
+
+def struct_elements(pdf: Path) -> list[StructElem]:
+    """The structure tree of `pdf` in reading order (depth first), as pikepdf reads it."""
+    _require_module("pikepdf", "pip install -e '.[test]'")
+    import pikepdf
+
+    _check_files([pdf])
+    result: list[StructElem] = []
+    with pikepdf.open(pdf) as doc:
+        tree = doc.Root.get("/StructTreeRoot")
+        if not isinstance(tree, pikepdf.Dictionary):
+            return result
+        role_map = {
+            _name(k): _name(v) for k, v in dict(tree.get("/RoleMap", pikepdf.Dictionary())).items()
+        }
+        seen: set[tuple[int, int]] = set()
+
+        def walk(node: Any, depth: int, parent: str | None) -> None:
+            if isinstance(node, pikepdf.Array):
+                for kid in node:
+                    walk(kid, depth, parent)
+                return
+            if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+                return
+            if node.is_indirect:
+                if node.objgen in seen:
+                    return
+                seen.add(node.objgen)
+            tag = _name(node.S)
+            tag = role_map.get(tag, tag)
+            alt = str(node.Alt) if "/Alt" in node else None
+            actual = str(node.ActualText) if "/ActualText" in node else None
+            result.append(StructElem(tag, depth, alt, actual, parent))
+            walk(node.get("/K"), depth + 1, tag)
+
+        walk(tree.get("/K"), 0, None)
+    return result
+
+
+@dataclass(frozen=True)
+class TextLine:
+    page: int  # 1-based
+    left: float  # points from the page's left edge
+    top: float  # points from the page's top edge
+    right: float
+    bottom: float
+    text: str
+
+
+def text_lines(pdf: Path) -> list[TextLine]:
+    """Every line of text with its box, as poppler lays it out (``pdftotext -bbox-layout``)."""
+    import xml.etree.ElementTree as ET
+
+    out = poppler("pdftotext", "-enc", "UTF-8", "-bbox-layout", pdf, "-")
+    root = ET.fromstring(out.stdout)
+    lines: list[TextLine] = []
+    pages = [e for e in root.iter() if e.tag.endswith("page")]
+    for number, page in enumerate(pages, 1):
+        for line in (e for e in page.iter() if e.tag.endswith("line")):
+            words = [w.text or "" for w in line if w.tag.endswith("word")]
+            lines.append(TextLine(number, float(line.get("xMin", 0)), float(line.get("yMin", 0)),
+                                  float(line.get("xMax", 0)), float(line.get("yMax", 0)),
+                                  " ".join(words)))
+    return lines
+
+
+# --- PDF conformance: page-validation and veraPDF --------------------------------------------
+
+#: Conformance profiles as page-validation names them: PDF/UA-1 and the PDF/A-2 levels.
+UA1, PDFA_2A, PDFA_2U = "ua1", "2a", "2u"
+
+
+def conformance(pdf: Path, profile: str) -> list[str]:
+    """The rules of `profile` that `pdf` fails, by page-validation: "RULE-ID: message" each.
+
+    page-validation (PyPI, Rust, no JVM) checks the machine-checkable rules of PDF/UA-1 (the
+    Matterhorn Protocol's) and of PDF/A-1/2/3; it passes veraPDF's test corpus. Empty = conform.
+    """
+    _require_module("page", "pip install -e '.[test]' (page-validation)")
+    import page
+
+    _check_files([pdf])
+    try:
+        report = page.validate_pdf(pdf, profile=profile)
+    except page.PageError as exc:
+        pytest.fail(f"page-validation cannot read {pdf}: {exc}", pytrace=False)
+    first: dict[str, str] = {}
+    for failure in report.failures:
+        first.setdefault(failure.rule_id, failure.message)
+    problems = [f"{rule}: {message}" for rule, message in sorted(first.items())]
+    if not report.is_compliant and not problems:
+        pytest.fail(f"page-validation: {pdf} does not conform to {profile}, no rule named",
+                    pytrace=False)
+    return problems
+
+
+#: veraPDF's names for the same profiles (its --flavour).
+_VERAPDF_FLAVOURS = {UA1: "ua1", PDFA_2A: "2a", PDFA_2U: "2u"}
+
+
+def verapdf(pdf: Path, profile: str) -> list[str]:
+    """The rules veraPDF finds failed ("clause-test: description"), when ``verapdf`` is on PATH.
+
+    A second, Java opinion. veraPDF is not in the package registries this project installs
+    from, so a missing veraPDF always skips (also in CI) and says so.
+    """
+    exe = _which("verapdf")
+    if exe is None:
+        pytest.skip("veraPDF is not installed (no 'verapdf' on PATH; it is not packaged for "
+                    "Debian or PyPI): the page-validation tests cover the same rules")
+    _check_files([pdf])
+    import xml.etree.ElementTree as ET
+
+    res = _run([str(exe), "--flavour", _VERAPDF_FLAVOURS[profile], "--format", "xml", str(pdf)],
+               timeout=300)
+    try:
+        root = ET.fromstring(res.stdout)
+    except ET.ParseError:
+        pytest.fail(f"veraPDF gave no report (exit {res.returncode}):\n"
+                    f"{_decode(res.stdout)}{_decode(res.stderr)}", pytrace=False)
+    reports = [e for e in root.iter() if e.tag.endswith("validationReport")]
+    if not reports:
+        pytest.fail(f"veraPDF did not validate {pdf}:\n{_decode(res.stdout)[:2000]}",
+                    pytrace=False)
+    return [f"{rule.get('clause')}-{rule.get('testNumber')}: "
+            f"{(rule.findtext('description') or '').strip()}"
+            for report in reports for rule in report.iter()
+            if rule.tag.endswith("rule") and rule.get("status") == "failed"]
 
 
 # --- Word: LibreOffice -----------------------------------------------------------------------

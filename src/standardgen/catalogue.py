@@ -171,6 +171,7 @@ def _load_municipality(path: Path) -> tuple[Municipality | None, list[Problem]]:
     town, problems = validation.parse(document, Municipality)
     if town is not None:
         problems += _contrast_problems(document, town)
+        problems += _statement_problems(document, town)
         if town.logo:
             problems += _logo_problems(document, path.parent / town.logo)
     return (None if errors(problems) else town), problems
@@ -184,6 +185,18 @@ def _contrast_problems(document: YamlDocument, town: Municipality) -> list[Probl
     return [document.problem(
         ("theme", "primary"), f"temafarven {town.theme.primary} har kontrast {ratio:.1f}:1 mod "
         "hvid; WCAG 2.1 AA kræver mindst 4,5:1", code="theme-contrast")]
+
+
+def _statement_problems(document: YamlDocument, town: Municipality) -> list[Problem]:
+    """Danish public sites publish an accessibility statement, made in the Agency for Digital
+    Government's WAS tool, and link it from every page (the web accessibility act, lov nr. 692
+    af 8. juni 2018, and the Agency's guidance)."""
+    if town.accessibility_statement:
+        return []
+    return [document.problem(
+        (), "kommunefilen mangler accessibility_statement: adressen på kommunens "
+        "tilgængelighedserklæring (fra Digitaliseringsstyrelsens WAS-værktøj), som hver side på "
+        "sitet skal linke til", code="accessibility-statement", severity=Severity.WARNING)]
 
 
 def contrast_ratio(colour: str, background: str = "#ffffff") -> float:

@@ -463,18 +463,28 @@ def serve(paths: tuple[Path, ...], out: Path, port: int, host: str) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "both"]), default="both",
-              show_default=True, help="Tagget PDF (PDF/UA-1), redigerbar Word eller begge.")
+              show_default=True, help="PDF/A-2a og PDF/UA-1, redigerbar Word eller begge.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output/letters"),
               show_default=True, help="Mappe til brevene (<sagsnummer>.pdf/.docx).")
 @click.option("--standards", "standards", multiple=True, type=click.Path(path_type=Path),
               help="Standarder (filer eller mapper); standard: standards/.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Antal processer (standard: antal kerner).")
+@click.option("--check", "check_pdfs", is_flag=True,
+              help="Kontrollér færdige PDF-breve i PATHS til rudekuvert og fjernprint (A4, "
+                   "adressen i ruden, tekst i det printbare område, indlejrede skrifter) i "
+                   "stedet for at skrive breve.")
 def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, ...],
-           jobs: int | None) -> None:
+           jobs: int | None, check_pdfs: bool) -> None:
     """Skriv afgørelsesbreve for sagerne i PATHS (sags-YAML-filer eller en CSV-fil)."""
     from standardgen.letters.batch import Format
     from standardgen.letters.run import write_letters
+
+    if check_pdfs:
+        from standardgen.letters.preflight import check_files
+
+        problems = check_files(paths)
+        sys.exit(report(problems, summary=f"{len(paths)} PDF-fil(er) kontrolleret til print"))
 
     formats = [Format.pdf, Format.docx] if fmt == "both" else [Format(fmt)]
     with ExitStack() as stack:

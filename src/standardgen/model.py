@@ -253,4 +253,7 @@ class Municipality(Frozen):
     email: Annotated[str, Field(pattern=EMAIL)]
     web: Annotated[str, Field(pattern=URL)]
     logo: Annotated[str | None, Field(description="Sti til logo (SVG eller PNG).")] = None
+    accessibility_statement: Annotated[str | None, Field(
+        pattern=URL, description="Adressen på kommunens tilgængelighedserklæring (lavet i "
+        "Digitaliseringsstyrelsens WAS-værktøj); hver side på sitet linker til den.")] = None
     theme: Theme = Theme()

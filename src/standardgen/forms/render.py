@@ -4,8 +4,9 @@ WeasyPrint makes the AcroForm (``pdf_forms=True``): text fields, choice fields, 
 each with an accessible name (/TU from its label or title), tagged as /Form with the page's tab
 order following the structure (/Tabs /S). pikepdf then checks the rendered form against the field
 contract (``fields.py``) and finishes what WeasyPrint leaves out: the read-only flag and a
-default appearance for the form as a whole. (WeasyPrint 70 does set a ``<select>``'s selected
-option as the field's value; the tests check it.)
+default appearance for the form as a whole, and it drops the ToUnicode entries PDF/UA-1
+forbids (``drop_invalid_unicode``). (WeasyPrint 70 does set a ``<select>``'s selected option as
+the field's value; the tests check it.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from standardgen.forms import fields
 from standardgen.render.docx import render_docx
-from standardgen.render.pdf import PdfRenderer
+from standardgen.render.pdf import PdfRenderer, drop_invalid_unicode
 from standardgen.render.templating import environment, templates_dir
 
 HTML_TEMPLATE = "form/opfoelgning.html"
@@ -70,6 +71,7 @@ def finish_pdf(raw: bytes, goal_count: int) -> bytes:
         # ticked one needs the form's default. (Poppler then still asks for ZapfDingbats,
         # which is not added: it would be the one font not embedded, and the tick shows anyway.)
         acroform.DA = pikepdf.String(_font_only(str(text_field.DA)))
+        drop_invalid_unicode(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()

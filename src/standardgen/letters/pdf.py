@@ -1,4 +1,4 @@
-"""Letters as tagged PDF (PDF/UA-1, language da) with Typst.
+"""Letters as tagged, archivable PDF (PDF/A-2a and PDF/UA-1, language da) with Typst.
 
 Why Typst and not WeasyPrint (which the standards use): a one-page letter takes ~48 ms in
 WeasyPrint and ~2-5 ms in Typst, and a batch of thousands must run at 50 letters/s or more on two
@@ -10,13 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final, Literal
 
 from standardgen.letters.letter import Letter, as_data
+from standardgen.render.pdf import unambiguous
 
 TEMPLATE = Path("letter") / "letter.typ"
-PDF_STANDARD: Final[Literal["ua-1"]] = "ua-1"
+#: PDF/A-2a (archivable as it is, in the case system) and PDF/UA-1 (accessible). "a" is the
+#: accessible level of PDF/A: it needs the tags and Unicode text PDF/UA-1 needs anyway.
+Standard = Literal["a-2a", "ua-1"]
+PDF_STANDARDS: Final[tuple[Standard, ...]] = ("a-2a", "ua-1")
+#: Typst writes ``/MarkInfo <</Marked true /Suspects false>>``, which is right (ISO 32000-1,
+#: table 321) but makes poppler up to at least 22.12 print "Syntax Error: Suspects object is
+#: wrong type (boolean)" for every letter: its Catalog::getMarkInfo reports any /Suspects that
+#: is not ``true`` as the wrong type. An absent /Suspects means false, so the key is blanked out
+#: with spaces of the same length, which keeps every byte offset (and the xref table) valid.
+_MARK_INFO = b"/MarkInfo<</Marked true/Suspects false>>"
+_MARK_INFO_FIXED = b"/MarkInfo<</Marked true" + b" " * len(b"/Suspects false") + b">>"
 # Preferred first; the first family Typst can find is used. DejaVu Sans comes with Debian's
 # fontconfig; Libertinus Serif is built into Typst, so some font is always there.
 FONTS = ("IBM Plex Sans", "DejaVu Sans", "Libertinus Serif")
@@ -29,7 +41,10 @@ class RenderError(Exception):
 class PdfLetterRenderer:
     """One Typst compiler per process: the template is parsed once, fonts are loaded once."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None,
+                 standards: Sequence[Standard] = PDF_STANDARDS) -> None:
+        """``standards``: Typst's PDF standards; other than the default only to measure what
+        conformance costs (``benchmarks/bench_letters.py``)."""
         import typst
 
         if folder is None:
@@ -37,6 +52,7 @@ class PdfLetterRenderer:
 
             folder = templates_dir()
         self._typst = typst
+        self._standards: list[Any] = list(standards)  # typst names all its standards; invariant
         template = folder / TEMPLATE
         self._compiler = typst.Compiler(str(template), root=str(template.parent))
         families = set(typst.Fonts().families())
@@ -49,10 +65,22 @@ class PdfLetterRenderer:
         try:
             pdf = self._compiler.compile(
                 format="pdf", sys_inputs={"letter": json.dumps(data, ensure_ascii=False)},
-                pdf_standards=[PDF_STANDARD], timestamp=stamp,
+                pdf_standards=self._standards, timestamp=stamp,
             )
         except self._typst.TypstError as exc:
             raise RenderError(f"PDF-skabelonen fejlede: {exc.message}") from None
         if not isinstance(pdf, bytes):
             raise RenderError("PDF-skabelonen gav ikke én PDF-fil")
+        # About 1 letter in 100 has a stream ending in CR, which PDF/A validators misread.
+        return unambiguous(without_suspects(pdf))
+
+
+def without_suspects(pdf: bytes) -> bytes:
+    """The letter without the ``/Suspects false`` that poppler misreads (see ``_MARK_INFO``).
+
+    Only the catalogue's one exact entry is touched; text in a letter is in compressed content
+    streams or hex glyph strings, so it cannot contain the pattern.
+    """
+    if pdf.count(_MARK_INFO) != 1:
         return pdf
+    return pdf.replace(_MARK_INFO, _MARK_INFO_FIXED)

@@ -5,8 +5,9 @@ group of files (one standard's page, PDF, Word and JSON; the catalogue and sitem
 assets) is keyed by a hash of everything it is made from: the parsed standard and municipality,
 the templates, the package's own code and the site address. ``output/.standardgen-cache.json``
 remembers the keys, so a rebuild with nothing changed renders nothing, and a changed standard
-re-renders its own files and the catalogue only. No file holds the time it was made, so two builds
-of the same sources are byte-identical.
+re-renders its own files and the catalogue only. No file holds the time it was made, and only the
+catalogue its day (``$STANDARDGEN_TODAY`` fixes it), so two builds of the same sources are
+byte-identical.
 """
 
 from __future__ import annotations

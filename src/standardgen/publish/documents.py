@@ -20,8 +20,9 @@ from standardgen import markup
 from standardgen.catalogue import LoadedStandard
 from standardgen.model import Municipality, Paragraph, Role, Standard
 from standardgen.render.docx import render_docx
-from standardgen.render.pdf import PdfRenderer
+from standardgen.render.pdf import ARCHIVAL, PdfRenderer
 from standardgen.render.templating import environment
+from standardgen.revision import today
 from standardgen.wordmeta import add_identity
 
 DOCX_TEMPLATE = "standard.docx"
@@ -87,8 +88,7 @@ class Renderer:
         values = self._values(item)
         files = {f"{slug}/{slug}.json": _json_bytes(self._data(item))}
         files[f"{slug}/{slug}.docx"] = self.docx(item)
-        pdf_html = self._env.get_template("standard/pdf.html").render(values)
-        files[f"{slug}/{slug}.pdf"] = self._pdf_renderer().render(pdf_html)
+        files[f"{slug}/{slug}.pdf"] = self.pdf(item, values)
         page = self._env.get_template("site/standard.html").render(
             values, root="../", jsonld=_script_json(self._jsonld(item)),
             page_url=self.page_url(slug), sizes={
@@ -96,6 +96,13 @@ class Renderer:
             })
         files[page_path(slug)] = page.encode()
         return files
+
+    def pdf(self, item: LoadedStandard, values: dict[str, Any] | None = None, *,
+            variant: str = ARCHIVAL) -> bytes:
+        """The standard as PDF/A-2a and PDF/UA-1 (another ``variant`` only to measure what
+        conformance costs, ``benchmarks/bench_build.py``)."""
+        html = self._env.get_template("standard/pdf.html").render(values or self._values(item))
+        return self._pdf_renderer().render(html, variant=variant)
 
     def docx(self, item: LoadedStandard) -> bytes:
         """The Word document, with the ids and facts `import` needs to restore the standard."""
@@ -212,6 +219,11 @@ class Renderer:
     # --- the catalogue ----------------------------------------------------------------------------
 
     def catalogue(self, items: Sequence[LoadedStandard]) -> dict[str, bytes]:
+        """The catalogue, which names the day it was rendered ($STANDARDGEN_TODAY fixes it).
+
+        The day is not part of the catalogue's cache key: a rebuild with nothing changed leaves
+        the page, and its date, as they are, so the date says when the site last changed.
+        """
         ordered = sorted(items, key=lambda item: (collation_key(item.standard.title), item.slug))
         towns = {item.municipality.name: item.municipality for item in ordered}
         first = site_item(items)
@@ -228,7 +240,8 @@ class Renderer:
         index = self._env.get_template("site/index.html").render(
             entries=entries, municipality=town, several_municipalities=len(towns) > 1,
             root="", page_url=self.base_url, theme=theme_colour(town) if town else None,
-            logo=logo_name(first) if first else None, jsonld=_script_json(listing))
+            logo=logo_name(first) if first else None, jsonld=_script_json(listing),
+            built=today())
         sitemap = self._env.get_template("site/sitemap.xml").render(
             base_url=self.base_url, entries=entries,
             lastmod=max((item.standard.approval.date for item in items), default=None))
