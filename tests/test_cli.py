@@ -14,8 +14,8 @@ def run(args: list[str]) -> Result:
     return CliRunner().invoke(main, args, prog_name="standardgen")
 
 
-COMMANDS = ("build", "check", "diff", "doctor", "form", "import", "init", "letter", "new",
-            "schema", "serve", "status")
+COMMANDS = ("build", "check", "desk", "diff", "doctor", "form", "import", "init", "letter",
+            "new", "schema", "serve", "status")
 
 
 def test_help_is_danish_and_lists_every_command() -> None:

@@ -105,6 +105,15 @@ def load_yaml(path: Path) -> YamlDocument:
     return parse_yaml(_read_text(path), path)
 
 
+def parse_yaml_bytes(raw: bytes, path: Path) -> YamlDocument:
+    """The bytes of a YAML file that was never on disk (an upload), named ``path`` in problems,
+    with the same checks as :func:`load_yaml` (size, binary, encoding)."""
+    name = display_path(path)
+    if len(raw) > MAX_BYTES:
+        raise InputError([Problem(name, 0, 0, Severity.ERROR, _too_large(len(raw)), "size")])
+    return parse_yaml(_decode(raw, name), path)
+
+
 def parse_yaml(text: str, path: Path) -> YamlDocument:
     """YAML text that did not come from a file (the web desk) into a :class:`YamlDocument`
     named ``path``, or raise :class:`InputError`."""
@@ -143,10 +152,19 @@ def _read_text(path: Path) -> str:
         raise fail("er ikke en fil", "not-file")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        # Round up: a file just over the limit must not read as "2048 KiB; højst 2048 KiB".
-        raise fail(f"filen er for stor ({-(-size // 1024)} KiB; højst {MAX_BYTES // 1024} KiB)",
-                   "size")
-    raw = path.read_bytes()
+        raise fail(_too_large(size), "size")
+    return _decode(path.read_bytes(), name)
+
+
+def _too_large(size: int) -> str:
+    # Round up: a file just over the limit must not read as "2048 KiB; højst 2048 KiB".
+    return f"filen er for stor ({-(-size // 1024)} KiB; højst {MAX_BYTES // 1024} KiB)"
+
+
+def _decode(raw: bytes, name: str) -> str:
+    def fail(message: str, code: str, line: int = 0, col: int = 0) -> InputError:
+        return InputError([Problem(name, line, col, Severity.ERROR, message, code)])
+
     if b"\x00" in raw:
         raise fail("filen er binær, ikke en YAML-tekstfil", "binary")
     try:

@@ -1,0 +1,346 @@
+"""The desk's pages: choose, fill in, check, preview, download; and CSV batches.
+
+Nothing is kept between requests except a batch's report while it is fetched: the case travels
+in the form itself (the preview's download buttons post the case YAML back), so closing the
+browser tab forgets it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartParser
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from standardgen.desk import casedata, security
+from standardgen.desk.batch import BatchRunner
+from standardgen.desk.casedata import Issue
+from standardgen.desk.engine import Checked, Desk, repeat_counts
+from standardgen.letters.wording import WordingError
+from standardgen.problems import InputError
+from standardgen.render.templating import environment
+
+#: Request body limits. A form is small; an upload may be as large as the command line reads.
+FORM_LIMIT = 256 * 1024
+UPLOAD_LIMIT = 2 * 1024 * 1024 + 64 * 1024  # a case YAML (2 MiB, as `letter`) plus the form
+BATCH_LIMIT = 4 * 1024 * 1024
+MAX_FIELDS = 1000
+
+_TITLES = {400: "Forkert forespørgsel", 401: "Adgangsnøgle mangler", 403: "Afvist",
+           404: "Siden findes ikke", 405: "Metoden er ikke tilladt", 413: "For stor",
+           500: "Der skete en fejl", 503: "Prøv igen om lidt"}
+_TEXTS = {403: "Formularen var udløbet eller kom ikke fra skrivebordet. Gå tilbage, genindlæs "
+               "siden og prøv igen.",
+          404: "Adressen findes ikke på skrivebordet.",
+          500: "Der skete en uventet fejl. Intet er gemt. Prøv igen, eller kontakt "
+               "IT-supporten, hvis fejlen gentager sig."}
+
+
+def limit_for(path: str) -> int:
+    if path.startswith("/batch"):
+        return BATCH_LIMIT
+    if path == "/sag/indlaes":
+        return UPLOAD_LIMIT
+    return FORM_LIMIT
+
+
+@dataclass
+class _Context:
+    desk: Desk
+    batches: BatchRunner
+    csrf: security.Csrf
+    templates: Path
+
+
+def create_app(desk: Desk, *, token: str | None = None,
+               allowed_hosts: Sequence[str] = ("127.0.0.1", "localhost", "[::1]")) -> Any:
+    """The ASGI app: the routes inside the guards (headers and errors, token, size limits)."""
+    ctx = _Context(desk, BatchRunner(desk.standard_paths, desk.folder), security.Csrf(),
+                   desk.folder)
+    pages = _Pages(ctx)
+    routes = [
+        Route("/", pages.index),
+        Route("/sag", pages.case_form, methods=["GET", "POST"]),
+        Route("/sag/ret", pages.edit, methods=["POST"]),
+        Route("/sag/indlaes", pages.upload, methods=["POST"]),
+        Route("/sag/hent/{what}", pages.download, methods=["POST"]),
+        Route("/batch", pages.batch, methods=["GET", "POST"]),
+        Route("/batch/{job}", pages.batch_status),
+        Route("/batch/{job}/status.json", pages.batch_json),
+        Route("/batch/{job}/breve.zip", pages.batch_zip),
+        Mount("/static", StaticFiles(directory=ctx.templates / "desk" / "static"), name="static"),
+    ]
+    # An upload stays in memory (BodyLimit bounds it): never spooled to a file on disk.
+    MultiPartParser.spool_max_size = BATCH_LIMIT
+    app = Starlette(routes=routes, exception_handlers={
+        HTTPException: pages.http_error, Exception: pages.server_error})
+    hosts = set(allowed_hosts)
+
+    async def host_check(scope: Any, receive: Any, send: Any) -> None:
+        # DNS rebinding: a web page elsewhere must not reach the desk through a name of its own.
+        host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if scope["type"] == "http" and "*" not in hosts and name not in hosts:
+            response = HTMLResponse(pages.error_page(400, "Ukendt værtsnavn."), 400)
+            await response(scope, receive, send)
+            return
+        await app(scope, receive, send)
+
+    guarded: Any = security.BodyLimit(host_check, limit_for, pages.error_page)
+    if token:
+        guarded = security.AccessToken(guarded, token, pages.error_page)
+    return security.Guard(guarded, pages.error_page)
+
+
+class _Pages:
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.env = environment(ctx.templates)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def render(self, request: Request, name: str, status: int = 200, **values: Any) -> Response:
+        cookie = request.cookies.get(security.CSRF_COOKIE)
+        fresh = cookie is None
+        if cookie is None:
+            cookie = security.Csrf.new_cookie()
+        html = self.env.get_template(f"desk/{name}").render(
+            csrf=self.ctx.csrf.token(cookie), kinds=self.ctx.desk.kinds(), **values)
+        response = HTMLResponse(html, status)
+        if fresh:
+            response.set_cookie(security.CSRF_COOKIE, cookie, httponly=True, samesite="strict",
+                                path="/")
+        return response
+
+    def error_page(self, status: int, message: str) -> bytes:
+        html = self.env.get_template("desk/error.html").render(
+            title=_TITLES.get(status, "Fejl"), message=message or _TEXTS.get(status, ""))
+        return html.encode("utf-8")
+
+    async def http_error(self, request: Request, exc: Exception) -> Response:
+        status = int(getattr(exc, "status_code", 500))
+        return HTMLResponse(self.error_page(status, ""), status)
+
+    async def server_error(self, request: Request, exc: Exception) -> Response:
+        # Starlette raises the exception again after this page; security.Guard logs its type.
+        return HTMLResponse(self.error_page(500, ""), 500)
+
+    async def posted(self, request: Request) -> FormData | Response:
+        """The posted form once its CSRF token and origin are right; else a 403 page."""
+        form = await request.form(max_files=1, max_fields=MAX_FIELDS)
+        token = form.get(security.CSRF_FIELD)
+        cookie = request.cookies.get(security.CSRF_COOKIE)
+        if not (isinstance(token, str) and self.ctx.csrf.valid(cookie, token)
+                and security.same_origin(request.headers)):
+            await form.close()
+            return HTMLResponse(self.error_page(403, ""), 403)
+        return form
+
+    def case_page(self, request: Request, standard: str, kind: str, values: Mapping[str, str],
+                  issues: Sequence[Issue] = (), repeats: Mapping[str, int] | None = None,
+                  status: int = 200) -> Response:
+        desk = self.ctx.desk
+        groups = desk.groups(standard, kind, repeats)
+        at_field = {issue.field.name: issue.message for issue in issues if issue.field}
+        return self.render(request, "case.html", status, standard=desk.by_slug[standard],
+                           kind=kind, kind_label=desk.kind_label(kind), groups=groups,
+                           values=values, issues=issues, at_field=at_field)
+
+    def checked_page(self, request: Request, checked: Checked, *, values: Mapping[str, str],
+                     repeats: Mapping[str, int] | None = None) -> Response:
+        """The preview when the case may get a letter, else the form with every problem."""
+        data = checked.data
+        standard, kind = str(data.get("standard", "")), str(data.get("result", ""))
+        if checked.ok and checked.source is not None:
+            case = checked.source.case
+            try:
+                letter = self.ctx.desk.letter(case)
+            except WordingError as exc:  # a fault in the letter's wording file, not the case
+                return HTMLResponse(self.error_page(500, f"Brevskabelonen har en fejl: {exc}"),
+                                    500)
+            return self.render(request, "preview.html", letter=letter,
+                               packed=casedata.pack(checked.yaml),
+                               follow_up=self.ctx.desk.has_follow_up(case))
+        if not self.ctx.desk.valid_choice(standard, kind):
+            return self.render(request, "index.html", 422, **self.index_values(),
+                               issues=list(checked.issues) or [Issue(
+                                   "sagen nævner ingen kendt standard og brevtype")])
+        return self.case_page(request, standard, kind, values, checked.issues, repeats, 422)
+
+    def index_values(self) -> dict[str, Any]:
+        return {"municipalities": self.ctx.desk.municipalities()}
+
+    # --- pages ---------------------------------------------------------------------------
+
+    async def index(self, request: Request) -> Response:
+        return self.render(request, "index.html", **self.index_values(), issues=[])
+
+    async def case_form(self, request: Request) -> Response:
+        desk = self.ctx.desk
+        if request.method == "GET":
+            standard = request.query_params.get("standard", "")
+            kind = request.query_params.get("kind", "")
+            if not desk.valid_choice(standard, kind):
+                return self.render(request, "index.html", 422, **self.index_values(),
+                                   issues=_choice_issues(desk, standard, kind))
+            return self.case_page(request, standard, kind, {})
+        form = await self.posted(request)
+        if isinstance(form, Response):
+            return form
+        values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+        standard, kind = values.get("standard", ""), values.get("result", "")
+        if not desk.valid_choice(standard, kind):
+            return self.render(request, "index.html", 422, **self.index_values(),
+                               issues=_choice_issues(desk, standard, kind))
+        repeats = desk.posted_repeats(values, standard, kind)
+        checked = await run_in_threadpool(desk.check_form, values, standard, kind, repeats)
+        if checked.form_rules:
+            # The form's own rules failed: show what was typed, slot for slot.
+            return self.checked_page(request, checked, values=values, repeats=repeats)
+        return self.checked_page(request, checked, values=casedata.to_form(checked.data),
+                                 repeats=_repeats(checked.data))
+
+    async def edit(self, request: Request) -> Response:
+        """Back from the preview to the form, filled in with the case."""
+        form = await self.posted(request)
+        if isinstance(form, Response):
+            return form
+        checked = await run_in_threadpool(self._check_packed, form)
+        data = checked.data
+        standard, kind = str(data.get("standard", "")), str(data.get("result", ""))
+        if not self.ctx.desk.valid_choice(standard, kind):
+            return self.checked_page(request, checked, values={})
+        return self.case_page(request, standard, kind, casedata.to_form(data),
+                              repeats=_repeats(data))
+
+    async def upload(self, request: Request) -> Response:
+        form = await self.posted(request)
+        if isinstance(form, Response):
+            return form
+        upload = form.get("fil")
+        raw = await upload.read() if isinstance(upload, UploadFile) else b""
+        await form.close()
+        if not raw:
+            return self.render(request, "index.html", 422, **self.index_values(),
+                               issues=[Issue("vælg en sags-YAML-fil at indlæse")])
+        checked = await run_in_threadpool(self.ctx.desk.check_yaml, raw)
+        return self.checked_page(request, checked, values=casedata.to_form(checked.data),
+                                 repeats=_repeats(checked.data))
+
+    async def download(self, request: Request) -> Response:
+        what = request.path_params["what"]
+        if what not in _DOWNLOADS:
+            return HTMLResponse(self.error_page(404, ""), 404)
+        form = await self.posted(request)
+        if isinstance(form, Response):
+            return form
+        checked = await run_in_threadpool(self._check_packed, form)
+        source = checked.source
+        if not checked.ok or source is None:  # a case with any error produces nothing
+            return self.checked_page(request, checked, values=casedata.to_form(checked.data),
+                                     repeats=_repeats(checked.data))
+        case = source.case
+        suffix, media = _DOWNLOADS[what]
+        if what == "sag.yaml":
+            body = checked.yaml
+        elif what.startswith("opfoelgning"):
+            if not self.ctx.desk.has_follow_up(case):
+                return HTMLResponse(self.error_page(404, "Denne brevtype har intet "
+                                                    "opfølgningsskema."), 404)
+            body = await run_in_threadpool(self.ctx.desk.follow_up, case, suffix)
+        else:
+            make = self.ctx.desk.pdf if suffix == "pdf" else self.ctx.desk.docx
+            body = await run_in_threadpool(make, case)
+        # As the command line names them: a later decision never takes the grant's file name.
+        name = case.case_number + case.kind.file_suffix
+        name += "-opfoelgning" if what.startswith("opfoelgning") else ""
+        return Response(body, media_type=media, headers={
+            "content-disposition": f'attachment; filename="{name}.{suffix}"'})
+
+    def _check_packed(self, form: FormData) -> Checked:
+        packed = form.get("sag")
+        try:
+            raw = casedata.unpack(packed if isinstance(packed, str) else "")
+        except InputError as exc:
+            return Checked({}, None, tuple(casedata.issues(exc.problems, None, ())), b"")
+        return self.ctx.desk.check_yaml(raw)
+
+    # --- batches -------------------------------------------------------------------------
+
+    async def batch(self, request: Request) -> Response:
+        if request.method == "GET":
+            return self.render(request, "batch.html", issues=[])
+        form = await self.posted(request)
+        if isinstance(form, Response):
+            return form
+        upload = form.get("fil")
+        raw = await upload.read() if isinstance(upload, UploadFile) else b""
+        await form.close()
+        if not raw:
+            return self.render(request, "batch.html", 422,
+                               issues=[Issue("vælg en CSV-fil med sager")])
+        owner = request.cookies.get(security.CSRF_COOKIE, "")
+        job_id = self.ctx.batches.start(raw, owner)
+        if job_id is None:
+            return HTMLResponse(self.error_page(503, "Der kører allerede to kørsler. Vent, til "
+                                                "en af dem er færdig."), 503)
+        return RedirectResponse(f"/batch/{job_id}", 303)
+
+    def _job(self, request: Request) -> Any:
+        owner = request.cookies.get(security.CSRF_COOKIE, "")
+        return self.ctx.batches.get(request.path_params["job"], owner)
+
+    async def batch_status(self, request: Request) -> Response:
+        job = self._job(request)
+        if job is None:
+            return HTMLResponse(self.error_page(404, "Kørslen findes ikke (længere)."), 404)
+        return self.render(request, "batch_status.html", job=job,
+                           job_id=request.path_params["job"])
+
+    async def batch_json(self, request: Request) -> Response:
+        job = self._job(request)
+        if job is None:
+            return JSONResponse({"fundet": False}, 404)
+        return JSONResponse({"fundet": True, "faerdig": job.finished, "i_alt": job.total,
+                             "skrevet": job.done})
+
+    async def batch_zip(self, request: Request) -> Response:
+        job = self._job(request)
+        if job is None or not job.finished or not job.archive:
+            return HTMLResponse(self.error_page(404, "Der er ingen breve at hente."), 404)
+        return Response(job.archive, media_type="application/zip",
+                        headers={"content-disposition": 'attachment; filename="breve.zip"'})
+
+
+_DOWNLOADS = {
+    "brev.pdf": ("pdf", "application/pdf"),
+    "brev.docx": ("docx", "application/vnd.openxmlformats-officedocument."
+                          "wordprocessingml.document"),
+    "opfoelgning.pdf": ("pdf", "application/pdf"),
+    "opfoelgning.docx": ("docx", "application/vnd.openxmlformats-officedocument."
+                                 "wordprocessingml.document"),
+    "sag.yaml": ("yaml", "application/yaml"),
+}
+
+
+def _repeats(data: Mapping[str, Any]) -> dict[str, int]:
+    return repeat_counts(data)
+
+
+def _choice_issues(desk: Desk, standard: str, kind: str) -> list[Issue]:
+    found = []
+    if standard not in desk.by_slug:
+        found.append(Issue("Vælg en standard", anchor="standard-0"))
+    if kind not in {k.value for k in desk.kinds()}:
+        found.append(Issue("Vælg en brevtype", anchor="kind-0"))
+    return found
