@@ -146,6 +146,17 @@ class _Pages:
             return HTMLResponse(self.error_page(403, ""), 403)
         return form
 
+    async def posted_file(self, request: Request) -> bytes | Response:
+        """The bytes of the posted file field ``fil`` (empty when none was chosen), read into
+        memory and the form closed at once; a 403 page when the post is not the desk's own."""
+        form = await self.posted(request)
+        if isinstance(form, Response):
+            return form
+        upload = form.get("fil")
+        raw = await upload.read() if isinstance(upload, UploadFile) else b""
+        await form.close()
+        return raw
+
     def case_page(self, request: Request, standard: str, kind: str, values: Mapping[str, str],
                   issues: Sequence[Issue] = (), repeats: Mapping[str, int] | None = None,
                   status: int = 200) -> Response:
@@ -224,12 +235,9 @@ class _Pages:
                               repeats=_repeats(data))
 
     async def upload(self, request: Request) -> Response:
-        form = await self.posted(request)
-        if isinstance(form, Response):
-            return form
-        upload = form.get("fil")
-        raw = await upload.read() if isinstance(upload, UploadFile) else b""
-        await form.close()
+        raw = await self.posted_file(request)
+        if isinstance(raw, Response):
+            return raw
         if not raw:
             return self.render(request, "index.html", 422, **self.index_values(),
                                issues=[Issue("vælg en sags-YAML-fil at indlæse")])
@@ -280,12 +288,9 @@ class _Pages:
     async def batch(self, request: Request) -> Response:
         if request.method == "GET":
             return self.render(request, "batch.html", issues=[])
-        form = await self.posted(request)
-        if isinstance(form, Response):
-            return form
-        upload = form.get("fil")
-        raw = await upload.read() if isinstance(upload, UploadFile) else b""
-        await form.close()
+        raw = await self.posted_file(request)
+        if isinstance(raw, Response):
+            return raw
         if not raw:
             return self.render(request, "batch.html", 422,
                                issues=[Issue("vælg en CSV-fil med sager")])
