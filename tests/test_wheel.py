@@ -57,8 +57,13 @@ def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     deps = sysconfig.get_paths()["purelib"]  # this test environment's dependencies
     (Path(own.stdout.strip()) / "test-dependencies.pth").write_text(deps + "\n")
     wheel = next(dist.glob("standardgen-*.whl"))
+    # Without PYTHONPATH: where it names a checkout's src/ (as .ci/selfcontained does), pip would
+    # find standardgen already "installed" there and install nothing.
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-                    "--no-deps", "--no-index", str(wheel)], check=True, capture_output=True)
+                    "--no-deps", "--no-index", str(wheel)], check=True, capture_output=True,
+                   env=clean)
+    assert (venv / "bin" / "standardgen").is_file(), "pip did not install the wheel"
     return venv / "bin"
 
 
