@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from standardgen.markup import Span
 from standardgen.problems import InputError, Problem, Severity, display_path
 from standardgen.wordmeta import W, read_properties
 
@@ -30,12 +31,8 @@ def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-@dataclass(frozen=True)
-class Run:
-    text: str
-    bold: bool = False
-    italic: bool = False
-    href: str | None = None
+# A run of a Word paragraph carries what an inline markup span does (text, bold, italic, link).
+Run = Span
 
 
 @dataclass(frozen=True)
