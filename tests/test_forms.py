@@ -299,3 +299,55 @@ def test_every_example_case_that_was_granted_yields_both_files(tmp_path: Path) -
         f"{n}-opfoelgning.{ext}" for n in granted for ext in ("pdf", "docx"))
     refused = len(cases) - len(granted)
     assert result.output.count("sagen er 'afslag'") == refused
+
+
+def distinct_rows(target: Path, count: int) -> Path:
+    """``count`` granted rows of the fixture CSV, each with its own case number and citizen."""
+    header, *rows = CSV.read_text(encoding="utf-8").splitlines()
+    granted = [row for row in rows if ";bevilget;" in row]
+    lines = [header]
+    for i in range(count):
+        rest = granted[i % len(granted)].split(";", 1)[1]
+        lines.append(f"B-{i + 1:04d};{rest}".replace("Bente Eksempel", f"Bente Prøve{i}")
+                     .replace("Poul Fiktiv", f"Poul Fiktiv{i}"))
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def test_a_batch_through_a_worker_gives_the_files_of_one_process(tmp_path: Path) -> None:
+    from standardgen.forms.build import SERIAL_BELOW
+
+    csv = distinct_rows(tmp_path / "batch.csv", SERIAL_BELOW + 1)
+    one = run("form", csv, "--standards", STANDARDS, "--out", tmp_path / "one", "--jobs", "1")
+    two = run("form", csv, "--standards", STANDARDS, "--out", tmp_path / "two", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0, one.output + two.output
+    names = sorted(p.name for p in (tmp_path / "one").iterdir())
+    assert len(names) == 2 * (SERIAL_BELOW + 1)
+    assert names == sorted(p.name for p in (tmp_path / "two").iterdir())
+    for name in names:  # the same bytes, whichever process made them
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    # Reported in the order of the cases, not in the order the processes finished.
+    assert two.output.replace("two", "one") == one.output
+
+
+def test_a_template_that_drops_a_field_is_refused_with_workers(tmp_path: Path) -> None:
+    from standardgen.forms.build import SERIAL_BELOW, Format, plan_forms, write_forms
+
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "form", folder / "form")
+    html = folder / "form" / "opfoelgning.html"
+    html.write_text(html.read_text(encoding="utf-8").replace('name="meeting_date"', ""),
+                    encoding="utf-8")
+    plan = plan_forms([distinct_rows(tmp_path / "batch.csv", SERIAL_BELOW)], [STANDARDS])
+    with pytest.raises(TemplateContractError, match="meeting_date"):
+        write_forms(plan, tmp_path / "out", Format.pdf, FormRenderer(folder), jobs=2)
+
+
+def test_a_form_that_cannot_be_written_is_reported_and_the_rest_written(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "2026-104-0101-opfoelgning.pdf").mkdir(parents=True)  # a folder in the file's place
+    result = run("form", "--format", "pdf", CSV, "--standards", STANDARDS, "--out", out)
+    assert result.exit_code == 1
+    assert re.search(r"2026-104-0101-opfoelgning\.pdf:0:0: fejl: skemaet kunne ikke skrives",
+                     result.output)
+    assert (out / "2026-104-0102-opfoelgning.pdf").is_file()

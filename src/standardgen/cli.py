@@ -441,8 +441,10 @@ def form() -> None:
               help="Kun sager, hvis opfølgning (follow_up.due) ligger før denne dato.")
 @click.option("--standards", "standards", multiple=True, type=click.Path(path_type=Path),
               show_default="standards/", help="Standarder (fil eller mappe; kan gentages).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, show_default="antal kerner",
+              help="Processer, der laver PDF-skemaer samtidig.")
 def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.date | None,
-                standards: tuple[Path, ...]) -> None:
+                standards: tuple[Path, ...], jobs: int | None) -> None:
     """Lav et opfølgningsskema pr. sag i STI (sags-YAML, CSV eller mapper med dem)."""
     from jinja2 import TemplateError
 
@@ -451,7 +453,7 @@ def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.dat
 
     plan = plan_forms(list(paths), require_paths(standards), due_before)
     try:
-        written = write_forms(plan, out, Format(fmt))
+        written = write_forms(plan, out, Format(fmt), jobs=jobs)
     except (TemplateContractError, TemplateError) as exc:
         click.echo(f"standardgen: fejl: skabelonen til opfølgningsskemaet: {exc}", err=True)
         sys.exit(1)

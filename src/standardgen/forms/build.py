@@ -7,9 +7,11 @@ forms rendered and written. A bad case is reported and skipped; the good ones ar
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +19,39 @@ from standardgen.case import Case
 from standardgen.casecheck import CaseChecker
 from standardgen.cases import CaseSource, load_cases
 from standardgen.catalogue import LoadedStandard, load_catalogue
-from standardgen.fileio import private_dir, write_atomic
+from standardgen.fileio import private_dir
 from standardgen.forms import fields
 from standardgen.forms.context import form_context
-from standardgen.forms.render import FormRenderer
+from standardgen.forms.render import FormRenderer, TemplateContractError
+from standardgen.forms.worker import (
+    FILE_MODE,
+    SUFFIX,
+    Chunk,
+    ChunkWriter,
+    Outcome,
+    Setup,
+    Task,
+    init_worker,
+    output_path,
+    write_chunk,
+)
+from standardgen.parallel import cores
+from standardgen.pool import Pool, WorkerDied, running
 from standardgen.problems import Problem, Severity, display_path, errors
+from standardgen.render.pdf import long_lived_heap
+
+__all__ = [
+    "DEFAULT_OUT",
+    "FILE_MODE",
+    "SUFFIX",
+    "FormPlan",
+    "Format",
+    "output_path",
+    "plan_forms",
+    "write_forms",
+]
 
 DEFAULT_OUT = Path("output/forms")
-SUFFIX = "-opfoelgning"
-FILE_MODE = 0o600  # the forms carry personal data
 
 
 class Format(StrEnum):
@@ -117,26 +143,81 @@ def _theme_warnings(source: CaseSource, case: Case) -> list[Problem]:
             for i, goal in enumerate(goals) if goal.theme not in known]
 
 
-def output_path(out: Path, case_number: str, extension: str) -> Path:
-    return out / f"{case_number}{SUFFIX}.{extension}"
+def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer | None = None,
+                jobs: int | None = None) -> list[Path]:
+    """Render and write every planned form; returns the files written, in the plan's order. The
+    folder is made private (0700); an existing one that others can read gets a warning in
+    ``plan.problems``, and so does a file that could not be written.
 
-
-def write_forms(plan: FormPlan, out: Path, fmt: Format,
-                renderer: FormRenderer | None = None) -> list[Path]:
-    """Render and write every planned form; returns the files written. The folder is made
-    private (0700); an existing one that others can read gets a warning in ``plan.problems``."""
+    With PDF forms and at least ``SERIAL_BELOW`` of them, ``jobs - 1`` worker processes render
+    beside this process (``jobs``: the cores, by default); smaller batches, and Word forms only,
+    stay in this process, where a worker's start (Python, WeasyPrint, the stylesheets and the
+    field font: ~1 s) would cost more than it gives back.
+    """
     # The templates first: a missing template folder must leave no output folder behind.
     renderer = renderer or FormRenderer()
-    if plan.jobs:
-        found = private_dir(out)
-        if found:
-            plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING, found,
-                                         "private-dir"))
+    if not plan.jobs:
+        return []
+    found = private_dir(out)
+    if found:
+        plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING, found,
+                                     "private-dir"))
+    setup = Setup(out, renderer.folder, renderer.field_font)
+    pdf = Format.pdf.value in fmt.extensions
+    workers = (jobs or cores()) - 1 if pdf and len(plan.jobs) >= SERIAL_BELOW else 0
+    outcomes: dict[int, Outcome] = {}
+
+    def done(chunk: Chunk, outcome: Outcome) -> None:
+        if outcome.contract is not None:
+            raise TemplateContractError(outcome.contract)
+        outcomes[chunk[0]] = outcome
+
+    todo = _chunks(plan.jobs, renderer, fmt)
+    local = ChunkWriter(setup, renderer)
+    with _workers(workers, setup) as pool:
+        if pdf:
+            renderer.prepare_pdf()  # while the workers start
+        with long_lived_heap():
+            if pool is not None:
+                try:
+                    pool.map(todo, done, local=local)
+                except WorkerDied as exc:
+                    # Its forms, and the rest, are made here: writing one again is harmless.
+                    pool.terminate()
+                    plan.problems.append(Problem(
+                        display_path(out), 0, 0, Severity.WARNING,
+                        f"{exc}; hovedprocessen skrev resten af skemaerne", "worker-died"))
+                    todo = chain(exc.lost, todo)
+            for chunk in todo:
+                done(chunk, local(chunk))
     written = []
-    for job in plan.jobs:
-        for extension in fmt.extensions:
-            data = renderer.pdf(job.context) if extension == "pdf" else renderer.docx(job.context)
-            target = output_path(out, job.case_number, extension)
-            write_atomic(target, data, mode=FILE_MODE)
-            written.append(target)
+    for _, outcome in sorted(outcomes.items()):
+        written += outcome.written
+        plan.problems += [Problem(display_path(path), 0, 0, Severity.ERROR,
+                                  f"skemaet kunne ikke skrives: {reason}", "write")
+                          for path, reason in outcome.failed]
     return written
+
+
+CHUNK = 2  # forms per task: a form takes ~0.1 s, so the last task is not long to wait for
+SERIAL_BELOW = 8  # smaller batches are made in this process alone (see write_forms)
+
+
+@contextmanager
+def _workers(count: int, setup: Setup) -> Iterator[Pool[Chunk, Outcome] | None]:
+    if count < 1:
+        yield None
+        return
+    with running(count, write_chunk, init_worker, (setup,)) as pool:
+        yield pool
+
+
+def _chunks(jobs: Sequence[FormJob], renderer: FormRenderer, fmt: Format) -> Iterator[Chunk]:
+    """The plan's forms, ``CHUNK`` at a time, each as a worker gets it (HTML and Word file made
+    here, when the chunk is handed out)."""
+    for number, start in enumerate(range(0, len(jobs), CHUNK)):
+        yield number, [Task(job.case_number,
+                            renderer.html(job.context) if "pdf" in fmt.extensions else None,
+                            len(job.context["goals"]),
+                            renderer.docx(job.context) if "docx" in fmt.extensions else None)
+                       for job in jobs[start:start + CHUNK]]

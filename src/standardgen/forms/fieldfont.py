@@ -52,6 +52,7 @@ def cut_down(path: Path, index: int = 0) -> bytes:
     options.notdef_outline = True
     options.drop_tables += ["FFTM"]
     font = TTFont(path, fontNumber=index)
+    font.recalcTimestamp = False  # the same bytes in every run: a form is reproducible
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[c for first, last in RANGES for c in range(first, last + 1)])
     subsetter.subset(font)

@@ -46,14 +46,26 @@ class FormRenderer:
     def html(self, context: Mapping[str, Any]) -> str:
         return self._template.render(context)
 
+    @property
+    def field_font(self) -> bool:
+        return self._field_font
+
     def pdf(self, context: Mapping[str, Any]) -> bytes:
+        return self.pdf_of(self.html(context), len(context["goals"]))
+
+    def pdf_of(self, html: str, goal_count: int) -> bytes:
+        """The form from its HTML (``html``), as worker processes get it."""
+        raw = self.prepare_pdf().render(html, forms=True)
+        return finish_pdf(raw, goal_count)
+
+    def prepare_pdf(self) -> PdfRenderer:
+        """WeasyPrint imported, the stylesheets parsed, the field font made: once."""
         if self._pdf is None:
             from standardgen.forms.fieldfont import field_css
 
             self._pdf = PdfRenderer([self.folder / CSS_FILE], base_url=self.folder / "form",
                                     css=field_css() if self._field_font else ())
-        raw = self._pdf.render(self.html(context), forms=True)
-        return finish_pdf(raw, len(context["goals"]))
+        return self._pdf
 
     def docx(self, context: Mapping[str, Any]) -> bytes:
         return render_docx(self.folder / DOCX_TEMPLATE, context)
