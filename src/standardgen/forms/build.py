@@ -162,9 +162,9 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
     if found:
         plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING, found,
                                      "private-dir"))
-    setup = Setup(out, renderer.folder, renderer.field_font)
     pdf = Format.pdf.value in fmt.extensions
     workers = (jobs or cores()) - 1 if pdf and len(plan.jobs) >= SERIAL_BELOW else 0
+    setup = Setup(out, renderer.folder, renderer.field_font)
     outcomes: dict[int, Outcome] = {}
 
     def done(chunk: Chunk, outcome: Outcome) -> None:
@@ -183,11 +183,13 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
                     pool.map(todo, done, local=local)
                 except WorkerDied as exc:
                     # Its forms, and the rest, are made here: writing one again is harmless.
-                    pool.terminate()
                     plan.problems.append(Problem(
                         display_path(out), 0, 0, Severity.WARNING,
                         f"{exc}; hovedprocessen skrev resten af skemaerne", "worker-died"))
                     todo = chain(exc.lost, todo)
+                # Every task given out is answered: a worker still starting (a small batch
+                # can be done before it is ready) is not waited for.
+                pool.terminate()
             for chunk in todo:
                 done(chunk, local(chunk))
     written = []
