@@ -55,7 +55,10 @@ class FormRenderer:
 
     def pdf_of(self, html: str, goal_count: int) -> bytes:
         """The form from its HTML (``html``), as worker processes get it."""
-        raw = self.prepare_pdf().render(html, forms=True)
+        from standardgen.forms.fieldfont import compress_once
+
+        finisher = compress_once if self._field_font else None
+        raw = self.prepare_pdf().render(html, forms=True, finisher=finisher)
         return finish_pdf(raw, goal_count)
 
     def prepare_pdf(self) -> PdfRenderer:
