@@ -94,7 +94,7 @@ def compress_once(document: object, pdf: Any) -> None:
     """A WeasyPrint finisher: the field font's stream, the same in every form, gets the
     compressed data made once per process instead of being compressed again (level 9, ~6 ms a
     form). Any other stream is left as it is."""
-    import pydyf
+    import pydyf  # type: ignore[import-untyped]  # WeasyPrint's PDF writer
 
     font = field_font()
     if font is None:
