@@ -202,7 +202,7 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
 
 
 CHUNK = 2  # forms per task: a form takes ~0.1 s, so the last task is not long to wait for
-SERIAL_BELOW = 8  # smaller batches are made in this process alone (see write_forms)
+SERIAL_BELOW = 16  # smaller batches are made in this process alone (see write_forms)
 
 
 @contextmanager

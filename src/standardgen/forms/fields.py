@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from standardgen.case import GoalType
-from standardgen.forms.ffb import load_ffb
+if TYPE_CHECKING:  # the models take ~0.1 s to import; a form worker needs only the names
+    from standardgen.case import GoalType
+    from standardgen.forms.ffb import Ffb
 
 CASE_NUMBER = "case_number"
 MEETING_DATE = "meeting_date"
@@ -82,9 +84,15 @@ def expected_fields(goal_count: int) -> set[str]:
     return names
 
 
+def _ffb() -> Ffb:
+    from standardgen.forms.ffb import load_ffb
+
+    return load_ffb()
+
+
 def level_options() -> tuple[Option, ...]:
     """'Ikke vurderet' first, then 0-4 with KL's names."""
-    levels = sorted(load_ffb().funktionsevneniveau, key=lambda lv: -1 if lv.niveau is None
+    levels = sorted(_ffb().funktionsevneniveau, key=lambda lv: -1 if lv.niveau is None
                     else lv.niveau)
     return tuple(Option(NOT_ASSESSED if lv.niveau is None else str(lv.niveau),
                         lv.display if lv.niveau is None else f"{lv.niveau} – {lv.display}",
@@ -92,29 +100,33 @@ def level_options() -> tuple[Option, ...]:
 
 
 def goal_type_options() -> tuple[Option, ...]:
+    from standardgen.case import GoalType
+
     # GoalType is declared in the order of ffb.yaml's maaltype (udvikle, fastholde, begrænse).
     return tuple(Option(ascii_value(kind.value), concept.display, concept.code)
-                 for kind, concept in zip(GoalType, load_ffb().maaltype, strict=True))
+                 for kind, concept in zip(GoalType, _ffb().maaltype, strict=True))
 
 
 def goal_type_by_value() -> dict[str, GoalType]:
+    from standardgen.case import GoalType
+
     return {ascii_value(kind.value): kind for kind in GoalType}
 
 
 def result_options() -> tuple[Option, ...]:
     return tuple(Option(outcome.value, concept.display, concept.code)
-                 for outcome, concept in zip(Outcome, load_ffb().opfoelgningsresultat,
+                 for outcome, concept in zip(Outcome, _ffb().opfoelgningsresultat,
                                              strict=True))
 
 
 def theme_options(extra: str | None = None) -> tuple[Option, ...]:
     """KL's themes for activity and participation, plus a case's own theme if it is not one."""
     themes = [Option(ascii_value(c.display), c.display, c.code)
-              for c in load_ffb().temaer_aktivitet_og_deltagelse]
+              for c in _ffb().temaer_aktivitet_og_deltagelse]
     if extra and extra not in {o.label for o in themes}:
         themes.append(Option(ascii_value(extra) or "tema", extra))
     return tuple(themes)
 
 
 def ffb_themes() -> frozenset[str]:
-    return frozenset(c.display for c in load_ffb().temaer_aktivitet_og_deltagelse)
+    return frozenset(c.display for c in _ffb().temaer_aktivitet_og_deltagelse)
