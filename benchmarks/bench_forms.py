@@ -232,7 +232,7 @@ def median_ms(action: Callable[[], object], rounds: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--forms", type=int, default=60, help="forms in the batch (default 60)")
+    parser.add_argument("--forms", type=int, default=100, help="forms in the batch (default 100)")
     parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--no-single", action="store_true",
                         help="only the batch (skip one form and the LibreOffice pipeline)")
