@@ -162,6 +162,9 @@ class Pool(Generic[T, R]):
         for process in (sentinels[r] for r in ready if isinstance(r, int)):
             reader = next(r for r, p in self._results.items() if p is process)
             self._receive(reader, done)
+            # The sentinel is ready when the process's files are closed, a moment before the
+            # kernel has its exit status.
+            process.join(STOP_GRACE)
             raise WorkerDied(process.exitcode, list(self._given.values()))
 
     def _receive(self, reader: Connection, done: Callable[[T, R], None]) -> None:
