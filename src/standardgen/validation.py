@@ -11,14 +11,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from standardgen import model
+from standardgen.guidance import MARKER
 from standardgen.problems import InputError, Problem, errors
 from standardgen.yamlsource import Loc, YamlDocument, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
-
-# Left by `standardgen new`/`init` for the author to replace; `check` reports each marker itself
-# (guidance.guidance_problems), so a field that holds one is not also "not an e-mail address".
-GUIDANCE_MARKER = "[[VEJLEDNING:"
 
 _PATTERN_MESSAGES = {
     model.SLUG: "må kun indeholde små bogstaver a-z, tal og bindestreger (fx 'min-ydelse')",
@@ -89,9 +86,13 @@ def load(path: Path, cls: type[M]) -> M:
 
 
 def is_guidance(error: ErrorDetails) -> bool:
-    """The value is a guidance marker still to be replaced (reported as such, not as a type)."""
+    """The value is a guidance marker still to be replaced (reported as such, not as a type).
+
+    ``check`` reports each marker itself (guidance.guidance_problems), so a field that holds one
+    is not also "not an e-mail address".
+    """
     value = error.get("input")
-    return isinstance(value, str) and GUIDANCE_MARKER in value
+    return isinstance(value, str) and MARKER in value
 
 
 def _colon_texts(document: YamlDocument, found: list[ErrorDetails],
