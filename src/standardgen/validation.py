@@ -79,7 +79,13 @@ def parse(document: YamlDocument, cls: type[M]) -> tuple[M | None, list[Problem]
 def load(path: Path, cls: type[M]) -> M:
     """A file that must be right as it is (wording, reference data, a version to compare):
     the model, or :class:`InputError` with every error in it."""
-    model, problems = parse(load_yaml(path), cls)
+    return parse_valid(load_yaml(path), cls)
+
+
+def parse_valid(document: YamlDocument, cls: type[M]) -> M:
+    """As :func:`load`, for a document already read: the model, or :class:`InputError` with
+    every error (a duplicate key too, which ``parse`` reports beside a model)."""
+    model, problems = parse(document, cls)
     if model is None or errors(problems):
         raise InputError(errors(problems))
     return model
