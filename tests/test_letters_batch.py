@@ -228,3 +228,23 @@ def test_killing_only_the_main_process_leaves_no_orphaned_workers(tmp_path: Path
     process.stdout.close()
     process.stderr.close()
     assert not left, f"{len(left)} worker(s) outlived the main process"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_worker_killed_mid_batch_leaves_its_letters_to_the_main_process(tmp_path: Path) -> None:
+    total = 600
+    batch = multiply_csv(EXAMPLE_CSV, tmp_path / "batch.csv", total)
+    out = tmp_path / "out"
+    process = _start(batch, out)
+    _wait_for_files(out, 50, process)
+    workers = _children(process.pid)
+    assert workers, "the batch runs no worker processes"
+    for pid in workers:  # as the kernel's OOM killer would
+        os.kill(pid, signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr.decode()
+    assert "arbejdsproces stoppede uventet (kode -9); hovedprocessen skrev resten af brevene" in (
+        stdout + stderr).decode()
+    assert f"{total} af {total} breve skrevet".encode() in stderr
+    assert len(_valid_outputs(out)) == 2 * total

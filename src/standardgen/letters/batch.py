@@ -1,10 +1,10 @@
-"""Render finished letters to files, in this process or spread over a pool of processes.
+"""Render finished letters to files, in this process or with a pool of processes beside it.
 
-The main process reads and checks the cases and builds each letter's content; the workers only
-render (Typst for PDF, the compiled Word body) and write. Workers are started with ``spawn``,
-build their renderers once, import neither the case model nor docxtpl, and are replaced after a
-number of chunks, so memory stays flat over a long batch. Chunks are submitted a few at a time,
-so the main process never holds more than a few chunks of letters either.
+The main process reads and checks the cases and builds each letter's content; rendering (Typst
+for PDF, the compiled Word body) and writing happen a chunk of letters at a time, in the main
+process and in ``jobs - 1`` worker processes (``standardgen.pool``) that build their renderers
+once and import neither the case model nor docxtpl. The workers are started before the cases are
+read (:func:`workers`), so their start-up overlaps with the reading.
 
 Every file is written to a hidden temporary name and renamed once it is on the disk
 (``fileio.write_all_atomic``, a chunk at a time), so a killed run leaves only whole files; the
@@ -14,10 +14,9 @@ byte-identical for the same input, and a letter takes a few milliseconds).
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import chain
 
 from standardgen.fileio import private_dir
 from standardgen.letters.worker import (
@@ -26,18 +25,30 @@ from standardgen.letters.worker import (
     Item,
     Job,
     Renderer,
-    exit_cleanly,
     init_worker,
     remove_stale_temporaries,
     render_chunk,
 )
+from standardgen.pool import Pool, WorkerDied, running
 from standardgen.problems import Problem, Severity, display_path
 
-__all__ = ["Format", "Item", "Job", "render_all", "render_problem"]
+__all__ = ["Format", "Item", "Job", "Workers", "render_all", "render_problem", "workers"]
 
 CHUNK = 25  # letters per task: large enough to amortise the hand-over, small for the progress bar
-TASKS_PER_WORKER = 40  # tasks; then the worker process is replaced (1,000 letters)
-SERIAL_BELOW = 2 * CHUNK  # smaller batches render in-process: starting workers costs more
+SERIAL_BELOW = 2 * CHUNK  # smaller batches render in this process alone: a worker costs more
+
+Workers = Pool[Sequence[Item], list[Failure]]
+
+
+@contextmanager
+def workers(job: Job, jobs: int, expected: int) -> Iterator[Workers | None]:
+    """Worker processes for a batch of about ``expected`` letters, started now; None when this
+    process does better alone (one job, or a batch too small to pay for a worker's start)."""
+    if jobs <= 1 or expected < SERIAL_BELOW:
+        yield None
+        return
+    with running(jobs - 1, render_chunk, init_worker, (job,)) as pool:
+        yield pool
 
 
 def render_problem(origin: str, message: str) -> Problem:
@@ -58,55 +69,34 @@ def chunks(items: Iterable[Item], size: int = CHUNK) -> Iterator[list[Item]]:
         yield chunk
 
 
-def render_all(job: Job, items: Iterable[Item], total: int, jobs: int,
+def render_all(job: Job, items: Iterable[Item], total: int, pool: Workers | None,
                progress: Callable[[int], None] = lambda n: None) -> list[Problem]:
     """Render and write every item; problems for the ones that failed (and a warning when the
-    output folder already existed readable by others)."""
+    output folder already existed readable by others, or a worker stopped)."""
     found = private_dir(job.out)
     warnings = [Problem(display_path(job.out), 0, 0, Severity.WARNING, found, "private-dir")
                 ] if found else []
     remove_stale_temporaries(job.out)
-    return warnings + _render(job, items, total, jobs, progress)
+    renderer, failures = Renderer(job), []
 
+    def done(chunk: Sequence[Item], found: list[Failure]) -> None:
+        failures.extend(found)
+        progress(len(chunk))
 
-def _render(job: Job, items: Iterable[Item], total: int, jobs: int,
-            progress: Callable[[int], None]) -> list[Problem]:
-    if jobs <= 1 or total < SERIAL_BELOW:
-        renderer, failures = Renderer(job), []
-        for chunk in chunks(items):
-            failures += renderer.render(chunk)
-            progress(len(chunk))
-        return [render_problem(origin, message) for origin, message in failures]
-    return _pool(job, items, jobs, progress)
-
-
-def _pool(job: Job, items: Iterable[Item], jobs: int,
-          progress: Callable[[int], None]) -> list[Problem]:
-    problems: list[Problem] = []
-    previous = signal.signal(signal.SIGTERM, exit_cleanly)
-    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=init_worker, initargs=(job,),
-                                   max_tasks_per_child=TASKS_PER_WORKER)
-    try:
-        pending: dict[Future[list[Failure]], int] = {}
-        for chunk in chunks(items):
-            pending[executor.submit(render_chunk, chunk)] = len(chunk)
-            if len(pending) >= 2 * jobs:
-                problems += _collect(pending, progress)
-        while pending:
-            problems += _collect(pending, progress)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-        signal.signal(signal.SIGTERM, previous)
-    return problems
-
-
-def _collect(pending: dict[Future[list[Failure]], int],
-             progress: Callable[[int], None]) -> list[Problem]:
-    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-    problems = []
-    for future in done:
-        problems += [render_problem(origin, message) for origin, message in future.result()]
-        progress(pending.pop(future))
-    return problems
-
+    todo = chunks(items)
+    if pool is not None and total < SERIAL_BELOW:
+        pool.terminate()  # fewer letters than the cases suggested: a worker would cost more
+    elif pool is not None:
+        try:
+            pool.map(todo, done, local=renderer.render)
+        except WorkerDied as exc:
+            # Its letters, and the rest, are rendered here: writing one again is harmless (the
+            # same bytes, renamed into place), and a run that can finish should.
+            pool.terminate()
+            warnings.append(Problem(display_path(job.out), 0, 0, Severity.WARNING,
+                                    f"{exc}; hovedprocessen skrev resten af brevene",
+                                    "worker-died"))
+            todo = chain(exc.lost, todo)
+    for chunk in todo:
+        done(chunk, renderer.render(chunk))
+    return warnings + [render_problem(origin, message) for origin, message in failures]

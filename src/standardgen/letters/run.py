@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from standardgen.casecheck import CaseChecker
-from standardgen.cases import CaseSource, duplicate, file_key, iter_cases
+from standardgen.cases import CaseSource, duplicate, expand, file_key, iter_cases
 from standardgen.catalogue import LoadedStandard, load_catalogue
 from standardgen.letters.batch import (
     Format,
@@ -22,6 +22,7 @@ from standardgen.letters.batch import (
     Job,
     render_all,
     render_problem,
+    workers,
 )
 from standardgen.letters.content import build_letter
 from standardgen.letters.letter import Letter
@@ -67,21 +68,40 @@ def write_letters(
         return Outcome(0, 0, tuple(catalogue.problems))
     by_slug = {item.slug: item for item in catalogue.standards}
     check = CaseChecker(by_slug, wording.file.deadlines.notice_days)
-    good, count, problems = _check(paths, check, today)
-    if start is not None:
-        start(len(good))
     docx = None
     if Format.docx in formats:
         from standardgen.letters.docx import compile_template
 
         docx = compile_template(folder)
     job = Job(tuple(formats), out, folder, docx)
-    total = len(good)
-    letters = _letters(paths, good, check, wording, problems, today)
-    problems += render_all(job, letters, total, jobs or cores(),
-                           progress or (lambda n: None))
+    # The workers start now and get ready while the cases are read and checked.
+    with workers(job, jobs or cores(), _expected(paths)) as pool:
+        good, count, problems = _check(paths, check, today)
+        if start is not None:
+            start(len(good))
+        total = len(good)
+        letters = _letters(paths, good, check, wording, problems, today)
+        problems += render_all(job, letters, total, pool, progress or (lambda n: None))
     failed = len({(p.file, p.line) for p in problems if p.code == "render"})
     return Outcome(total - failed, count, tuple(sorted(problems)))
+
+
+def _expected(paths: Sequence[Path]) -> int:
+    """About how many cases the inputs hold (a CSV's lines), before they are read: enough to
+    decide whether worker processes will pay for their start."""
+    count = 0
+    for path in expand(paths):
+        if isinstance(path, Path):
+            count += _lines(path) if path.suffix.lower() == ".csv" else 1
+    return count
+
+
+def _lines(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 16), b""))
+    except OSError:  # reported when the cases are read
+        return 0
 
 
 def _check(paths: Sequence[Path], check: CaseChecker,

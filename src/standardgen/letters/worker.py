@@ -7,15 +7,9 @@ module, the letter dataclasses and the two renderers, so each stays small. Failu
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
@@ -107,51 +101,13 @@ def remove_stale_temporaries(out: Path) -> int:
     return removed
 
 
-
 _renderer: Renderer | None = None
-ORPHAN_GRACE = 5.0  # seconds a worker whose main process died has to end cleanly
 
 
 def init_worker(job: Job) -> None:
+    """A worker's set-up (``pool.Pool``): the renderers, once."""
     global _renderer
-    # A terminated batch must not leave a torn temporary file: SystemExit runs write_all_atomic's
-    # clean-up, where the default SIGTERM action would end the process on the spot.
-    signal.signal(signal.SIGTERM, exit_cleanly)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what Ctrl-C means
-    _watch_parent()
     _renderer = Renderer(job)
-
-
-def _watch_parent() -> None:
-    """End this worker when the main process is gone. A main process killed with SIGKILL
-    cannot stop its pool, and a worker waiting for its next task would wait for ever (it holds
-    the task queue's pipe open itself); so a thread waits on the parent's sentinel, which
-    becomes ready when the parent exits, and then ends the worker as SIGTERM does."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    main = threading.main_thread().ident
-    assert main is not None
-
-    def watch() -> None:
-        wait([parent.sentinel])
-        # To the main thread itself: a signal the kernel hands to this thread would not wake a
-        # main thread blocked reading the task queue. Then, if it still runs (a result it tries
-        # to send back can block on a full pipe), end it outright.
-        if hasattr(signal, "pthread_kill"):  # POSIX; elsewhere straight to the end
-            signal.pthread_kill(main, signal.SIGTERM)
-            time.sleep(ORPHAN_GRACE)
-        os._exit(128 + signal.SIGTERM)
-
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
-
-
-def exit_cleanly(signum: int, frame: object) -> None:
-    # Ignore any further SIGTERM: the pool terminates its remaining workers when one exits, and a
-    # second signal arriving inside write_all_atomic's clean-up would leave a temporary file behind.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise SystemExit(128 + signum)
 
 
 def render_chunk(items: Sequence[Item]) -> list[Failure]:
