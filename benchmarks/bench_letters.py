@@ -441,6 +441,11 @@ def main() -> None:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
+def _row(out: io.StringIO, label: str, path: str, row: dict[str, Any], rest: str) -> None:
+    print(f"{label:5} {path:11} {row['s']:7.2f} {row['letters_per_s']:9.1f} "
+          f"{row['cpu_ms_per_letter']:13.2f} {rest}", file=out)
+
+
 def _print(results: dict[str, Any]) -> None:
     out = io.StringIO()
     n, jobs = results["letters"], results["jobs"]
@@ -467,18 +472,13 @@ def _print(results: dict[str, Any]) -> None:
         entry = results[key]
         for path in ("command", "in_process"):
             row = entry[path]
-            print(f"{label:5} {path.replace('_', '-'):11} {row['s']:7.2f} "
-                  f"{row['letters_per_s']:9.1f} {row['cpu_ms_per_letter']:13.2f} "
-                  f"{row['speedup']:6.1f}x {row['cpu_speedup']:10.1f}x "
-                  f"{row['efficiency']:10.2f} {row['speedup_over_one_process']:9.2f}x",
-                  file=out)
+            _row(out, label, path.replace("_", "-"), row,
+                 f"{row['speedup']:6.1f}x {row['cpu_speedup']:10.1f}x {row['efficiency']:10.2f} "
+                 f"{row['speedup_over_one_process']:9.2f}x")
         row = entry["one_process"]
-        print(f"{label:5} {'--jobs 1':11} {row['s']:7.2f} {row['letters_per_s']:9.1f} "
-              f"{row['cpu_ms_per_letter']:13.2f} {row['speedup']:6.1f}x "
-              f"{row['cpu_speedup']:10.1f}x   (in-process, one process)", file=out)
-        print(f"{label:5} {'baseline':11} {baseline['s']:7.2f} {baseline['letters_per_s']:9.1f} "
-              f"{baseline['cpu_ms_per_letter']:13.2f}   ({what}; target {entry['target']})",
-              file=out)
+        _row(out, label, "--jobs 1", row, f"{row['speedup']:6.1f}x {row['cpu_speedup']:10.1f}x"
+             "   (in-process, one process)")
+        _row(out, label, "baseline", baseline, f"  ({what}; target {entry['target']})")
     cost = results["conformance_cost"]
     print(f"cost of conformance, CPU per PDF letter: PDF/UA-1 alone {cost['ua1_ms']} ms, "
           f"PDF/A-2a + PDF/UA-1 {cost['pdfa2a_ua1_ms']} ms, ratio {cost['ratio']} "
