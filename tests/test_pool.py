@@ -77,6 +77,17 @@ def test_every_task_is_done_exactly_once(local: bool) -> None:
     assert (os.getpid() in pids) is local
 
 
+def test_a_worker_gets_nothing_before_it_is_ready() -> None:
+    """A batch this process finishes while the worker is still setting up (here: for 30 s) is
+    done here alone, and the worker is stopped at once instead of being waited for."""
+    began = time.monotonic()
+    with running(1, _square, time.sleep, (30.0,)) as pool:
+        seen, pids = _collect(pool, range(20), local=True)
+    assert seen == Counter(range(20))
+    assert pids == {os.getpid()}
+    assert time.monotonic() - began < 15
+
+
 def test_workers_are_stopped_when_the_block_ends() -> None:
     with running(2, _square, _setup, (0.0,)) as pool:
         _collect(pool, range(10), local=False)
