@@ -18,18 +18,18 @@ Usage: ``python benchmarks/bench_build.py [--standards 50] [--runs 3] [--json]``
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
+from timing import cpu_ms_per_call, with_children_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "standards" / "aktivitets-og-samvaerstilbud.yaml"
@@ -55,16 +55,12 @@ def make_sources(folder: Path, count: int) -> Path:
 
 def run(*args: str, cwd: Path, cpu: list[float]) -> float:
     """Wall time of one run; its CPU time (user + system, all its processes) goes to ``cpu``."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "standardgen", *args], cwd=cwd,
-                          capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done, timing = with_children_cpu(lambda: subprocess.run(
+        [sys.executable, "-m", "standardgen", *args], cwd=cwd, capture_output=True, text=True))
     if done.returncode != 0:
         raise SystemExit(f"standardgen {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return elapsed
+    cpu.append(timing.cpu)
+    return timing.wall
 
 
 def measure(count: int, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
@@ -98,10 +94,8 @@ def conformance_cost(rounds: int = 5, renders: int = 5) -> dict[str, float]:
         renderer.pdf(item, variant=variant)  # warm: fonts, stylesheet, imports
     for _ in range(rounds):
         for variant, values in times.items():
-            start = time.process_time()
-            for _ in range(renders):
-                renderer.pdf(item, variant=variant)
-            values.append((time.process_time() - start) / renders * 1000)
+            values.append(cpu_ms_per_call(functools.partial(renderer.pdf, item, variant=variant),
+                                          renders))
     ua, both = statistics.median(times[UA]), statistics.median(times[ARCHIVAL])
     return {"ua1_ms": round(ua, 1), "pdfa2a_ua1_ms": round(both, 1),
             "ratio": round(both / ua, 3)}

@@ -8,12 +8,11 @@ the structured comparison, and each renderer. Prints medians (ms) and the ratio 
 from __future__ import annotations
 
 import difflib
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms, print_ratio_table
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -24,16 +23,6 @@ from standardgen.approval.wording import load_wording  # noqa: E402
 
 OLD = ROOT / "standards" / "aktivitets-og-samvaerstilbud.yaml"
 RUNS = 30
-
-
-def _median_ms(work: Callable[[], object]) -> float:
-    work()  # warm caches (templates, wording, imports)
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -56,11 +45,8 @@ def main() -> None:
             "render docx (tracked changes)": lambda: word.render(result, wording,
                                                                   author="standardgen"),
         }
-        medians = {name: _median_ms(work) for name, work in rows.items()}
-    base = next(iter(medians.values()))
-    print(f"{'step':46} {'median ms':>10} {'x baseline':>11}")
-    for name, value in medians.items():
-        print(f"{name:46} {value:10.2f} {value / base:11.1f}")
+        medians = {name: median_ms(work, RUNS) for name, work in rows.items()}
+    print_ratio_table(medians, width=46, ratio="x baseline", digits=2, ratio_digits=1)
 
 
 if __name__ == "__main__":

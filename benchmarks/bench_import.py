@@ -12,15 +12,13 @@ writing the YAML text (`command.import_new`, no file written), and the same with
 from __future__ import annotations
 
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+from timing import median_ms, print_ratio_table
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -33,16 +31,6 @@ from standardgen.render.templating import templates_dir  # noqa: E402
 SOURCE = ROOT / "standards" / "aktivitets-og-samvaerstilbud.yaml"
 COPIES = 11  # text sections repeated this many times: about 20 pages
 RUNS = 15
-
-
-def _median_ms(work: Callable[[], object], runs: int = RUNS) -> float:
-    work()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def long_standard(folder: Path) -> Path:
@@ -98,22 +86,19 @@ def main() -> None:
         rows: dict[str, float] = {}
         pandoc = shutil.which("pandoc")
         if pandoc:
-            rows["baseline: pandoc -f docx -t markdown (process)"] = _median_ms(
+            rows["baseline: pandoc -f docx -t markdown (process)"] = median_ms(
                 lambda: subprocess.run([pandoc, "-f", "docx", "-t", "markdown", str(docx)],
-                                       capture_output=True, check=True))
+                                       capture_output=True, check=True), RUNS)
         else:
             print("pandoc is not installed: no baseline")
-        rows["import (read, recognise, YAML text)"] = _median_ms(
-            lambda: command.import_new(request))
-        rows["import --onto (also merge, validate, diff)"] = _median_ms(
-            lambda: command.import_onto(onto, colour=False))
-        rows["python -m standardgen --version (process start)"] = _median_ms(
+        rows["import (read, recognise, YAML text)"] = median_ms(
+            lambda: command.import_new(request), RUNS)
+        rows["import --onto (also merge, validate, diff)"] = median_ms(
+            lambda: command.import_onto(onto, colour=False), RUNS)
+        rows["python -m standardgen --version (process start)"] = median_ms(
             lambda: subprocess.run([sys.executable, "-m", "standardgen", "--version"],
-                                   capture_output=True, check=True), runs=5)
-    base = next(iter(rows.values()))
-    print(f"{'step':50} {'median ms':>10} {'x first row':>12}")
-    for step, value in rows.items():
-        print(f"{step:50} {value:10.1f} {value / base:12.2f}")
+                                   capture_output=True, check=True), 5)
+    print_ratio_table(rows, width=50, ratio="x first row", digits=1, ratio_digits=2)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,10 @@ renders exactly the text that standardgen renders.
 - In-process: ``write_letters`` in this (warm) process, the same batch.
 - Per letter: build + render + write of one letter in one warm process (median); next to the
   batch's throughput this gives the pool's efficiency: throughput x per-letter time / cores.
+  Measured in every round, between the batches, so that it sees the same machine.
+- One process: the same batch in-process with ``jobs=1``; the batch's speedup over it, divided
+  by the cores, is the classic parallel efficiency (it counts reading and checking the cases,
+  which only the main process does).
 - Cold start: one letter through the command, a fresh process each time.
 - Baselines: Word = the usual mail-merge loop, a new ``DocxTemplate`` per letter, render, save
   (one process); PDF = that loop followed by one LibreOffice headless conversion of all files.
@@ -381,15 +385,21 @@ def main() -> None:
         csv_path = distinct_csv(EXAMPLE_CSV, tmp / "batch.csv", args.letters)
         n = args.letters
         results["cold_start"] = cold_start(tmp / "one", args.repeat)
-        results["per_letter_ms_median"] = per_letter_ms(csv_path, tmp / "per-letter")
         results["conformance_cost"] = conformance_cost(csv_path)
         runs: dict[str, list[Timing]] = {}
+        per_letter_runs: list[dict[str, float]] = []
         for _ in range(args.repeat):  # interleaved, so that a busy moment hits every path
+            per_letter_runs.append(per_letter_ms(csv_path, tmp / "per-letter"))
             for fmt in (Format.pdf, Format.docx):
                 runs.setdefault(f"{fmt.value}_command", []).append(
                     command_run([csv_path], tmp / fmt.value, fmt, args.jobs))
                 runs.setdefault(f"{fmt.value}_in_process", []).append(
                     in_process_run(csv_path, tmp / fmt.value, fmt, jobs))
+                runs.setdefault(f"{fmt.value}_one_process", []).append(
+                    in_process_run(csv_path, tmp / fmt.value, fmt, 1))
+        results["per_letter_ms_median"] = {
+            key: round(statistics.median(run[key] for run in per_letter_runs), 2)
+            for key in per_letter_runs[0]}
         loops, convs, loop_letter = [], [], []
         for _ in range(args.baseline_repeat):
             loop, per_letter = mail_merge_loop(csv_path, tmp / "merge")
@@ -407,6 +417,9 @@ def main() -> None:
         per_letter = results["per_letter_ms_median"]
         for fmt, base, target in ((Format.pdf, pdf_base, 10), (Format.docx, loop, 8)):
             entry: dict[str, Any] = {"target": f">= {target}x the baseline"}
+            one = median_timing(runs[f"{fmt.value}_one_process"])
+            entry["one_process"] = {**one.figures(n), "speedup": round(base.wall / one.wall, 1),
+                                    "cpu_speedup": round(base.cpu / one.cpu, 1)}
             for path in ("command", "in_process"):
                 timing = median_timing(runs[f"{fmt.value}_{path}"])
                 entry[path] = {
@@ -416,6 +429,8 @@ def main() -> None:
                     # letters/s against what the cores could do at the one-letter time
                     "efficiency": round(n / timing.wall * per_letter[fmt.value] / 1000
                                         / cores(), 2),
+                    # the same batch in one process (--jobs 1), in-process, against this
+                    "speedup_over_one_process": round(one.wall / timing.wall, 2),
                 }
             results[fmt.value] = entry
         if args.memory:
@@ -424,6 +439,11 @@ def main() -> None:
     _print(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+def _row(out: io.StringIO, label: str, path: str, row: dict[str, Any], rest: str) -> None:
+    print(f"{label:5} {path:11} {row['s']:7.2f} {row['letters_per_s']:9.1f} "
+          f"{row['cpu_ms_per_letter']:13.2f} {rest}", file=out)
 
 
 def _print(results: dict[str, Any]) -> None:
@@ -444,7 +464,7 @@ def _print(results: dict[str, Any]) -> None:
           f"({cold['docx']['cpu_s']} s CPU); of that, importing: {cold['imports']['s']} s",
           file=out)
     header = (f"{'':5} {'path':11} {'wall s':>7} {'letters/s':>9} {'CPU ms/letter':>13} "
-              f"{'speedup':>7} {'CPU speedup':>11} {'efficiency':>10}")
+              f"{'speedup':>7} {'CPU speedup':>11} {'efficiency':>10} {'x --jobs 1':>10}")
     print(header, file=out)
     names = {"pdf": ("PDF", base["mail_merge_plus_libreoffice"], "mail-merge + LibreOffice"),
              "docx": ("Word", base["mail_merge"], "mail-merge loop")}
@@ -452,13 +472,13 @@ def _print(results: dict[str, Any]) -> None:
         entry = results[key]
         for path in ("command", "in_process"):
             row = entry[path]
-            print(f"{label:5} {path.replace('_', '-'):11} {row['s']:7.2f} "
-                  f"{row['letters_per_s']:9.1f} {row['cpu_ms_per_letter']:13.2f} "
-                  f"{row['speedup']:6.1f}x {row['cpu_speedup']:10.1f}x "
-                  f"{row['efficiency']:10.2f}", file=out)
-        print(f"{label:5} {'baseline':11} {baseline['s']:7.2f} {baseline['letters_per_s']:9.1f} "
-              f"{baseline['cpu_ms_per_letter']:13.2f}   ({what}; target {entry['target']})",
-              file=out)
+            _row(out, label, path.replace("_", "-"), row,
+                 f"{row['speedup']:6.1f}x {row['cpu_speedup']:10.1f}x {row['efficiency']:10.2f} "
+                 f"{row['speedup_over_one_process']:9.2f}x")
+        row = entry["one_process"]
+        _row(out, label, "--jobs 1", row, f"{row['speedup']:6.1f}x {row['cpu_speedup']:10.1f}x"
+             "   (in-process, one process)")
+        _row(out, label, "baseline", baseline, f"  ({what}; target {entry['target']})")
     cost = results["conformance_cost"]
     print(f"cost of conformance, CPU per PDF letter: PDF/UA-1 alone {cost['ua1_ms']} ms, "
           f"PDF/A-2a + PDF/UA-1 {cost['pdfa2a_ua1_ms']} ms, ratio {cost['ratio']} "

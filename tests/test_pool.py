@@ -56,18 +56,36 @@ def _collect(pool: Pool[int, tuple[int, int]], items: range, local: bool
         seen[item] += 1
         pids.add(pid)
 
-    pool.map(items, done, local=(lambda n: (os.getpid(), n * n)) if local else None)
+    pool.map(items, done, local=_slow_local if local else None)
     return seen, pids
+
+
+def _slow_local(n: int) -> tuple[int, int]:
+    """This process's share, slow enough that the workers have started long before it could
+    do every task alone (10 s), even on a loaded machine."""
+    time.sleep(0.05)
+    return os.getpid(), n * n
 
 
 @pytest.mark.parametrize("local", [True, False])
 def test_every_task_is_done_exactly_once(local: bool) -> None:
     with running(2, _square, _setup, (0.01,)) as pool:
-        seen, pids = _collect(pool, range(60), local)
-    assert seen == Counter(range(60))
+        seen, pids = _collect(pool, range(200), local)
+    assert seen == Counter(range(200))
     workers = pids - {os.getpid()}
     assert workers, "no task went to a worker"
     assert (os.getpid() in pids) is local
+
+
+def test_a_worker_gets_nothing_before_it_is_ready() -> None:
+    """A batch this process finishes while the worker is still setting up (here: for 30 s) is
+    done here alone, and the worker is stopped at once instead of being waited for."""
+    began = time.monotonic()
+    with running(1, _square, time.sleep, (30.0,)) as pool:
+        seen, pids = _collect(pool, range(20), local=True)
+    assert seen == Counter(range(20))
+    assert pids == {os.getpid()}
+    assert time.monotonic() - began < 15
 
 
 def test_workers_are_stopped_when_the_block_ends() -> None:

@@ -6,8 +6,10 @@ import socket
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 from click.testing import CliRunner
@@ -26,37 +28,28 @@ def _get(url: str) -> str:
     return body.decode("utf-8")
 
 
-@pytest.mark.slow  # several seconds: left out of `make quick`
-def test_preview_serves_the_site_and_rebuilds_on_change(tmp_path: Path) -> None:
-    sources = copy_standards(tmp_path / "standards")
+class _Preview(NamedTuple):
+    url: str  # the address ``serve`` announced, ending in "/"
+    builds: list[BuildResult]  # every build so far, oldest first
+
+
+@contextmanager
+def _serving(sources: Path, out: Path, **options: Any) -> Iterator[_Preview]:
+    """Run ``serve`` on a free port in a thread until the block ends, then stop it and join.
+
+    Waits (up to a minute: the first build comes first) until the server has said its address.
+    """
     stop = threading.Event()
     started: list[str] = []
     builds: list[BuildResult] = []
     thread = threading.Thread(target=serve, kwargs={
-        "paths": [sources], "out": tmp_path / "output", "host": "127.0.0.1", "port": 0,
-        "templates": templates_dir(), "on_build": builds.append, "on_start": started.append,
-        "stop": stop, "base_url": "https://example.dk/"}, daemon=True)
+        "paths": [sources], "out": out, "host": "127.0.0.1", "port": 0,
+        "on_build": builds.append, "on_start": started.append, "stop": stop,
+        "base_url": "https://example.dk/", **options}, daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 60
-        while not started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert started and started[0].startswith("http://127.0.0.1:")
-        assert "Aktivitets- og samværstilbud" in _get(started[0] + "index.html")
-        assert builds[0].ok and builds[0].written
-
-        path = sources / f"{REAL}.yaml"
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace('title: "Kvalitetsstandard: Aktivitets- og samværstilbud"',
-                                     'title: "Kvalitetsstandard: Samvær, rettet"'),
-                        encoding="utf-8")
-        page = ""
-        deadline = time.monotonic() + 30
-        while "Samvær, rettet" not in page and time.monotonic() < deadline:
-            time.sleep(0.2)
-            page = _get(started[0] + f"{REAL}/index.html")
-        assert "Samvær, rettet" in page
-        assert set(builds[-1].written) >= {"index.html", f"{REAL}/index.html"}
+        _wait_for(lambda: bool(started), 60)
+        yield _Preview(started[0], builds)
     finally:
         stop.set()
         thread.join(timeout=30)
@@ -70,20 +63,35 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
     assert condition()
 
 
+@pytest.mark.slow  # several seconds: left out of `make quick`
+def test_preview_serves_the_site_and_rebuilds_on_change(tmp_path: Path) -> None:
+    sources = copy_standards(tmp_path / "standards")
+    with _serving(sources, tmp_path / "output", templates=templates_dir()) as preview:
+        builds = preview.builds
+        assert preview.url.startswith("http://127.0.0.1:")
+        assert "Aktivitets- og samværstilbud" in _get(preview.url + "index.html")
+        assert builds[0].ok and builds[0].written
+
+        path = sources / f"{REAL}.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('title: "Kvalitetsstandard: Aktivitets- og samværstilbud"',
+                                     'title: "Kvalitetsstandard: Samvær, rettet"'),
+                        encoding="utf-8")
+        page = ""
+        deadline = time.monotonic() + 30
+        while "Samvær, rettet" not in page and time.monotonic() < deadline:
+            time.sleep(0.2)
+            page = _get(preview.url + f"{REAL}/index.html")
+        assert "Samvær, rettet" in page
+        assert set(builds[-1].written) >= {"index.html", f"{REAL}/index.html"}
+
+
 @pytest.mark.slow
 def test_build_errors_show_on_the_page_until_the_file_is_fixed(tmp_path: Path) -> None:
     sources = copy_standards(tmp_path / "standards")
-    stop = threading.Event()
-    started: list[str] = []
-    builds: list[BuildResult] = []
-    thread = threading.Thread(target=serve, kwargs={
-        "paths": [sources], "out": tmp_path / "output", "host": "127.0.0.1", "port": 0,
-        "on_build": builds.append, "on_start": started.append, "stop": stop,
-        "base_url": "https://example.dk/"}, daemon=True)
-    thread.start()
-    try:
-        _wait_for(lambda: bool(started), 60)
-        page = started[0] + f"{REAL}/index.html"
+    with _serving(sources, tmp_path / "output") as preview:
+        builds = preview.builds
+        page = preview.url + f"{REAL}/index.html"
         assert 'role="alert"' not in _get(page)
         path = sources / f"{REAL}.yaml"
         good = path.read_text(encoding="utf-8")
@@ -97,9 +105,6 @@ def test_build_errors_show_on_the_page_until_the_file_is_fixed(tmp_path: Path) -
         path.write_text(good, encoding="utf-8")
         _wait_for(lambda: builds[-1].ok)
         assert 'role="alert"' not in _get(page)
-    finally:
-        stop.set()
-        thread.join(timeout=30)
 
 
 @pytest.mark.client

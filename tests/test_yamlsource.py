@@ -15,7 +15,7 @@ from standardgen import yamlsource
 from standardgen.catalogue import load_catalogue
 from standardgen.cli import main
 from standardgen.problems import InputError, Problem, Severity
-from standardgen.yamlsource import MAX_BYTES, MAX_DEPTH, load_yaml
+from standardgen.yamlsource import MAX_BYTES, MAX_DEPTH, YamlDocument, load_yaml, parse_yaml
 
 # Words of PyYAML's English messages that must never reach a Danish author.
 ENGLISH = re.compile(r"\b(expected|found|while|scanning|parsing|could not|mapping|Traceback)\b")
@@ -458,3 +458,55 @@ def test_all_problems_in_a_file_are_collected(standards_copy: Path) -> None:
     duplicate = next(p for p in catalogue.problems if p.code == "duplicate-key")
     assert f"linje {line_of(text, 'slug: aktivitets')}" in duplicate.message
     assert catalogue.standards == ()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+# What hands and pasting put into YAML files: indentation, quotes, colons, anchors, tags, control
+# characters, brackets that are not closed.
+MUTATIONS = ("\t", ": ", '"', "'", "- ", "&a ", "*a", "!!python/name:x ", "\x0b", "{", "[",
+             "\n  ", " #", "---\n", "\\", "\r", "\x85", "\u2028", "\ufeff", "? ", "|", ">",
+             "@", "`", "%", "!x ", "<<: ", "\x00", "\x7f", ", ", "]", "}", "\n\t", "\ud800")
+
+
+def _every_yaml_file() -> list[Path]:
+    folders = ["standards", "examples", "templates", "src/standardgen/data", "tests"]
+    return sorted(path for folder in folders for pattern in ("*.yaml", "*.yml")
+                  for path in (ROOT / folder).rglob(pattern))
+
+
+def _mutants() -> list[str]:
+    """The example case with each of ``MUTATIONS`` put in at many places: most are broken."""
+    text = (ROOT / "examples" / "cases" / "bevilget.yaml").read_text(encoding="utf-8")
+    return [text[:at] + mutation + text[at:] for at in range(0, len(text), 17)
+            for mutation in MUTATIONS]
+
+
+def _outcome(read: Callable[[], YamlDocument]) -> tuple[object, ...]:
+    try:
+        document = read()
+    except InputError as exc:
+        return ("refused", [(p.line, p.column, p.message) for p in exc.problems])
+    return (document.data, document.value_marks, document.key_marks,
+            [(p.line, p.column, p.message) for p in document.problems])
+
+
+def test_libyaml_and_pyyaml_read_every_file_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The C parser is only a faster way to the same result: same data, same lines and columns,
+    same problems, for every YAML file in the repository and over a thousand broken variants
+    of a case file."""
+    files, mutants = _every_yaml_file(), _mutants()
+    assert len(files) > 30 and len(mutants) > 2000
+    assert yamlsource._FAST_LOADER is not None, "PyYAML was built without libyaml"
+    name = Path("sag.yaml")
+
+    def everything() -> list[tuple[object, ...]]:
+        return ([_outcome(lambda path=path: load_yaml(path)) for path in files]
+                + [_outcome(lambda text=text: parse_yaml(text, name)) for text in mutants])
+
+    fast = everything()
+    monkeypatch.setattr(yamlsource, "_FAST_LOADER", None)
+    slow = everything()
+    for index, (one, other) in enumerate(zip(fast, slow, strict=True)):
+        assert one == other, files[index] if index < len(files) else mutants[index - len(files)]
+    refused = sum(1 for outcome in slow if outcome[0] == "refused")
+    assert refused > len(mutants) // 3, "too few broken variants were compared"

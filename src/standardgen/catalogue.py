@@ -177,9 +177,8 @@ def _load_one(
         problems += _raw_rules(document)
         name = document.data.get("municipality")
         town_path = _find_municipality(path, name) if isinstance(name, str) else None
-        if town_path is not None and town_path not in municipalities:
-            municipalities[town_path], town_problems = _load_municipality(town_path)
-            problems.extend(town_problems)
+        if town_path is not None:
+            _municipality(town_path, municipalities, problems)
         return None, problems
     problems += _rules(document, standard, today)
     town_path = _find_municipality(path, standard.municipality)
@@ -189,13 +188,20 @@ def _load_one(
             f"kommunefilen '{MUNICIPALITY_DIR}/{standard.municipality}.yaml' findes hverken i "
             "standardens mappe eller i en mappe over den", code="municipality"))
         return None, problems
-    if town_path not in municipalities:
-        municipalities[town_path], town_problems = _load_municipality(town_path)
-        problems.extend(town_problems)
-    town = municipalities[town_path]
+    town = _municipality(town_path, municipalities, problems)
     if town is None:
         return None, problems
     return LoadedStandard(standard, town, path, town_path), problems
+
+
+def _municipality(path: Path, municipalities: dict[Path, Municipality | None],
+                  problems: list[Problem]) -> Municipality | None:
+    """The municipality file at ``path``, read once a run: its problems are added to
+    ``problems`` by the first standard that names it."""
+    if path not in municipalities:
+        municipalities[path], found = _load_municipality(path)
+        problems.extend(found)
+    return municipalities[path]
 
 
 def _find_municipality(path: Path, name: str) -> Path | None:

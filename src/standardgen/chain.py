@@ -68,10 +68,7 @@ def _load(document: YamlDocument, key: str) -> YamlDocument:
 
 def _record(document: YamlDocument) -> FollowUpRecord:
     loaded = _load(document, RECORD)
-    record, problems = validation.parse(loaded, FollowUpRecord)
-    if record is None or errors(problems):
-        raise InputError(errors(problems))
-    return record
+    return validation.parse_valid(loaded, FollowUpRecord)
 
 
 def _merged(decision: YamlDocument, original: YamlDocument,

@@ -13,8 +13,10 @@ from typing import Any
 from standardgen.problems import Problem, Severity
 from standardgen.yamlsource import YamlDocument
 
+# Left by `standardgen new`/`init` for the author to replace. The one home of the marker:
+# validation (which must not report a marker as a wrong type) imports it from here.
 MARKER = "[[VEJLEDNING:"
-GUIDANCE = re.compile(r"\[\[VEJLEDNING:\s*(.*?)\]\]", re.S)
+GUIDANCE = re.compile(re.escape(MARKER) + r"\s*(.*?)\]\]", re.S)
 _SHOWN = 60  # characters of the guidance quoted in a message
 
 

@@ -9,7 +9,7 @@ every way out of :meth:`Pool.map` goes through one :meth:`Pool.terminate` that s
 workers, waits for them a bounded time and then kills what is left.
 
 Tasks go to the workers through one shared queue, so a free worker takes the next one. This
-process keeps each worker one task ahead and otherwise does tasks itself (``local``): on two
+process keeps each ready worker one task ahead and otherwise does tasks itself (``local``): on two
 cores one worker and this process do the work of two workers, without a second worker's start-up
 (~0.3 s of imports). At the end it takes back tasks no worker has started, so the last seconds
 are not spent waiting for a queue.
@@ -38,6 +38,7 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+_READY = -1  # the number of the message a worker sends once it is set up
 ORPHAN_GRACE = 5.0  # seconds a worker whose main process died has to end cleanly
 STOP_GRACE = 10.0  # seconds a worker told to stop has to finish its clean-up before a SIGKILL
 
@@ -68,6 +69,7 @@ class Pool(Generic[T, R]):
         self._given: dict[int, T] = {}  # tasks in the queue or in a worker, by number
         self._next = 0
         self._stopped = False
+        self._ready: set[multiprocessing.process.BaseProcess] = set()  # set up, asking for tasks
         for number in range(workers):
             reader, writer = context.Pipe(duplex=False)
             process = context.Process(target=_serve, args=(init, args, task, self._tasks, writer),
@@ -80,19 +82,20 @@ class Pool(Generic[T, R]):
     def map(self, items: Iterable[T], done: Callable[[T, R], None],
             local: Callable[[T], R] | None = None) -> None:
         """Run every item, calling ``done(item, result)`` here as each is finished (in no
-        particular order). With ``local``, this process does the items no worker is free for."""
-        ahead = 2 * len(self._processes)  # one being done and one waiting, per worker
+        particular order). With ``local``, this process does the items no worker is free for,
+        and gives none to a worker before it is ready: a batch this process finishes before any
+        worker has started never waits for one."""
         for item in items:
             try:
                 self._answer(done, block=False)
             except WorkerDied as exc:
                 exc.lost.append(item)  # taken from ``items``, given to nobody
                 raise
-            if local is not None and len(self._given) >= ahead:
+            if local is not None and len(self._given) >= self._ahead(local):
                 done(item, local(item))
                 continue
             self._give(item)
-            while len(self._given) >= ahead and local is None:
+            while local is None and len(self._given) >= self._ahead(local):
                 self._answer(done, block=True)
         while self._given:
             taken = self._take_back() if local is not None else None
@@ -102,15 +105,22 @@ class Pool(Generic[T, R]):
                 done(taken, local(taken))  # type: ignore[misc]  # local is set when taken is
 
     def close(self) -> None:
-        """Stop the workers after their current task; then :meth:`terminate` what is left."""
+        """Stop the workers after their current task; then :meth:`terminate` what is left
+        (at once for a worker still starting: waiting for its set-up would serve nothing)."""
         if self._stopped:
             return
-        for _ in self._processes:
+        ready = [process for process in self._processes if process in self._ready]
+        for _ in ready:
             self._tasks.put(None)
         deadline = time.monotonic() + STOP_GRACE
-        for process in self._processes:
+        for process in ready:
             process.join(max(0.0, deadline - time.monotonic()))
         self.terminate()
+
+    def _ahead(self, local: Callable[[T], R] | None) -> int:
+        """How many tasks may be given out: one being done and one waiting, per worker (per
+        ready worker when this process works too)."""
+        return 2 * (len(self._ready) if local is not None else len(self._processes))
 
     def terminate(self) -> None:
         """SIGTERM to every worker still running (each cleans up and ends), a bounded wait, then
@@ -162,6 +172,9 @@ class Pool(Generic[T, R]):
         for process in (sentinels[r] for r in ready if isinstance(r, int)):
             reader = next(r for r, p in self._results.items() if p is process)
             self._receive(reader, done)
+            # The sentinel is ready when the process's files are closed, a moment before the
+            # kernel has its exit status.
+            process.join(STOP_GRACE)
             raise WorkerDied(process.exitcode, list(self._given.values()))
 
     def _receive(self, reader: Connection, done: Callable[[T, R], None]) -> None:
@@ -170,6 +183,9 @@ class Pool(Generic[T, R]):
                 number, ok, payload = reader.recv()
             except EOFError:
                 return
+            if number == _READY:
+                self._ready.add(self._results[reader])
+                continue
             item = self._given.pop(number)
             if not ok:
                 raise TaskFailed(payload)
@@ -211,6 +227,7 @@ def _serve(init: Callable[..., None], args: tuple[Any, ...], task: Callable[[Any
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _watch_parent()
     init(*args)
+    results.send((_READY, True, None))
     while (entry := tasks.get()) is not None:
         number, item = entry
         try:

@@ -11,14 +11,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from standardgen import model
+from standardgen.guidance import MARKER
 from standardgen.problems import InputError, Problem, errors
 from standardgen.yamlsource import Loc, YamlDocument, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
-
-# Left by `standardgen new`/`init` for the author to replace; `check` reports each marker itself
-# (guidance.guidance_problems), so a field that holds one is not also "not an e-mail address".
-GUIDANCE_MARKER = "[[VEJLEDNING:"
 
 _PATTERN_MESSAGES = {
     model.SLUG: "må kun indeholde små bogstaver a-z, tal og bindestreger (fx 'min-ydelse')",
@@ -82,16 +79,26 @@ def parse(document: YamlDocument, cls: type[M]) -> tuple[M | None, list[Problem]
 def load(path: Path, cls: type[M]) -> M:
     """A file that must be right as it is (wording, reference data, a version to compare):
     the model, or :class:`InputError` with every error in it."""
-    model, problems = parse(load_yaml(path), cls)
+    return parse_valid(load_yaml(path), cls)
+
+
+def parse_valid(document: YamlDocument, cls: type[M]) -> M:
+    """As :func:`load`, for a document already read: the model, or :class:`InputError` with
+    every error (a duplicate key too, which ``parse`` reports beside a model)."""
+    model, problems = parse(document, cls)
     if model is None or errors(problems):
         raise InputError(errors(problems))
     return model
 
 
 def is_guidance(error: ErrorDetails) -> bool:
-    """The value is a guidance marker still to be replaced (reported as such, not as a type)."""
+    """The value is a guidance marker still to be replaced (reported as such, not as a type).
+
+    ``check`` reports each marker itself (guidance.guidance_problems), so a field that holds one
+    is not also "not an e-mail address".
+    """
     value = error.get("input")
-    return isinstance(value, str) and GUIDANCE_MARKER in value
+    return isinstance(value, str) and MARKER in value
 
 
 def _colon_texts(document: YamlDocument, found: list[ErrorDetails],

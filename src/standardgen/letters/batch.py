@@ -35,7 +35,12 @@ from standardgen.problems import Problem, Severity, display_path
 __all__ = ["Format", "Item", "Job", "Workers", "render_all", "render_problem", "workers"]
 
 CHUNK = 25  # letters per task: large enough to amortise the hand-over, small for the progress bar
-SERIAL_BELOW = 2 * CHUNK  # smaller batches render in this process alone: a worker costs more
+#: Rough CPU milliseconds a letter costs in each format, and the work a batch must hold before a
+#: worker pays: a worker takes ~0.35 s to start (Python, the renderers, the first letter), and
+#: on two cores a batch of 100 PDF letters was no faster with one (bench_letters.py
+#: --letters 100), of 1,000 twice as fast.
+COST_MS = {Format.pdf: 5.0, Format.docx: 1.5}
+WORKER_PAYS_MS = 1000.0
 
 Workers = Pool[Sequence[Item], list[Failure]]
 
@@ -44,11 +49,16 @@ Workers = Pool[Sequence[Item], list[Failure]]
 def workers(job: Job, jobs: int, expected: int) -> Iterator[Workers | None]:
     """Worker processes for a batch of about ``expected`` letters, started now; None when this
     process does better alone (one job, or a batch too small to pay for a worker's start)."""
-    if jobs <= 1 or expected < SERIAL_BELOW:
+    if jobs <= 1 or not worth_workers(job, expected):
         yield None
         return
     with running(jobs - 1, render_chunk, init_worker, (job,)) as pool:
         yield pool
+
+
+def worth_workers(job: Job, letters: int) -> bool:
+    """Whether ``letters`` letters in the job's formats are work enough for worker processes."""
+    return letters * sum(COST_MS[fmt] for fmt in job.formats) >= WORKER_PAYS_MS
 
 
 def render_problem(origin: str, message: str) -> Problem:
@@ -84,7 +94,7 @@ def render_all(job: Job, items: Iterable[Item], total: int, pool: Workers | None
         progress(len(chunk))
 
     todo = chunks(items)
-    if pool is not None and total < SERIAL_BELOW:
+    if pool is not None and not worth_workers(job, total):
         pool.terminate()  # fewer letters than the cases suggested: a worker would cost more
     elif pool is not None:
         try:

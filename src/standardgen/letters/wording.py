@@ -22,7 +22,7 @@ from pydantic import AfterValidator, Field
 from standardgen import validation
 from standardgen.kinds import kind_names
 from standardgen.model import Frozen
-from standardgen.problems import InputError, errors
+from standardgen.problems import InputError
 from standardgen.render.dates import long_date, short_date
 from standardgen.render.templating import templates_dir
 from standardgen.yamlsource import YamlDocument, load_yaml
@@ -144,9 +144,7 @@ def _flatten(prefix: str, value: Any, out: dict[str, str]) -> None:
 def load_wording(folder: Path | None = None) -> Wording:
     """Read, validate and compile the wording file; :class:`InputError` if it is broken."""
     document = load_yaml((folder or templates_dir()) / WORDING_FILE)
-    parsed, problems = validation.parse(document, WordingFile)
-    if parsed is None or errors(problems):  # a duplicate key in the wording is an error too
-        raise InputError(errors(problems))
+    parsed = validation.parse_valid(document, WordingFile)
     flat: dict[str, str] = {}
     _flatten("", parsed.text, flat)
     env = _environment()
