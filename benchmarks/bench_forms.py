@@ -37,6 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from timing import median_ms
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -219,15 +221,6 @@ def single(tmp: Path) -> None:
     base_ms = median_ms(baseline, BASELINE_ROUNDS)
     print(f"baseline: Word + LibreOffice to PDF, per call: {base_ms:6.1f} ms/form")
     print(f"ratio baseline / fillable PDF:               {base_ms / pdf_ms:8.1f}x")
-
-
-def median_ms(action: Callable[[], object], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

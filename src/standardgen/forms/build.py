@@ -183,13 +183,11 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
                     pool.map(todo, done, local=local)
                 except WorkerDied as exc:
                     # Its forms, and the rest, are made here: writing one again is harmless.
+                    pool.terminate()
                     plan.problems.append(Problem(
                         display_path(out), 0, 0, Severity.WARNING,
                         f"{exc}; hovedprocessen skrev resten af skemaerne", "worker-died"))
                     todo = chain(exc.lost, todo)
-                # Every task given out is answered: a worker still starting (a small batch
-                # can be done before it is ready) is not waited for.
-                pool.terminate()
             for chunk in todo:
                 done(chunk, local(chunk))
     written = []
@@ -202,11 +200,11 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
 
 
 CHUNK = 2  # forms per task: a form takes ~0.1 s, so the last task is not long to wait for
-# Smaller batches are made in this process alone. A worker costs ~0.9 s of CPU before its first
-# form (Python, WeasyPrint, the stylesheets, cutting the field font); measured in a warm process
-# on 2 cores, in-process wall time alone against with one worker: 8 forms 0.97 s / 1.00 s, 12
-# forms 1.49 s / 1.32 s, 16 forms 2.03 s / 1.67 s, 24 forms 2.99 s / 2.15 s.
-SERIAL_BELOW = 12
+# Smaller batches are made in this process alone. A worker costs ~0.9 s of CPU before it is
+# ready (Python, WeasyPrint, the stylesheets, cutting the field font), and its first form is cold;
+# measured in a warm process on 2 cores, in-process wall time alone against with one worker:
+# 8 forms 1.03 s / 1.06 s, 12 forms 1.51 s / 1.62 s, 16 forms 2.08 s / 1.70 s.
+SERIAL_BELOW = 16
 
 
 @contextmanager
