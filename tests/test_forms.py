@@ -351,3 +351,30 @@ def test_a_form_that_cannot_be_written_is_reported_and_the_rest_written(tmp_path
     assert re.search(r"2026-104-0101-opfoelgning\.pdf:0:0: fejl: skemaet kunne ikke skrives",
                      result.output)
     assert (out / "2026-104-0102-opfoelgning.pdf").is_file()
+
+
+def test_a_batch_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    from standardgen.forms.build import Format, plan_forms, write_forms
+
+    before = gc.get_freeze_count()
+    write_forms(plan_forms([CASES], [STANDARDS]), tmp_path, Format.pdf)
+    assert gc.get_freeze_count() == before  # frozen for the batch only
+
+
+def test_the_field_font_compressed_once_gives_the_same_bytes() -> None:
+    from standardgen.cases import load_cases
+    from standardgen.catalogue import load_standard
+    from standardgen.forms import fieldfont
+    from standardgen.forms.context import form_context
+    from standardgen.forms.fieldfont import compress_once
+
+    case = load_cases([CASES / "2026-104-0001.yaml"]).cases[0].case
+    context = form_context(case, load_standard(STANDARDS / "aktivitets-og-samvaerstilbud.yaml"))
+    renderer = FormRenderer()
+    html, weasyprint = renderer.html(context), renderer.prepare_pdf()
+    plain = weasyprint.render(html, forms=True)
+    assert weasyprint.render(html, forms=True, finisher=compress_once) == plain
+    assert weasyprint.render(html, forms=True, finisher=compress_once) == plain
+    assert fieldfont._compressed.cache_info().hits >= 1  # the second form reused the first's
