@@ -378,3 +378,20 @@ def test_the_field_font_compressed_once_gives_the_same_bytes() -> None:
     assert weasyprint.render(html, forms=True, finisher=compress_once) == plain
     assert weasyprint.render(html, forms=True, finisher=compress_once) == plain
     assert fieldfont._compressed.cache_info().hits >= 1  # the second form reused the first's
+
+
+def test_temporary_files_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    """A run killed while writing can leave a hidden temporary form; the next run removes it
+    (every form is written again anyway) and leaves other hidden files alone."""
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / ".2026-104-0001-opfoelgning.pdf.0a1b2c3d.tmp"
+    stale.write_bytes(b"%PDF-1.7 torn")
+    other = out / ".notes.tmp"
+    other.write_text("ikke vores", encoding="utf-8")
+    result = CliRunner().invoke(main, ["form", "render", str(CASES / "2026-104-0001.yaml"),
+                                       "--standards", str(STANDARDS), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert not stale.exists()
+    assert other.exists()
+    assert (out / "2026-104-0001-opfoelgning.pdf").exists()

@@ -103,12 +103,14 @@ def _wait_for_files(out: Path, count: int, process: subprocess.Popen[bytes]) -> 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
-def test_killed_batch_leaves_whole_files_and_rerun_completes(tmp_path: Path, sig: int) -> None:
+@pytest.mark.parametrize(("sig", "jobs"), [(signal.SIGTERM, 2), (signal.SIGTERM, 1),
+                                         (signal.SIGKILL, 2)])
+def test_killed_batch_leaves_whole_files_and_rerun_completes(tmp_path: Path, sig: int,
+                                                             jobs: int) -> None:
     total = 600
     batch = multiply_csv(EXAMPLE_CSV, tmp_path / "batch.csv", total)
     out = tmp_path / "out"
-    process = _start(batch, out)
+    process = _start(batch, out, jobs)
     _wait_for_files(out, 50, process)
     os.killpg(process.pid, sig)  # the whole process group: the parent and its workers
     process.communicate(timeout=60)

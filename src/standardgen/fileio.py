@@ -89,6 +89,20 @@ def _temporary(target: Path) -> Path:
     return target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
 
 
+def remove_temporaries(folder: Path, endings: tuple[str, ...]) -> int:
+    """Remove the temporary files a killed run left in ``folder`` (``.<name>.<random>.tmp``, as
+    :func:`_temporary` names them) for file names that end in one of ``endings``. A run rewrites
+    every file anyway, so none of them is worth keeping."""
+    removed = 0
+    if folder.is_dir():
+        for path in folder.glob(".*.tmp"):
+            name = path.name[1:].rsplit(".", 2)[0]
+            if name.endswith(endings):
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 def _write_private(target: Path, tmp: Path, data: bytes) -> OSError | None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -198,17 +198,27 @@ def running(workers: int, task: Callable[[T], R], init: Callable[..., None],
     """A :class:`Pool` for the ``with`` block. SIGTERM to this process inside the block raises
     ``SystemExit`` here too, so the workers are stopped (and clean up) before it ends; any
     other way out of the block stops them as well."""
-    previous = signal.signal(signal.SIGTERM, exit_cleanly)
-    pool: Pool[T, R] | None = None
-    try:
+    with sigterm_exits():
         pool = Pool(workers, task, init, args)
-        yield pool
-    except BaseException:
-        if pool is not None:
+        try:
+            yield pool
+        except BaseException:
             pool.terminate()
-        raise
-    else:
+            raise
         pool.close()
+
+
+@contextmanager
+def sigterm_exits() -> Iterator[None]:
+    """SIGTERM to this process inside the block raises ``SystemExit`` (:func:`exit_cleanly`),
+    so clean-up code runs (a temporary file is removed) before the process ends. Only the main
+    thread can set a signal handler; elsewhere (the desk's batches) the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, exit_cleanly)
+    try:
+        yield
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -19,7 +19,7 @@ from standardgen.case import Case
 from standardgen.casecheck import CaseChecker
 from standardgen.cases import CaseSource, load_cases
 from standardgen.catalogue import LoadedStandard, load_catalogue
-from standardgen.fileio import private_dir
+from standardgen.fileio import private_dir, remove_temporaries
 from standardgen.forms import fields
 from standardgen.forms.context import form_context
 from standardgen.forms.render import FormRenderer, TemplateContractError
@@ -36,7 +36,7 @@ from standardgen.forms.worker import (
     write_chunk,
 )
 from standardgen.parallel import cores
-from standardgen.pool import Pool, WorkerDied, running
+from standardgen.pool import Pool, WorkerDied, running, sigterm_exits
 from standardgen.problems import Problem, Severity, display_path, errors
 from standardgen.render.pdf import long_lived_heap
 
@@ -162,6 +162,7 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
     if found:
         plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING, found,
                                      "private-dir"))
+    remove_temporaries(out, tuple(f"{SUFFIX}.{extension}" for extension in Format.both.extensions))
     pdf = Format.pdf.value in fmt.extensions
     workers = (jobs or cores()) - 1 if pdf and len(plan.jobs) >= SERIAL_BELOW else 0
     setup = Setup(out, renderer.folder, renderer.field_font)
@@ -174,7 +175,7 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
 
     todo = _chunks(plan.jobs, renderer, fmt)
     local = ChunkWriter(setup, renderer)
-    with _workers(workers, setup) as pool:
+    with sigterm_exits(), _workers(workers, setup) as pool:
         if pdf:
             renderer.prepare_pdf()  # while the workers start
         with long_lived_heap():

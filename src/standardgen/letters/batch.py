@@ -29,7 +29,7 @@ from standardgen.letters.worker import (
     remove_stale_temporaries,
     render_chunk,
 )
-from standardgen.pool import Pool, WorkerDied, running
+from standardgen.pool import Pool, WorkerDied, running, sigterm_exits
 from standardgen.problems import Problem, Severity, display_path
 
 __all__ = ["Format", "Item", "Job", "Workers", "render_all", "render_problem", "workers"]
@@ -93,20 +93,21 @@ def render_all(job: Job, items: Iterable[Item], total: int, pool: Workers | None
         failures.extend(found)
         progress(len(chunk))
 
-    todo = chunks(items)
-    if pool is not None and not worth_workers(job, total):
-        pool.terminate()  # fewer letters than the cases suggested: a worker would cost more
-    elif pool is not None:
-        try:
-            pool.map(todo, done, local=renderer.render)
-        except WorkerDied as exc:
-            # Its letters, and the rest, are rendered here: writing one again is harmless (the
-            # same bytes, renamed into place), and a run that can finish should.
-            pool.terminate()
-            warnings.append(Problem(display_path(job.out), 0, 0, Severity.WARNING,
-                                    f"{exc}; hovedprocessen skrev resten af brevene",
-                                    "worker-died"))
-            todo = chain(exc.lost, todo)
-    for chunk in todo:
-        done(chunk, renderer.render(chunk))
+    with sigterm_exits():  # a kill ends the run by SystemExit: no torn temporary file
+        todo = chunks(items)
+        if pool is not None and not worth_workers(job, total):
+            pool.terminate()  # fewer letters than the cases suggested: a worker would cost more
+        elif pool is not None:
+            try:
+                pool.map(todo, done, local=renderer.render)
+            except WorkerDied as exc:
+                # Its letters, and the rest, are rendered here: writing one again is harmless (the
+                # same bytes, renamed into place), and a run that can finish should.
+                pool.terminate()
+                warnings.append(Problem(display_path(job.out), 0, 0, Severity.WARNING,
+                                        f"{exc}; hovedprocessen skrev resten af brevene",
+                                        "worker-died"))
+                todo = chain(exc.lost, todo)
+        for chunk in todo:
+            done(chunk, renderer.render(chunk))
     return warnings + [render_problem(origin, message) for origin, message in failures]

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from standardgen.fileio import write_all_atomic
+from standardgen.fileio import remove_temporaries, write_all_atomic
 from standardgen.letters.docx import CompiledDocx, DocxRenderError
 from standardgen.letters.letter import Letter
 from standardgen.letters.pdf import RenderError
@@ -91,14 +91,8 @@ def output_path(out: Path, case_number: str, fmt: Format) -> Path:
 
 
 def remove_stale_temporaries(out: Path) -> int:
-    """Temporary files a killed run left behind (``write_atomic`` names them ``.<name>.*.tmp``)."""
-    removed = 0
-    if out.is_dir():
-        for path in out.glob(".*.tmp"):
-            if any(f".{fmt.value}." in path.name for fmt in Format):
-                path.unlink(missing_ok=True)
-                removed += 1
-    return removed
+    """Temporary letter files a killed run left behind."""
+    return remove_temporaries(out, tuple(f".{fmt.value}" for fmt in Format))
 
 
 _renderer: Renderer | None = None
