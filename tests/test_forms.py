@@ -395,3 +395,53 @@ def test_temporary_files_of_a_killed_run_are_removed(tmp_path: Path) -> None:
     assert not stale.exists()
     assert other.exists()
     assert (out / "2026-104-0001-opfoelgning.pdf").exists()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields_ = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields_[1]) == pid:
+            found.append(int(stat_file.parent.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_worker_killed_mid_batch_leaves_its_forms_to_the_main_process(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    total = 40
+    csv = distinct_rows(tmp_path / "batch.csv", total)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "standardgen", "form", str(csv), "--standards", str(STANDARDS),
+         "--out", str(out), "--format", "pdf", "--jobs", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None and not (
+            out.is_dir() and any(out.glob("*.pdf"))):
+        time.sleep(0.01)
+    workers = _children(process.pid)
+    assert workers, "the batch runs no worker processes"
+    for pid in workers:  # as the kernel's out-of-memory killer would
+        os.kill(pid, signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=300)
+    output = (stdout + stderr).decode()
+    assert process.returncode == 0, output
+    assert "arbejdsproces stoppede uventet (kode -9); hovedprocessen skrev resten af skemaerne" in (
+        output)
+    files = sorted(out.iterdir())
+    assert [p.name for p in files] == sorted(f"B-{i + 1:04d}-opfoelgning.pdf"
+                                             for i in range(total))
+    for path in files:
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.AcroForm.Fields  # whole, fillable forms

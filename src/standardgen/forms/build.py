@@ -162,7 +162,7 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
     if found:
         plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING, found,
                                      "private-dir"))
-    remove_temporaries(out, tuple(f"{SUFFIX}.{extension}" for extension in Format.both.extensions))
+    _remove_temporaries(out)
     pdf = Format.pdf.value in fmt.extensions
     workers = (jobs or cores()) - 1 if pdf and len(plan.jobs) >= SERIAL_BELOW else 0
     setup = Setup(out, renderer.folder, renderer.field_font)
@@ -185,6 +185,7 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
                 except WorkerDied as exc:
                     # Its forms, and the rest, are made here: writing one again is harmless.
                     pool.terminate()
+                    _remove_temporaries(out)  # what it was writing when it died
                     plan.problems.append(Problem(
                         display_path(out), 0, 0, Severity.WARNING,
                         f"{exc}; hovedprocessen skrev resten af skemaerne", "worker-died"))
@@ -198,6 +199,10 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
                                   f"skemaet kunne ikke skrives: {reason}", "write")
                           for path, reason in outcome.failed]
     return written
+
+
+def _remove_temporaries(out: Path) -> None:
+    remove_temporaries(out, tuple(f"{SUFFIX}.{extension}" for extension in Format.both.extensions))
 
 
 CHUNK = 2  # forms per task: a form takes ~0.1 s, so the last task is not long to wait for

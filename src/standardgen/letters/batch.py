@@ -104,6 +104,7 @@ def render_all(job: Job, items: Iterable[Item], total: int, pool: Workers | None
                 # Its letters, and the rest, are rendered here: writing one again is harmless (the
                 # same bytes, renamed into place), and a run that can finish should.
                 pool.terminate()
+                remove_stale_temporaries(job.out)  # what it was writing when it died
                 warnings.append(Problem(display_path(job.out), 0, 0, Severity.WARNING,
                                         f"{exc}; hovedprocessen skrev resten af brevene",
                                         "worker-died"))
