@@ -26,18 +26,15 @@ import argparse
 import csv
 import io
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from timing import median_ms
+from timing import Timing, median_ms, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -79,24 +76,6 @@ renderer = FormRenderer(field_font=False)
 for job in plan.jobs:
     write_atomic(output_path(out, job.case_number, "pdf"), renderer.pdf(job.context), mode=0o600)
 """
-
-
-@dataclass(frozen=True)
-class Timing:
-    wall: float  # seconds
-    cpu: float  # user + system seconds of this process and every child it waited for
-
-
-def _cpu() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
-        resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def timed(action: Callable[[], object]) -> Timing:
-    cpu, start = _cpu(), time.perf_counter()
-    action()
-    return Timing(time.perf_counter() - start, _cpu() - cpu)
 
 
 def distinct_cases(folder: Path, count: int) -> Path:

@@ -39,7 +39,6 @@ import datetime as dt
 import io
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -51,6 +50,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import timing
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -106,16 +107,9 @@ class Timing:
                 "cpu_ms_per_letter": round(self.cpu / letters * 1000, 2)}
 
 
-def _cpu() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
-        resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def timed(action: Callable[[], object]) -> Timing:
-    cpu, start = _cpu(), time.perf_counter()
-    action()
-    return Timing(time.perf_counter() - start, _cpu() - cpu)
+    measured = timing.timed(action)
+    return Timing(measured.wall, measured.cpu)
 
 
 def median_timing(timings: list[Timing]) -> Timing:

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from clients import libreoffice_convert, pdf_facts, pdftotext, poppler
-from conftest import ROOT, STANDARDS
+from conftest import ROOT, STANDARDS, child_pids
 from standardgen.cli import main
 from standardgen.forms import fields
 from standardgen.forms.render import FormRenderer, TemplateContractError, finish_pdf
@@ -397,18 +397,6 @@ def test_temporary_files_of_a_killed_run_are_removed(tmp_path: Path) -> None:
     assert (out / "2026-104-0001-opfoelgning.pdf").exists()
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat_file in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields_ = stat_file.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields_[1]) == pid:
-            found.append(int(stat_file.parent.name))
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_a_worker_killed_mid_batch_leaves_its_forms_to_the_main_process(tmp_path: Path) -> None:
@@ -430,7 +418,7 @@ def test_a_worker_killed_mid_batch_leaves_its_forms_to_the_main_process(tmp_path
     while time.monotonic() < deadline and process.poll() is None and not (
             out.is_dir() and any(out.glob("*.pdf"))):
         time.sleep(0.01)
-    workers = _children(process.pid)
+    workers = child_pids(process.pid)
     assert workers, "the batch runs no worker processes"
     for pid in workers:  # as the kernel's out-of-memory killer would
         os.kill(pid, signal.SIGKILL)

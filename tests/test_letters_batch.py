@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import child_pids
 from standardgen.cli import main
 from standardgen.letters.sample import multiply_csv
 
@@ -188,19 +189,6 @@ def test_a_duplicate_key_in_the_wording_stops_the_batch_before_any_letter(tmp_pa
     assert outcome.written == 0 and not (tmp_path / "out").exists()
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (Linux /proc)."""
-    found = []
-    for stat_file in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat_file.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat_file.parent.name))
-    return found
-
-
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -216,7 +204,7 @@ def test_killing_only_the_main_process_leaves_no_orphaned_workers(tmp_path: Path
     out = tmp_path / "out"
     process = _start(batch, out)
     _wait_for_files(out, 30, process)
-    workers = _children(process.pid)
+    workers = child_pids(process.pid)
     assert workers, "the batch runs no worker processes"
     os.kill(process.pid, signal.SIGKILL)  # only the main process, as `kill -9 PID` does
     process.wait(timeout=60)  # not communicate(): a live worker would hold the pipes open
@@ -240,7 +228,7 @@ def test_a_worker_killed_mid_batch_leaves_its_letters_to_the_main_process(tmp_pa
     out = tmp_path / "out"
     process = _start(batch, out)
     _wait_for_files(out, 50, process)
-    workers = _children(process.pid)
+    workers = child_pids(process.pid)
     assert workers, "the batch runs no worker processes"
     for pid in workers:  # as the kernel's OOM killer would
         os.kill(pid, signal.SIGKILL)
