@@ -183,9 +183,9 @@ def _compose(text: str, name: str) -> yaml.Node | None:
     whose error messages ``_SYNTAX_MESSAGES`` translates (libyaml words them differently). So
     does a file with a tab (libyaml takes a tab inside a plain key or value as part of it, PyYAML
     refuses it, and policy staff should hear about a tab) or with a byte order mark inside it
-    (libyaml counts it in no column). Otherwise both give the same nodes
-    with the same lines and columns (``tests/test_yamlsource.py`` compares them over every YAML
-    file in the repository and some 2,000 broken variants of a case file)."""
+    (libyaml counts it in no column). Otherwise both give the same nodes with the same lines
+    and columns (``tests/test_yamlsource.py`` compares them over every YAML file in the
+    repository and some 2,000 broken variants of a case file)."""
     if _FAST_LOADER is not None and not any(char in text for char in _PYYAML_ONLY):
         try:
             _check_events(yaml.parse(text, Loader=_FAST_LOADER), name)
