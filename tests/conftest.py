@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 import clients  # tests/ has no __init__.py, so pytest (import mode prepend) puts it on sys.path
 import syslibs
@@ -63,3 +64,12 @@ def child_pids(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat_file.parent.name))
     return found
+
+
+def run(*args: str | Path) -> Result:
+    """``standardgen ARGS`` in this process (click's runner), every argument as text."""
+    from click.testing import CliRunner
+
+    from standardgen.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])

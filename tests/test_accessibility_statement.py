@@ -8,18 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from conftest import edit
+from conftest import edit, run
 from sitebuild import REAL, copy_standards
-from standardgen.cli import main
 
 STATEMENT = "https://www.was.digst.dk/norddjurs-dk"
 LINK = f'<a href="{STATEMENT}">Tilgængelighedserklæring</a>'
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def build(sources: Path, out: Path) -> Result:

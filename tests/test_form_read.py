@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 from pypdf import PdfReader, PdfWriter
 
-from conftest import ROOT, STANDARDS
+from conftest import ROOT, STANDARDS, run
 from standardgen import validation
-from standardgen.cli import main
 from standardgen.forms.record import FollowUpRecord
 from standardgen.yamlsource import load_yaml
 
@@ -35,10 +33,6 @@ FILLED: dict[str, str] = {
     "participant_caseworker": "/on",
     "participant_other": "Karens søster",
 }
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from clients import libreoffice_convert, pdf_facts, pdftotext, poppler
-from conftest import ROOT, STANDARDS, child_pids
+from conftest import ROOT, STANDARDS, child_pids, run
 from standardgen.cli import main
 from standardgen.forms import fields
 from standardgen.forms.render import FormRenderer, TemplateContractError, finish_pdf
@@ -27,10 +27,6 @@ EXPECTED = ("2026-104-0001", "2026-104-0002", "2026-104-0101", "2026-104-0102")
 FULL_CPRS = ("010170-1234", "2902881235", "290288-1235", "150355-4321", "311290-9876",
              "020202-2222")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")

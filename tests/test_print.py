@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from click.testing import CliRunner, Result
 
 from clients import TextLine, pdf_facts, text_lines
-from conftest import edit
+from conftest import edit, run
 from letterkinds import Example, declared_kinds, examples, render
-from standardgen.cli import main
 from standardgen.letters.preflight import PrintGeometry, load_geometry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,10 +30,6 @@ LONG = {
     "Prøvevej 1, 2. th.": "Kong Christian den Niendes Allé 127B, 3. sal, lejlighed 12, th.",
     "city: Grenaa": "city: Kongens Lyngby Nord",
 }
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")
