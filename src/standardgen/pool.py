@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import chain
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
@@ -194,10 +195,13 @@ class Pool(Generic[T, R]):
 
 @contextmanager
 def running(workers: int, task: Callable[[T], R], init: Callable[..., None],
-            args: tuple[Any, ...] = ()) -> Iterator[Pool[T, R]]:
-    """A :class:`Pool` for the ``with`` block. SIGTERM to this process inside the block raises
-    ``SystemExit`` here too, so the workers are stopped (and clean up) before it ends; any
-    other way out of the block stops them as well."""
+            args: tuple[Any, ...] = ()) -> Iterator[Pool[T, R] | None]:
+    """A :class:`Pool` for the ``with`` block, or None for no workers. SIGTERM to this process
+    inside the block raises ``SystemExit`` here too, so the workers are stopped (and clean up)
+    before it ends; any other way out of the block stops them as well."""
+    if workers < 1:
+        yield None
+        return
     with sigterm_exits():
         pool = Pool(workers, task, init, args)
         try:
@@ -206,6 +210,26 @@ def running(workers: int, task: Callable[[T], R], init: Callable[..., None],
             pool.terminate()
             raise
         pool.close()
+
+
+def run_all(pool: Pool[T, R] | None, items: Iterable[T], done: Callable[[T, R], None],
+            local: Callable[[T], R], tidy: Callable[[], object]) -> WorkerDied | None:
+    """Every item, through ``pool`` and this process (:meth:`Pool.map`), or here alone when
+    there is no pool. A worker that dies stops the pool; ``tidy`` then removes what it was
+    writing, and this process does its tasks and the rest (doing one again is harmless: the
+    same bytes, renamed into place). Returns that death, for the caller's warning."""
+    todo = iter(items)
+    died = None
+    if pool is not None:
+        try:
+            pool.map(todo, done, local=local)
+        except WorkerDied as exc:
+            pool.terminate()
+            tidy()
+            died, todo = exc, chain(exc.lost, todo)
+    for item in todo:
+        done(item, local(item))
+    return died
 
 
 @contextmanager

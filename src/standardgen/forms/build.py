@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +34,7 @@ from standardgen.forms.worker import (
     write_chunk,
 )
 from standardgen.parallel import cores
-from standardgen.pool import Pool, WorkerDied, running, sigterm_exits
+from standardgen.pool import run_all, running, sigterm_exits
 from standardgen.problems import Problem, Severity, display_path, errors
 from standardgen.render.pdf import long_lived_heap
 
@@ -173,25 +171,17 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
             raise TemplateContractError(outcome.contract)
         outcomes[chunk[0]] = outcome
 
-    todo = _chunks(plan.jobs, renderer, fmt)
     local = ChunkWriter(setup, renderer)
-    with sigterm_exits(), _workers(workers, setup) as pool:
+    with sigterm_exits(), running(workers, write_chunk, init_worker, (setup,)) as pool:
         if pdf:
             renderer.prepare_pdf()  # while the workers start
         with long_lived_heap():
-            if pool is not None:
-                try:
-                    pool.map(todo, done, local=local)
-                except WorkerDied as exc:
-                    # Its forms, and the rest, are made here: writing one again is harmless.
-                    pool.terminate()
-                    _remove_temporaries(out)  # what it was writing when it died
-                    plan.problems.append(Problem(
-                        display_path(out), 0, 0, Severity.WARNING,
-                        f"{exc}; hovedprocessen skrev resten af skemaerne", "worker-died"))
-                    todo = chain(exc.lost, todo)
-            for chunk in todo:
-                done(chunk, local(chunk))
+            died = run_all(pool, _chunks(plan.jobs, renderer, fmt), done, local,
+                           lambda: _remove_temporaries(out))
+    if died is not None:
+        plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING,
+                                     f"{died}; hovedprocessen skrev resten af skemaerne",
+                                     "worker-died"))
     written = []
     for _, outcome in sorted(outcomes.items()):
         written += outcome.written
@@ -211,15 +201,6 @@ CHUNK = 2  # forms per task: a form takes ~0.1 s, so the last task is not long t
 # measured in a warm process on 2 cores, in-process wall time alone against with one worker:
 # 8 forms 1.03 s / 1.06 s, 12 forms 1.51 s / 1.62 s, 16 forms 2.08 s / 1.70 s.
 SERIAL_BELOW = 16
-
-
-@contextmanager
-def _workers(count: int, setup: Setup) -> Iterator[Pool[Chunk, Outcome] | None]:
-    if count < 1:
-        yield None
-        return
-    with running(count, write_chunk, init_worker, (setup,)) as pool:
-        yield pool
 
 
 def _chunks(jobs: Sequence[FormJob], renderer: FormRenderer, fmt: Format) -> Iterator[Chunk]:

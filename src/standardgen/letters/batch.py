@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import chain
 
 from standardgen.fileio import private_dir
 from standardgen.letters.worker import (
@@ -29,7 +28,7 @@ from standardgen.letters.worker import (
     remove_stale_temporaries,
     render_chunk,
 )
-from standardgen.pool import Pool, WorkerDied, running, sigterm_exits
+from standardgen.pool import Pool, run_all, running, sigterm_exits
 from standardgen.problems import Problem, Severity, display_path
 
 __all__ = ["Format", "Item", "Job", "Workers", "render_all", "render_problem", "workers"]
@@ -49,10 +48,8 @@ Workers = Pool[Sequence[Item], list[Failure]]
 def workers(job: Job, jobs: int, expected: int) -> Iterator[Workers | None]:
     """Worker processes for a batch of about ``expected`` letters, started now; None when this
     process does better alone (one job, or a batch too small to pay for a worker's start)."""
-    if jobs <= 1 or not worth_workers(job, expected):
-        yield None
-        return
-    with running(jobs - 1, render_chunk, init_worker, (job,)) as pool:
+    count = jobs - 1 if worth_workers(job, expected) else 0
+    with running(count, render_chunk, init_worker, (job,)) as pool:
         yield pool
 
 
@@ -94,21 +91,12 @@ def render_all(job: Job, items: Iterable[Item], total: int, pool: Workers | None
         progress(len(chunk))
 
     with sigterm_exits():  # a kill ends the run by SystemExit: no torn temporary file
-        todo = chunks(items)
         if pool is not None and not worth_workers(job, total):
             pool.terminate()  # fewer letters than the cases suggested: a worker would cost more
-        elif pool is not None:
-            try:
-                pool.map(todo, done, local=renderer.render)
-            except WorkerDied as exc:
-                # Its letters, and the rest, are rendered here: writing one again is harmless (the
-                # same bytes, renamed into place), and a run that can finish should.
-                pool.terminate()
-                remove_stale_temporaries(job.out)  # what it was writing when it died
-                warnings.append(Problem(display_path(job.out), 0, 0, Severity.WARNING,
-                                        f"{exc}; hovedprocessen skrev resten af brevene",
-                                        "worker-died"))
-                todo = chain(exc.lost, todo)
-        for chunk in todo:
-            done(chunk, renderer.render(chunk))
+            pool = None
+        died = run_all(pool, chunks(items), done, renderer.render,
+                       lambda: remove_stale_temporaries(job.out))
+    if died is not None:
+        warnings.append(Problem(display_path(job.out), 0, 0, Severity.WARNING,
+                                f"{died}; hovedprocessen skrev resten af brevene", "worker-died"))
     return warnings + [render_problem(origin, message) for origin, message in failures]
