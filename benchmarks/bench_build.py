@@ -82,10 +82,10 @@ def measure(count: int, runs: int) -> tuple[dict[str, list[float]], dict[str, li
 def conformance_cost(rounds: int = 5, renders: int = 5) -> dict[str, float]:
     """CPU ms per PDF of the real standard, UA-1 alone and PDF/A-2a + UA-1, interleaved rounds."""
     sys.path.insert(0, str(ROOT / "src"))
-    from standardgen.catalogue import load_catalogue
+    from standardgen.core.templates import templates_dir
     from standardgen.publish.documents import Renderer
     from standardgen.render.pdf import ARCHIVAL, UA
-    from standardgen.render.templating import templates_dir
+    from standardgen.standards.catalogue import load_catalogue
 
     [item] = load_catalogue([REAL]).standards
     renderer = Renderer(templates_dir(), "https://example.dk/")

@@ -39,15 +39,15 @@ from timing import Timing, median_ms, timed
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from standardgen.casecheck import CaseChecker  # noqa: E402
-from standardgen.cases import load_cases  # noqa: E402
-from standardgen.catalogue import load_standard  # noqa: E402
-from standardgen.fileio import write_atomic  # noqa: E402
+from standardgen.cases.check import CaseChecker  # noqa: E402
+from standardgen.cases.read import load_cases  # noqa: E402
+from standardgen.core.fileio import write_atomic  # noqa: E402
+from standardgen.core.pool import cores  # noqa: E402
 from standardgen.forms.build import Format, output_path, plan_forms, write_forms  # noqa: E402
 from standardgen.forms.context import form_context  # noqa: E402
 from standardgen.forms.readback import read_filled  # noqa: E402
 from standardgen.forms.render import FormRenderer  # noqa: E402
-from standardgen.parallel import cores  # noqa: E402
+from standardgen.standards.catalogue import load_standard  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "roots" / "forms"
 CASES_CSV = FIXTURES / "cases.csv"
@@ -67,7 +67,7 @@ GOALS_EVERY = 4  # every fourth case is a copy of the case with three goals
 BASELINE = """
 import sys
 from pathlib import Path
-from standardgen.fileio import write_atomic
+from standardgen.core.fileio import write_atomic
 from standardgen.forms.build import output_path, plan_forms
 from standardgen.forms.render import FormRenderer
 cases, standards, out = (Path(p) for p in sys.argv[1:4])

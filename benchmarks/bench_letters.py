@@ -56,15 +56,15 @@ import timing
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from standardgen.casecheck import CaseChecker  # noqa: E402
-from standardgen.cases import load_cases  # noqa: E402
-from standardgen.catalogue import load_catalogue  # noqa: E402
+from standardgen.cases.check import CaseChecker  # noqa: E402
+from standardgen.cases.read import load_cases  # noqa: E402
+from standardgen.cases.wording import load_wording  # noqa: E402
 from standardgen.letters.batch import Format  # noqa: E402
 from standardgen.letters.content import build_letter  # noqa: E402
 from standardgen.letters.docx import package_for_docxtpl  # noqa: E402
 from standardgen.letters.run import write_letters  # noqa: E402
-from standardgen.letters.wording import load_wording  # noqa: E402
 from standardgen.render.templating import docx_environment  # noqa: E402
+from standardgen.standards.catalogue import load_catalogue  # noqa: E402
 
 STANDARDS = ROOT / "standards"
 EXAMPLE_CSV = ROOT / "examples" / "cases" / "batch.csv"
@@ -385,7 +385,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args()
 
-    from standardgen.parallel import cores
+    from standardgen.core.pool import cores
 
     jobs = args.jobs or cores()
     results: dict[str, Any] = {"letters": args.letters, "jobs": jobs, "cores": cores(),

@@ -22,9 +22,9 @@ EXAMPLES = ROOT / "examples"
 def declared_kinds() -> list[str]:
     """The letter kinds (the case's ``result`` values) in the order the code declares them."""
     try:
-        from standardgen.kinds import kind_names  # type: ignore[import-not-found, unused-ignore]
+        from standardgen.cases.letter_kinds import kind_names  # type: ignore[import-not-found, unused-ignore]
     except ImportError:  # before letter kinds were declared as data, the Result enum held them
-        from standardgen.case import Result  # type: ignore[attr-defined, unused-ignore]
+        from standardgen.cases.model import Result  # type: ignore[attr-defined, unused-ignore]
 
         return [result.value for result in Result]
     return list(kind_names())

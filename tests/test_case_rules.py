@@ -253,11 +253,11 @@ def test_impossible_dates_are_errors_on_the_field(
 # --- 9. the citizen's reply in the partshøring ---------------------------------------------------
 
 def _letter_text(text: str, tmp_path: Path, templates: Path | None = None) -> str:
-    from standardgen.cases import load_cases
-    from standardgen.catalogue import load_catalogue
+    from standardgen.cases.read import load_cases
+    from standardgen.cases.wording import load_wording
     from standardgen.letters.content import build_letter
     from standardgen.letters.letter import as_data
-    from standardgen.letters.wording import load_wording
+    from standardgen.standards.catalogue import load_catalogue
 
     source = load_cases([write(tmp_path / "case.yaml", text)]).cases[0]
     standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
@@ -306,7 +306,7 @@ def test_a_case_number_like_a_cpr_number_is_refused(tmp_path: Path, cpr: str) ->
 
 @pytest.mark.parametrize("cpr", SPELLINGS)
 def test_a_cpr_number_in_a_citizen_field_is_accepted_and_normalised(cpr: str) -> None:
-    from standardgen.cpr import Cpr
+    from standardgen.core.cpr import Cpr
 
     assert Cpr(cpr).full == "170590-0000"
 

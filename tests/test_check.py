@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import NORDDJURS, ROOT, STANDARDS, edit, without_info
-from standardgen.catalogue import Catalogue, load_catalogue
 from standardgen.cli import main
-from standardgen.problems import Problem, Severity
+from standardgen.core.problems import Problem, Severity
+from standardgen.standards.catalogue import Catalogue, load_catalogue
 
 LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<column>\d+): (?P<severity>fejl|advarsel): "
                   r"(?P<message>.+)$")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from standardgen.render.dates import long_date
+from standardgen.core.dates import long_date
 
 ROOT = Path(__file__).resolve().parent.parent
 GRANTED = (ROOT / "examples" / "cases" / "bevilget.yaml").read_text(encoding="utf-8")
@@ -54,8 +54,8 @@ TABLE = [
 
 @pytest.fixture(scope="module")
 def build() -> object:
-    from standardgen.catalogue import load_catalogue
-    from standardgen.letters.wording import load_wording
+    from standardgen.cases.wording import load_wording
+    from standardgen.standards.catalogue import load_catalogue
 
     standards = {s.slug: s for s in load_catalogue([STANDARDS]).standards}
     return standards, load_wording()
@@ -65,7 +65,7 @@ def build() -> object:
                          ids=[f"{c}-{d}" for c, d, _ in TABLE])
 def test_last_day_to_complain(tmp_path: Path, build: tuple[dict[str, object], object],
                               channel: str, decision: dt.date, last: dt.date) -> None:
-    from standardgen.cases import load_cases
+    from standardgen.cases.read import load_cases
     from standardgen.letters.content import build_letter
     from standardgen.letters.letter import as_data
 

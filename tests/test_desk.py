@@ -348,7 +348,7 @@ def test_binding_beyond_this_machine_needs_a_token_from_the_environment() -> Non
 
 
 def security_error() -> type[Exception]:
-    from standardgen.problems import InputError
+    from standardgen.core.problems import InputError
 
     return InputError
 

@@ -266,8 +266,8 @@ def _resolve(fodt: str, drop: str) -> set[str]:
 
 def _texts(path: Path) -> set[str]:
     from standardgen.approval.sources import load_version
-    from standardgen.markup import to_plain
-    from standardgen.model import BulletList
+    from standardgen.core.markup import to_plain
+    from standardgen.standards.model import BulletList
 
     texts = set()
     for section in load_version(path).sections:

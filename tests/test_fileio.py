@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from standardgen import fileio
+from standardgen.core import fileio
 
 
 def test_every_file_is_written_whole_with_its_mode_and_no_temporary_left(tmp_path: Path) -> None:

@@ -12,11 +12,11 @@ from fontTools.ttLib import TTFont
 
 from clients import pdf_facts, pdftotext
 from conftest import ROOT, STANDARDS
-from standardgen.cases import load_cases
-from standardgen.catalogue import load_standard
+from standardgen.cases.read import load_cases
 from standardgen.forms import fieldfont
 from standardgen.forms.context import form_context
 from standardgen.forms.render import FormRenderer
+from standardgen.standards.catalogue import load_standard
 
 CASE = ROOT / "tests" / "roots" / "forms" / "cases" / "2026-104-0001.yaml"
 STANDARD = STANDARDS / "aktivitets-og-samvaerstilbud.yaml"

@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from conftest import ROOT, STANDARDS, run
-from standardgen import validation
-from standardgen.forms.record import FollowUpRecord
-from standardgen.yamlsource import load_yaml
+from standardgen.cases.record import FollowUpRecord
+from standardgen.core import validation
+from standardgen.core.yamlsource import load_yaml
 
 CASE = ROOT / "tests" / "roots" / "forms" / "cases" / "2026-104-0001.yaml"
 

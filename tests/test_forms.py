@@ -258,9 +258,9 @@ def test_a_template_that_drops_a_field_is_refused(tmp_path: Path) -> None:
     html.write_text(re.sub(r'<input type="text" id="next_follow_up"[^>]*>', "", source),
                     encoding="utf-8")
     renderer = FormRenderer(folder)
-    from standardgen.cases import load_cases
-    from standardgen.catalogue import load_standard
+    from standardgen.cases.read import load_cases
     from standardgen.forms.context import form_context
+    from standardgen.standards.catalogue import load_standard
 
     case = load_cases([CASES / "2026-104-0002.yaml"]).cases[0].case
     context = form_context(case, load_standard(STANDARDS / "aktivitets-og-samvaerstilbud.yaml"))
@@ -284,7 +284,7 @@ def test_every_example_case_that_was_granted_yields_both_files(tmp_path: Path) -
     examples = ROOT / "examples" / "cases"
     if not examples.is_dir():
         pytest.skip("examples/cases/ is not in this checkout (it comes with the letters)")
-    from standardgen.cases import load_cases
+    from standardgen.cases.read import load_cases
 
     files = [*examples.glob("*.yaml"), *examples.glob("*.csv")]
     cases = [source.case for source in load_cases(files).cases]
@@ -360,11 +360,11 @@ def test_a_batch_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> 
 
 
 def test_the_field_font_compressed_once_gives_the_same_bytes() -> None:
-    from standardgen.cases import load_cases
-    from standardgen.catalogue import load_standard
+    from standardgen.cases.read import load_cases
     from standardgen.forms import fieldfont
     from standardgen.forms.context import form_context
     from standardgen.forms.fieldfont import compress_once
+    from standardgen.standards.catalogue import load_standard
 
     case = load_cases([CASES / "2026-104-0001.yaml"]).cases[0].case
     context = form_context(case, load_standard(STANDARDS / "aktivitets-og-samvaerstilbud.yaml"))

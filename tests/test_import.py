@@ -17,13 +17,13 @@ from docx.oxml.ns import qn
 
 import worddocs
 from conftest import NORDDJURS, STANDARDS
-from standardgen.catalogue import load_catalogue, load_standard
+from standardgen.core.templates import templates_dir
 from standardgen.importer import command
 from standardgen.importer.structure import words_of
 from standardgen.importer.vocabulary import vocabulary
-from standardgen.model import Paragraph, Role, Standard
 from standardgen.publish.documents import Renderer
-from standardgen.render.templating import templates_dir
+from standardgen.standards.catalogue import load_catalogue, load_standard
+from standardgen.standards.model import Paragraph, Role, Standard
 
 ROOT = Path(__file__).resolve().parent.parent
 TOWN = """name: Bakkeby Kommune
@@ -235,8 +235,8 @@ def test_a_zip_that_is_not_word_and_a_zip_bomb_are_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import zipfile
 
+    from standardgen.core.problems import InputError
     from standardgen.importer import wordfile
-    from standardgen.problems import InputError
 
     other = tmp_path / "other.docx"
     with zipfile.ZipFile(other, "w") as archive:
@@ -458,7 +458,7 @@ def test_libreoffice_tracked_changes_refused_then_accepted_like_accept_all(
 
 
 def test_every_role_has_its_own_bookmark_letter() -> None:
-    from standardgen import wordmeta
+    from standardgen.standards import wordmeta
 
     letters = [wordmeta.ROLE_LETTERS.get(role.value) for role in Role]
     assert None not in letters and len(set(letters)) == len(letters)

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import NORDDJURS, ROOT, edit
-from standardgen import klarsprog
-from standardgen.cases import load_cases
-from standardgen.catalogue import load_catalogue
+from standardgen.cases.read import load_cases
+from standardgen.cases.wording import WordingError, load_wording
 from standardgen.cli import main
 from standardgen.letters.content import _values
-from standardgen.letters.wording import WordingError, load_wording
+from standardgen.standards import plain_language as klarsprog
+from standardgen.standards.catalogue import load_catalogue
 
 # No part of the letter's fixed wording may read "meget svær" (LIX 55 and above; 45-54 is
 # "svær"). Measured at 0.1.0: result 38, extent 34, reasons 43, hearing 40, plan 46, access 34,

@@ -15,8 +15,8 @@ from pypdf import PdfReader, PdfWriter
 
 from clients import docx_texts, pdf_facts, pdftotext
 from conftest import ROOT, STANDARDS
-from standardgen.catalogue import load_catalogue
 from standardgen.cli import main
+from standardgen.standards.catalogue import load_catalogue
 
 SOLBAKKE = ROOT / "examples" / "solbakke"
 SOL_STANDARDS = SOLBAKKE / "standards"

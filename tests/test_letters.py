@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from clients import docx_texts, libreoffice_convert, pdf_facts, pdftotext
-from standardgen.case import Channel
+from standardgen.cases.model import Channel
 from standardgen.cli import main
 from standardgen.letters import deadline
 
@@ -160,7 +160,7 @@ def test_working_days_skip_weekends_and_danish_holidays() -> None:
         friday_before_easter)
     christmas = deadline.add_working_days(dt.date(2026, 12, 23), 2)
     assert christmas == dt.date(2026, 12, 28)  # the 24th, then the 25th-27th are closed
-    from standardgen.letters.wording import load_wording
+    from standardgen.cases.wording import load_wording
 
     closed = load_wording().file.deadlines.closed_days
     assert deadline.last_complaint_day(dt.date(2026, 4, 9), 4, closed) == dt.date(2026, 5, 7)
@@ -298,12 +298,12 @@ def test_docx_fast_path_matches_docxtpl(tmp_path: Path) -> None:
     """The compiled batch path gives the same document text as docxtpl's own render."""
     from docxtpl import DocxTemplate
 
-    from standardgen.cases import load_cases
-    from standardgen.catalogue import load_catalogue
+    from standardgen.cases.read import load_cases
+    from standardgen.cases.wording import load_wording
     from standardgen.letters.content import build_letter
     from standardgen.letters.docx import DocxLetterRenderer, package_for_docxtpl
-    from standardgen.letters.wording import load_wording
     from standardgen.render.templating import docx_environment
+    from standardgen.standards.catalogue import load_catalogue
 
     standard = load_catalogue([STANDARDS]).standards[0]
     case = load_cases([EXAMPLES / "delvis-bevilget.yaml"]).cases[0].case
@@ -325,9 +325,9 @@ def test_docx_fast_path_matches_docxtpl(tmp_path: Path) -> None:
     ("hearing:\n  disclosed:\n    - En oplysning\n", "mangler hearing.date eller"),
 ])
 def test_hearing_rules(tmp_path: Path, hearing: str, message: str) -> None:
-    from standardgen.cases import load_cases
-    from standardgen.catalogue import load_catalogue
-    from standardgen.letters.rules import case_problems
+    from standardgen.cases.read import load_cases
+    from standardgen.cases.rules import case_problems
+    from standardgen.standards.catalogue import load_catalogue
 
     text = (EXAMPLES / "afslag.yaml").read_text(encoding="utf-8")
     path = tmp_path / "case.yaml"
@@ -340,7 +340,7 @@ def test_hearing_rules(tmp_path: Path, hearing: str, message: str) -> None:
 
 
 def test_reading_cases_one_at_a_time_matches_loading_them_all() -> None:
-    from standardgen.cases import iter_cases, load_cases
+    from standardgen.cases.read import iter_cases, load_cases
 
     paths = [*sorted(EXAMPLES.glob("*.yaml")), EXAMPLES / "batch.csv"]
     streamed = [r.source.case for r in iter_cases(paths) if r.source is not None]

@@ -10,12 +10,12 @@ import pytest
 
 from clients import pdftotext
 from conftest import ROOT, STANDARDS
-from standardgen.cases import load_cases
-from standardgen.catalogue import load_catalogue
+from standardgen.cases.read import load_cases
+from standardgen.cases.wording import load_wording
 from standardgen.letters.content import build_letter
 from standardgen.letters.letter import Letter
 from standardgen.letters.pdf import PdfLetterRenderer
-from standardgen.letters.wording import load_wording
+from standardgen.standards.catalogue import load_catalogue
 
 EXAMPLES = ROOT / "examples" / "cases"
 

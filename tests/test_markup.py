@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
-from standardgen.markup import Span, link_problems, to_html, to_plain, to_spans
+from standardgen.core.markup import Span, link_problems, to_html, to_plain, to_spans
 
 
 def test_plain_text_is_one_span() -> None:

@@ -10,9 +10,11 @@ import pytest
 from pydantic import ValidationError
 
 from conftest import NORDDJURS
-from standardgen import validation
-from standardgen.catalogue import LoadedStandard, load_standard
-from standardgen.model import (
+from standardgen.core import validation
+from standardgen.core.problems import InputError, Problem
+from standardgen.core.yamlsource import load_yaml
+from standardgen.standards.catalogue import LoadedStandard, load_standard
+from standardgen.standards.model import (
     Address,
     BulletList,
     Contact,
@@ -22,8 +24,6 @@ from standardgen.model import (
     Section,
     Standard,
 )
-from standardgen.problems import InputError, Problem
-from standardgen.yamlsource import load_yaml
 
 
 @pytest.fixture(scope="module")

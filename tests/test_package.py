@@ -17,8 +17,8 @@ from click.testing import CliRunner, Result
 
 from conftest import NORDDJURS, ROOT, edit
 from standardgen.cli import main
-from standardgen.profiles import service_profiles
-from standardgen.render.templating import builtin_templates, template_folders, templates_dir
+from standardgen.core.templates import builtin_templates, template_folders, templates_dir
+from standardgen.standards.profiles import service_profiles
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
@@ -103,7 +103,7 @@ def test_doctor_names_what_is_missing_and_how_to_install_it(
 
 
 def test_doctor_passes_when_the_required_ones_are_there(monkeypatch: pytest.MonkeyPatch) -> None:
-    from standardgen import doctor
+    from standardgen.cli import doctor
 
     present = tuple(doctor.Need(n.name, n.used_for, n.package, n.required,
                                 (lambda: True) if n.required else (lambda: False))

@@ -1,4 +1,4 @@
-"""The batch pool (``standardgen.pool``): every task done once, this process working beside the
+"""The batch pool (``standardgen.core.pool``): every task done once, this process working beside the
 workers, a worker that dies or a task that raises reported, and SIGTERM never leaving a process
 behind. The task functions live here: spawned workers import this module to find them."""
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from standardgen.pool import Pool, TaskFailed, WorkerDied, running
+from standardgen.core.pool import Pool, TaskFailed, WorkerDied, running
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,7 +120,7 @@ SCRIPT = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {tests!r})
     from test_pool import _setup, _square
-    from standardgen.pool import running
+    from standardgen.core.pool import running
 
     if __name__ == "__main__":
         _setup(0.05)  # this process's tasks as slow as the workers'

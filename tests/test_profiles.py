@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, STANDARDS
-from standardgen import kinds
-from standardgen.casecheck import case_schema, check_case
-from standardgen.catalogue import LoadedStandard, load_catalogue
+from standardgen.cases import letter_kinds as kinds
+from standardgen.cases.check import case_schema, check_case
 from standardgen.cli import main
-from standardgen.profiles import load_profile, profile_for, service_profiles
+from standardgen.standards.catalogue import LoadedStandard, load_catalogue
+from standardgen.standards.profiles import load_profile, profile_for, service_profiles
 
 SOLBAKKE = ROOT / "examples" / "solbakke"
 SOL_STANDARDS = SOLBAKKE / "standards"
@@ -192,7 +192,7 @@ def test_readme_table_is_the_declaration() -> None:
 
 
 def test_every_kind_has_its_wording() -> None:
-    from standardgen.letters.wording import load_wording
+    from standardgen.cases.wording import load_wording
 
     wording = load_wording()
     for kind in kinds.letter_kinds():

@@ -13,7 +13,7 @@ from jinja2 import TemplateRuntimeError
 
 from conftest import without_info
 from standardgen.cli import main
-from standardgen.scaffold import GUIDANCE, _environment
+from standardgen.scaffold.standard import GUIDANCE, _environment
 
 
 def _invoke(*args: str | Path) -> tuple[int, str, str]:

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import NORDDJURS, ROOT, STANDARDS
+from standardgen.cases.schema import SCHEMAS, render, schema_of
 from standardgen.cli import main
-from standardgen.profiles import service_profiles
-from standardgen.schema import SCHEMAS, render, schema_of
-from standardgen.yamlsource import load_yaml
+from standardgen.core.yamlsource import load_yaml
+from standardgen.standards.profiles import service_profiles
 
 SCHEMA_DIR = ROOT / "schema"
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")

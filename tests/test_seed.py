@@ -23,8 +23,8 @@ from seedtext import (
     seed_path,
     seed_units,
 )
-from standardgen.catalogue import LoadedStandard, load_standard
-from standardgen.markup import to_plain
+from standardgen.core.markup import to_plain
+from standardgen.standards.catalogue import LoadedStandard, load_standard
 
 
 def danish_date(date: dt.date) -> str:

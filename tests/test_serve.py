@@ -17,9 +17,9 @@ from click.testing import CliRunner
 import clients
 from sitebuild import REAL, copy_standards
 from standardgen.cli import main
+from standardgen.core.templates import templates_dir
 from standardgen.publish.build import BuildResult
 from standardgen.publish.serve import serve
-from standardgen.render.templating import templates_dir
 
 
 def _get(url: str) -> str:
@@ -110,7 +110,7 @@ def test_build_errors_show_on_the_page_until_the_file_is_fixed(tmp_path: Path) -
 @pytest.mark.client
 def test_the_banner_is_accessible(tmp_path: Path) -> None:
     """axe-core (WCAG 2.1 A/AA) on a site page with the banner, and on the page of its own."""
-    from standardgen.problems import Problem, Severity
+    from standardgen.core.problems import Problem, Severity
     from standardgen.publish.build import build
     from standardgen.publish.serve import _banner, _with_banner
 

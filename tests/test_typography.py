@@ -22,10 +22,10 @@ from click.testing import CliRunner
 
 import clients
 from sitebuild import REAL, STANDARDS, copy_standards
-from standardgen import markup
 from standardgen.cli import main
+from standardgen.core import markup
+from standardgen.core.templates import templates_dir
 from standardgen.publish.build import build
-from standardgen.render.templating import templates_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "examples" / "cases" / "delvis-bevilget.yaml"

@@ -169,7 +169,7 @@ def test_a_municipality_override_wins_in_the_installed_package(installed: Path,
 
 def _builtin(bin_dir: Path, name: str) -> str:
     return subprocess.run(
-        [str(bin_dir / "python"), "-c", "import sys; from standardgen.render.templating import "
+        [str(bin_dir / "python"), "-c", "import sys; from standardgen.core.templates import "
          "builtin_templates as b; sys.stdout.write((b() / sys.argv[1]).read_text())", name],
         env=_env(bin_dir, bin_dir), capture_output=True, text=True, check=True).stdout
 

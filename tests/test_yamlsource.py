@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import edit
-from standardgen import yamlsource
-from standardgen.catalogue import load_catalogue
 from standardgen.cli import main
-from standardgen.problems import InputError, Problem, Severity
-from standardgen.yamlsource import MAX_BYTES, MAX_DEPTH, YamlDocument, load_yaml, parse_yaml
+from standardgen.core import yamlsource
+from standardgen.core.problems import InputError, Problem, Severity
+from standardgen.core.yamlsource import MAX_BYTES, MAX_DEPTH, YamlDocument, load_yaml, parse_yaml
+from standardgen.standards.catalogue import load_catalogue
 
 # Words of PyYAML's English messages that must never reach a Danish author.
 ENGLISH = re.compile(r"\b(expected|found|while|scanning|parsing|could not|mapping|Traceback)\b")

@@ -10,9 +10,9 @@ from standardgen.approval import compare, terminal
 from standardgen.approval.compare import StandardDiff, Status
 from standardgen.approval.sources import load_at_revision, load_version, split_range
 from standardgen.approval.wording import Wording, danish_list, load_wording
-from standardgen.fileio import write_atomic
-from standardgen.model import Standard
-from standardgen.problems import InputError, Problem
+from standardgen.core.fileio import write_atomic
+from standardgen.core.problems import InputError, Problem
+from standardgen.standards.model import Standard
 
 
 @dataclass(frozen=True)

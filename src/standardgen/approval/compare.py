@@ -17,9 +17,9 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import Literal, TypeVar
 
-from standardgen import markup
-from standardgen.model import BulletList, Role, Section, Standard
-from standardgen.render.dates import long_date
+from standardgen.core import markup
+from standardgen.core.dates import long_date
+from standardgen.standards.model import BulletList, Role, Section, Standard
 
 # A sentence ends at . ! or ? followed by white space and something that can start a sentence.
 # "jf. vejledningen" and "evt. i samarbejde" stay whole because a lowercase word follows.

@@ -11,9 +11,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from standardgen import validation
-from standardgen.model import Standard
-from standardgen.problems import InputError, Problem, Severity, display_path
+from standardgen.core import validation
+from standardgen.core.problems import InputError, Problem, Severity, display_path
+from standardgen.standards.model import Standard
 
 GIT_TIMEOUT = 30
 

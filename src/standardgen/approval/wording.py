@@ -8,11 +8,11 @@ from pathlib import Path
 
 from babel.lists import format_list
 
-from standardgen import validation
 from standardgen.approval.compare import SectionDiff, StandardDiff, Status, UnitDiff
-from standardgen.model import Frozen
-from standardgen.render.dates import long_date
-from standardgen.render.templating import templates_dir
+from standardgen.core import validation
+from standardgen.core.dates import long_date
+from standardgen.core.templates import templates_dir
+from standardgen.standards.model import Frozen
 
 
 class Summary(Frozen):

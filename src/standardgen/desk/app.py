@@ -22,12 +22,12 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from standardgen.cases.wording import WordingError
+from standardgen.core.problems import InputError
 from standardgen.desk import casedata, security
 from standardgen.desk.batch import BatchRunner
 from standardgen.desk.casedata import Issue
 from standardgen.desk.engine import Checked, Desk, repeat_counts
-from standardgen.letters.wording import WordingError
-from standardgen.problems import InputError
 from standardgen.render.templating import environment
 
 #: Request body limits. A form is small; an upload may be as large as the command line reads.

@@ -23,11 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from standardgen.cases import iter_cases
-from standardgen.cpr import mask_in_text
+from standardgen.cases.read import iter_cases
+from standardgen.core.cpr import mask_in_text
+from standardgen.core.problems import Problem, errors
 from standardgen.letters.batch import Format
 from standardgen.letters.run import write_letters
-from standardgen.problems import Problem, errors
 
 CSV_NAME = "sager.csv"
 KEEP_SECONDS = 15 * 60  # a finished report and its zip are dropped after this long

@@ -20,10 +20,10 @@ from typing import Any
 
 import yaml
 
-from standardgen.cpr import mask_in_text
+from standardgen.core.cpr import mask_in_text
+from standardgen.core.problems import InputError, Problem, Severity
+from standardgen.core.yamlsource import Loc, YamlDocument, parse_yaml_bytes
 from standardgen.desk.fields import FormField
-from standardgen.problems import InputError, Problem, Severity
-from standardgen.yamlsource import Loc, YamlDocument, parse_yaml_bytes
 
 #: The longest value one form field takes (a name, a sentence, a list of a few reasons).
 MAX_FIELD = 5000

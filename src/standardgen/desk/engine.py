@@ -2,7 +2,7 @@
 
 Loaded once when the desk starts (the standards, the letter wording, the renderers), then used
 by every request. The steps are the command line's own: the case YAML is read by the YAML reader,
-validated by ``validation.parse`` against the case model and checked by ``letters.rules``; the
+validated by ``validation.parse`` against the case model and checked by ``cases.rules``; the
 letter is built by ``build_letter`` and rendered by the renderers ``standardgen letter`` uses, so
 the PDF is byte for byte the file the command line writes for the downloaded YAML.
 """
@@ -18,23 +18,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from standardgen.case import Case
-from standardgen.casecheck import CaseChecker, case_schema
-from standardgen.cases import CaseSource
-from standardgen.catalogue import LoadedStandard, load_catalogue
+from standardgen.cases.check import CaseChecker, case_schema
+from standardgen.cases.letter_kinds import get_kind, letter_kinds
+from standardgen.cases.model import Case, CaseSource
+from standardgen.cases.wording import Wording, load_wording
+from standardgen.core.pool import cores
+from standardgen.core.problems import InputError, errors
+from standardgen.core.templates import templates_dir
+from standardgen.core.yamlsource import load_yaml
 from standardgen.desk import casedata
 from standardgen.desk.casedata import Issue
 from standardgen.desk.fields import FormField, Group, Labels, all_fields, form_groups
-from standardgen.kinds import get_kind, letter_kinds
 from standardgen.letters.content import build_letter
 from standardgen.letters.docx import DocxLetterRenderer, compile_template
 from standardgen.letters.letter import Letter
 from standardgen.letters.pdf import PdfLetterRenderer
-from standardgen.letters.wording import Wording, load_wording
-from standardgen.parallel import cores
-from standardgen.problems import InputError, errors
-from standardgen.render.templating import templates_dir
-from standardgen.yamlsource import load_yaml
+from standardgen.standards.catalogue import LoadedStandard, load_catalogue
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from standardgen.profiles import Profile
+from standardgen.standards.profiles import Profile
 
 Widget = Literal["text", "number", "date", "radio", "lines"]
 

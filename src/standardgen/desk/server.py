@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from standardgen.problems import InputError, Problem, Severity
+from standardgen.core.problems import InputError, Problem, Severity
 
 TOKEN_VARIABLE = "STANDARDGEN_DESK_TOKEN"
 MIN_TOKEN = 16  # characters: a token anyone could guess is no token

@@ -13,11 +13,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from standardgen.case import Case
-from standardgen.casecheck import CaseChecker
-from standardgen.cases import CaseSource, load_cases
-from standardgen.catalogue import LoadedStandard, load_catalogue
-from standardgen.fileio import private_dir, remove_temporaries
+from standardgen.cases.check import CaseChecker
+from standardgen.cases.model import Case, CaseSource
+from standardgen.cases.read import load_cases
+from standardgen.core.fileio import private_dir, remove_temporaries
+from standardgen.core.pool import cores, run_all, running, sigterm_exits
+from standardgen.core.problems import Problem, Severity, display_path, errors
 from standardgen.forms import fields
 from standardgen.forms.context import form_context
 from standardgen.forms.render import FormRenderer, TemplateContractError
@@ -33,10 +34,8 @@ from standardgen.forms.worker import (
     output_path,
     write_chunk,
 )
-from standardgen.parallel import cores
-from standardgen.pool import run_all, running, sigterm_exits
-from standardgen.problems import Problem, Severity, display_path, errors
 from standardgen.render.pdf import long_lived_heap
+from standardgen.standards.catalogue import LoadedStandard, load_catalogue
 
 __all__ = [
     "DEFAULT_OUT",

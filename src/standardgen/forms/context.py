@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from standardgen.case import Case, Goal
-from standardgen.catalogue import LoadedStandard
+from standardgen.cases.model import Case, Goal
 from standardgen.forms import fields
 from standardgen.letters.content import default_follow_up, extent_lines
-from standardgen.model import BulletList, Role, Section
+from standardgen.standards.catalogue import LoadedStandard
+from standardgen.standards.model import BulletList, Role, Section
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from standardgen import validation
-from standardgen.model import Frozen
+from standardgen.core import validation
+from standardgen.standards.model import Frozen
 
 
 class Concept(Frozen):

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from standardgen.cases.outcomes import Outcome, Participant
+
 if TYPE_CHECKING:  # the models take ~0.1 s to import; a form worker needs only the names
-    from standardgen.case import GoalType
+    from standardgen.cases.model import GoalType
     from standardgen.forms.ffb import Ffb
 
 CASE_NUMBER = "case_number"
@@ -26,21 +27,6 @@ PARTICIPANT_OTHER = "participant_other"
 GOAL_PARTS = ("theme", "type", "description", "current_level", "expected_level", "status")
 NOT_ASSESSED = "ikke_vurderet"
 _GOAL_FIELD = re.compile(r"^goal_(\d{1,2})_(" + "|".join(GOAL_PARTS) + r")$")
-
-
-class Participant(StrEnum):
-    citizen = "borger"
-    caseworker = "sagsbehandler"
-    provider = "tilbud"
-    relative = "paaroerende"
-
-
-class Outcome(StrEnum):
-    """The three FFB follow-up results (``opfoelgningsresultat``), in the order of ffb.yaml."""
-
-    continued = "fortsaettelse"
-    ended = "afslutning"
-    ended_and_referred = "afslutning_ny_indsats"
 
 
 PARTICIPANT_FIELDS = {
@@ -100,7 +86,7 @@ def level_options() -> tuple[Option, ...]:
 
 
 def goal_type_options() -> tuple[Option, ...]:
-    from standardgen.case import GoalType
+    from standardgen.cases.model import GoalType
 
     # GoalType is declared in the order of ffb.yaml's maaltype (udvikle, fastholde, begrænse).
     return tuple(Option(ascii_value(kind.value), concept.display, concept.code)
@@ -108,7 +94,7 @@ def goal_type_options() -> tuple[Option, ...]:
 
 
 def goal_type_by_value() -> dict[str, GoalType]:
-    from standardgen.case import GoalType
+    from standardgen.cases.model import GoalType
 
     return {ascii_value(kind.value): kind for kind in GoalType}
 

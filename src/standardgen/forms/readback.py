@@ -16,11 +16,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from standardgen.cpr import mask_in_text
+from standardgen.cases.outcomes import Outcome
+from standardgen.cases.record import FollowUpRecord
+from standardgen.core.cpr import mask_in_text
+from standardgen.core.problems import Problem, Severity, display_path
 from standardgen.forms import fields
-from standardgen.forms.fields import Outcome
-from standardgen.forms.record import FollowUpRecord
-from standardgen.problems import Problem, Severity, display_path
 
 MAX_BYTES = 50 * 1024 * 1024
 _DATE = re.compile(r"^\s*(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})\s*$")

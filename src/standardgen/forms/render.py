@@ -16,10 +16,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from standardgen.core.templates import templates_dir
 from standardgen.forms import fields
 from standardgen.render.docx import render_docx
 from standardgen.render.pdf import PdfRenderer, drop_invalid_unicode
-from standardgen.render.templating import environment, templates_dir
+from standardgen.render.templating import environment
 
 HTML_TEMPLATE = "form/opfoelgning.html"
 CSS_FILE = "form/form.css"

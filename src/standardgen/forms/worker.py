@@ -1,5 +1,5 @@
 """The part of a form batch that renders and writes: in the worker processes and in the main
-process beside them (``standardgen.pool``).
+process beside them (``standardgen.core.pool``).
 
 A worker gets each form as its HTML (the case's context holds model classes made at run time,
 which do not pickle) and, when a Word form is asked for, the finished ``.docx`` (docxtpl needs
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from standardgen.fileio import write_all_atomic
+from standardgen.core.fileio import write_all_atomic
 from standardgen.forms.render import FormRenderer, TemplateContractError
 
 SUFFIX = "-opfoelgning"

@@ -7,13 +7,13 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from standardgen import validation
-from standardgen.catalogue import MUNICIPALITY_DIR, load_catalogue, load_standard
-from standardgen.fileio import write_atomic
+from standardgen.core import validation
+from standardgen.core.fileio import write_atomic
+from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.importer import onto, structure, wordfile, yamlout
 from standardgen.importer.structure import Imported, shown
-from standardgen.model import Municipality, Standard
-from standardgen.problems import InputError, Problem, Severity, display_path, errors
+from standardgen.standards.catalogue import MUNICIPALITY_DIR, load_catalogue, load_standard
+from standardgen.standards.model import Municipality, Standard
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from standardgen.core.problems import Problem, Severity
 from standardgen.importer.vocabulary import (
     Vocabulary,
     find_date,
@@ -25,9 +26,8 @@ from standardgen.importer.vocabulary import (
     vocabulary,
 )
 from standardgen.importer.wordfile import Para, Table, WordFile
-from standardgen.model import Municipality, Role
-from standardgen.problems import Problem, Severity
-from standardgen.wordmeta import parse_mark
+from standardgen.standards.model import Municipality, Role
+from standardgen.standards.wordmeta import parse_mark
 
 GUIDE = "[[VEJLEDNING: {}]]"
 _SHOWN = 60

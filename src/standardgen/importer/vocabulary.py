@@ -12,9 +12,9 @@ from importlib import resources
 
 import yaml
 
-from standardgen import markup
+from standardgen.core import markup
 from standardgen.importer.wordfile import Run
-from standardgen.model import Role
+from standardgen.standards.model import Role
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-ZÆØÅ]\.|[IVX]+\.)\s+")
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from lxml import etree
 
-from standardgen.markup import Span
-from standardgen.problems import InputError, Problem, Severity, display_path
-from standardgen.wordmeta import W, read_properties
+from standardgen.core.markup import Span
+from standardgen.core.problems import InputError, Problem, Severity, display_path
+from standardgen.standards.wordmeta import W, read_properties
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -2,7 +2,7 @@
 
 The main process reads and checks the cases and builds each letter's content; rendering (Typst
 for PDF, the compiled Word body) and writing happen a chunk of letters at a time, in the main
-process and in ``jobs - 1`` worker processes (``standardgen.pool``) that build their renderers
+process and in ``jobs - 1`` worker processes (``standardgen.core.pool``) that build their renderers
 once and import neither the case model nor docxtpl. The workers are started before the cases are
 read (:func:`workers`), so their start-up overlaps with the reading.
 
@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from standardgen.fileio import private_dir
+from standardgen.core.fileio import private_dir
+from standardgen.core.pool import Pool, run_all, running, sigterm_exits
+from standardgen.core.problems import Problem, Severity, display_path
 from standardgen.letters.worker import (
     Failure,
     Format,
@@ -28,8 +30,6 @@ from standardgen.letters.worker import (
     remove_stale_temporaries,
     render_chunk,
 )
-from standardgen.pool import Pool, run_all, running, sigterm_exits
-from standardgen.problems import Problem, Severity, display_path
 
 __all__ = ["Format", "Item", "Job", "Workers", "render_all", "render_problem", "workers"]
 

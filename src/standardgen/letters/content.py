@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from typing import Any
 
-from standardgen import markup
-from standardgen.case import Case, Extent
-from standardgen.catalogue import LoadedStandard, quoted_content
+from standardgen.cases.model import Case, Extent
+from standardgen.cases.rules import needed, to_disadvantage
+from standardgen.cases.wording import Wording, WordingError
+from standardgen.core import markup
+from standardgen.core.dates import long_date
 from standardgen.letters import deadline
 from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, p, plain
-from standardgen.letters.rules import needed, to_disadvantage
-from standardgen.letters.wording import Wording, WordingError
-from standardgen.model import BulletList, Paragraph, Standard
-from standardgen.profiles import ExtentField, Profile, QuoteSpec
-from standardgen.render import dates
-
-# Babel is thorough but slow (~50 µs a date); a batch repeats the same few dates many times.
-long_date = lru_cache(maxsize=4096)(dates.long_date)
+from standardgen.standards.catalogue import LoadedStandard, quoted_content
+from standardgen.standards.model import BulletList, Paragraph, Standard
+from standardgen.standards.profiles import ExtentField, Profile, QuoteSpec
 
 
 def _quote_blocks(content: Iterable[Paragraph | BulletList], kind: Kind) -> list[Block]:
@@ -321,5 +317,5 @@ def _date(day: dt.date | None) -> str | None:
 
 
 def build_letter(case: Case, loaded: LoadedStandard, wording: Wording) -> Letter:
-    """The letter for a case that passed :func:`~standardgen.letters.rules.case_problems`."""
+    """The letter for a case that passed :func:`~standardgen.cases.rules.case_problems`."""
     return _Builder(case, loaded, wording).build()

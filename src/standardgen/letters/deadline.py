@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from standardgen.case import Channel
-from standardgen.letters.wording import ClosedDays
+from standardgen.cases.model import Channel
+from standardgen.cases.wording import ClosedDays
 
 
 @lru_cache(maxsize=64)

@@ -42,7 +42,7 @@ def template_package(folder: Path | None = None) -> bytes:
     from docx import Document
     from docx.oxml.ns import qn
 
-    from standardgen.render.templating import templates_dir
+    from standardgen.core.templates import templates_dir
 
     document = Document()
     defaults = document.styles.element.find(qn("w:docDefaults"))

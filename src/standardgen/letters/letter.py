@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from standardgen.markup import Span
+from standardgen.core.markup import Span
 
 Kind = Literal["p", "list", "quote", "strong"]
 

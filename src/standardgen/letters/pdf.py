@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from standardgen import markup
+from standardgen.core import markup
 from standardgen.letters.letter import Letter, as_data
 from standardgen.render.pdf import unambiguous
 
@@ -53,7 +53,7 @@ class PdfLetterRenderer:
         import typst
 
         if folder is None:
-            from standardgen.render.templating import templates_dir
+            from standardgen.core.templates import templates_dir
 
             folder = templates_dir()
         self._typst = typst

@@ -16,10 +16,10 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from standardgen import validation
-from standardgen.model import Frozen
-from standardgen.problems import Problem, Severity, display_path
-from standardgen.render.templating import templates_dir
+from standardgen.core import validation
+from standardgen.core.problems import Problem, Severity, display_path
+from standardgen.core.templates import templates_dir
+from standardgen.standards.model import Frozen
 
 PRINT_FILE = Path("letter") / "print.yaml"
 MM_PER_POINT = 25.4 / 72

@@ -1,7 +1,7 @@
 """Write decision letters: read and check every case, then render the good ones.
 
 Everything is read and checked before anything is written: the wording, the standards, and every
-case (``letters.rules``). A bad case is reported with its file and row and gets no letter; it
+case (``cases.rules``). A bad case is reported with its file and row and gets no letter; it
 never stops the good ones. Cases are read twice, one at a time (once to check, once to build
 and render), so a batch of any size runs in the same memory.
 """
@@ -13,9 +13,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from standardgen.casecheck import CaseChecker
-from standardgen.cases import CaseSource, duplicate, expand, file_key, iter_cases
-from standardgen.catalogue import LoadedStandard, load_catalogue
+from standardgen.cases.check import CaseChecker
+from standardgen.cases.model import CaseSource
+from standardgen.cases.read import duplicate, expand, file_key, iter_cases
+from standardgen.cases.wording import Wording, WordingError, load_wording
+from standardgen.core.pool import cores
+from standardgen.core.problems import InputError, Problem
+from standardgen.core.templates import templates_dir
 from standardgen.letters.batch import (
     Format,
     Item,
@@ -26,10 +30,7 @@ from standardgen.letters.batch import (
 )
 from standardgen.letters.content import build_letter
 from standardgen.letters.letter import Letter
-from standardgen.letters.wording import Wording, WordingError, load_wording
-from standardgen.parallel import cores
-from standardgen.problems import InputError, Problem
-from standardgen.render.templating import templates_dir
+from standardgen.standards.catalogue import LoadedStandard, load_catalogue
 
 
 @dataclass(frozen=True)

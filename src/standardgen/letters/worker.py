@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from standardgen.fileio import remove_temporaries, write_all_atomic
+from standardgen.core.fileio import remove_temporaries, write_all_atomic
 from standardgen.letters.docx import CompiledDocx, DocxRenderError
 from standardgen.letters.letter import Letter
 from standardgen.letters.pdf import RenderError

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 
-from standardgen.problems import Problem, Severity
+from standardgen.core.problems import Problem, Severity
 
 FORMATS = ("github", "gitlab")
 

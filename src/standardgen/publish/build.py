@@ -31,16 +31,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from standardgen import __version__
-from standardgen.fileio import write_atomic
-from standardgen.parallel import cores
-from standardgen.problems import InputError, Problem, Severity, display_path, errors
-from standardgen.yamlsource import iter_standard_files
+from standardgen.core.fileio import write_atomic
+from standardgen.core.pool import cores
+from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
+from standardgen.core.yamlsource import iter_standard_files
 
 if TYPE_CHECKING:
     import jinja2
 
-    from standardgen.catalogue import LoadedStandard
     from standardgen.publish.documents import Renderer
+    from standardgen.standards.catalogue import LoadedStandard
 
 MANIFEST = ".standardgen-cache.json"
 SITE = "site"
@@ -92,9 +92,9 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
           today: dt.date | None = None) -> BuildResult:
     """Render the standards in ``paths`` into ``out/site``; see the module docstring. ``today``
     (by default the clock's, or ``$STANDARDGEN_TODAY``) decides the revision warnings."""
-    from standardgen import revision
-    from standardgen.catalogue import load_catalogue, standards_in_tree
-    from standardgen.render.templating import templates_dir
+    from standardgen.core.templates import templates_dir
+    from standardgen.standards import revision
+    from standardgen.standards.catalogue import load_catalogue, standards_in_tree
 
     try:
         day = today or revision.today()  # read here, once per build: serve rebuilds for days
@@ -383,7 +383,7 @@ def _guarded(templates: Path, render: Any) -> dict[str, bytes]:
 def _template_problem(exc: jinja2.TemplateError, templates: Path) -> Problem:
     import jinja2
 
-    from standardgen.render.templating import chain_of
+    from standardgen.core.templates import chain_of
 
     where, line = str(templates), 0
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:

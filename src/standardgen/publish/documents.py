@@ -16,14 +16,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from standardgen import markup
-from standardgen.catalogue import LoadedStandard
-from standardgen.model import Municipality, Paragraph, Role, Standard
+from standardgen.core import markup
 from standardgen.render.docx import render_docx
 from standardgen.render.pdf import ARCHIVAL, PdfRenderer
 from standardgen.render.templating import environment
-from standardgen.revision import today
-from standardgen.wordmeta import add_identity
+from standardgen.standards.catalogue import LoadedStandard
+from standardgen.standards.model import Municipality, Paragraph, Role, Standard
+from standardgen.standards.revision import today
+from standardgen.standards.wordmeta import add_identity
 
 DOCX_TEMPLATE = "standard.docx"
 PDF_STYLESHEET = Path("standard") / "pdf.css"

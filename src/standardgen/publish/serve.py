@@ -22,8 +22,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from standardgen.cpr import mask_in_text
-from standardgen.problems import Problem, errors
+from standardgen.core.cpr import mask_in_text
+from standardgen.core.problems import Problem, errors
 from standardgen.publish.build import SITE, BuildResult, build
 
 WATCHED_SUFFIXES = (".yaml", ".yml", ".html", ".css", ".js", ".xml", ".docx", ".woff2", ".svg",
@@ -152,7 +152,7 @@ def serve(paths: Sequence[Path], out: Path, *, host: str, port: int,
     """
     from watchfiles import watch
 
-    from standardgen.render.templating import template_folders, templates_dir
+    from standardgen.core.templates import template_folders, templates_dir
 
     preview = Preview(out / SITE, host, port)  # PortInUse before any work is done
 

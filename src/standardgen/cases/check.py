@@ -1,0 +1,125 @@
+"""The one way a case is validated: by `standardgen letter`, `standardgen form` and the web desk.
+
+Public API (for the caseworker's desk and any other front end):
+
+- :func:`check_case` takes case data (a mapping, or YAML text with a source name) and the loaded
+  standards, and returns the valid case or located problems (:class:`Checked`).
+- :func:`case_schema` gives the JSON Schema of a case for a standard and a letter kind.
+- :func:`standardgen.cases.letter_kinds.letter_kinds` lists the letter kinds (``.name``, Danish
+  ``.label``).
+
+A case is validated with the model of its standard's service profile (so ``extent`` has the
+fields of that service type), then with the rules of its letter kind
+(:func:`standardgen.cases.rules.case_problems`). A case with any error gives nothing: no
+letter, no form.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from standardgen.cases.letter_kinds import get_kind, kind_names, letter_kinds
+from standardgen.cases.model import CaseSource, case_model
+from standardgen.cases.read import Reading
+from standardgen.cases.rules import case_findings, case_problems
+from standardgen.core import validation
+from standardgen.core.problems import InputError, Problem, errors
+from standardgen.core.yamlsource import YamlDocument, parse_yaml
+from standardgen.standards.catalogue import LoadedStandard
+
+__all__ = ["CaseChecker", "Checked", "case_schema", "check_case", "letter_kinds"]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome for one case: ``source`` is None when any problem is an error."""
+
+    source: CaseSource | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.source is not None
+
+
+class CaseChecker:
+    """Validates case documents against the standards they name (a :data:`cases.Checker`)."""
+
+    def __init__(self, standards: Mapping[str, LoadedStandard],
+                 notice_days: int | None = None) -> None:
+        self.standards = standards
+        if notice_days is None:
+            from standardgen.cases.wording import load_wording
+            from standardgen.core.templates import templates_dir
+
+            # The folder named (not None): the cached wording must follow STANDARDGEN_TEMPLATES.
+            notice_days = load_wording(templates_dir()).file.deadlines.notice_days
+        self.notice_days = notice_days
+
+    def __call__(self, document: YamlDocument, origin: str, today: dt.date) -> Reading:
+        model = case_model(self._profile_name(document.data))
+        case, problems = validation.parse(document, model)
+        if case is None:
+            return Reading(None, problems)
+        # Dates that cannot be true together, the partshøring's reply (every case) ...
+        problems += [document.problem(f.loc, f.message, code=f.code, severity=f.severity)
+                     for f in case_findings(case, today)]
+        # ... and what a letter of this kind needs (data/letter_kinds.yaml).
+        source = CaseSource(case, origin, document)
+        problems += case_problems(source, self.standards, self.notice_days)
+        return Reading(None if errors(problems) else source, problems)
+
+    def _profile_name(self, data: Mapping[str, Any]) -> str | None:
+        slug = data.get("standard")
+        loaded = self.standards.get(slug) if isinstance(slug, str) else None
+        profile = loaded.profile if loaded is not None else None
+        return profile.name if profile is not None else None
+
+
+def check_case(data: Mapping[str, Any] | str, source: str,
+               standards: Mapping[str, LoadedStandard], today: dt.date | None = None) -> Checked:
+    """Validate one case given as data (a mapping) or YAML text; ``source`` names it in
+    messages. Problems of a mapping are located at its top (it has no lines). ``today`` (by
+    default the clock's) decides what lies in the future."""
+    try:
+        document = _document(data, source)
+    except InputError as exc:
+        return Checked(None, tuple(exc.problems))
+    reading = CaseChecker(standards)(document, source, today or dt.date.today())
+    return Checked(reading.source, tuple(sorted(reading.problems)))
+
+
+def _document(data: Mapping[str, Any] | str, source: str) -> YamlDocument:
+    if isinstance(data, str):
+        return parse_yaml(data, Path(source))
+    return YamlDocument(Path(source), dict(data), {(): (1, 1)}, {})
+
+
+def case_schema(standard: LoadedStandard | None, kind: str | None = None) -> dict[str, Any]:
+    """The JSON Schema of a case for ``standard`` (its service profile decides the extent's
+    fields) and, when given, the letter kind ``kind`` (its required fields are required, its
+    forbidden ones absent, and ``result`` fixed)."""
+    profile = standard.profile if standard is not None else None
+    schema = copy.deepcopy(case_model(profile.name if profile else None).model_json_schema())
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    if standard is not None:
+        schema["properties"]["standard"]["const"] = standard.slug
+    if kind is None:
+        return schema
+    if kind not in kind_names():
+        raise KeyError(kind)
+    declared = get_kind(kind)
+    properties = schema["properties"]
+    properties["result"] = {**properties["result"], "const": kind}
+    properties["result"].pop("enum", None)
+    for name in declared.forbids:
+        properties.pop(name, None)
+    required = [*schema.get("required", []), *declared.requires]
+    schema["required"] = [name for name in dict.fromkeys(required) if name in properties]
+    schema["title"] = f"{schema.get('title', 'Sag')}: {declared.label}"
+    return schema

@@ -1,0 +1,396 @@
+"""Read cases from YAML files and CSV batches into validated :class:`~standardgen.cases.model.Case`.
+
+A CSV row is one case. Columns are the YAML keys joined with dots (``citizen.address.street``);
+list fields (``facts``, ``considerations``, ``hearing.disclosed``) separate items with `` | ``.
+Both ``,`` and ``;`` (Danish Excel) are accepted as delimiters. Problems are located by row and
+column, and a bad row never stops the good ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from standardgen.cases import followup
+from standardgen.cases.model import Case, CaseSource, case_model
+from standardgen.cases.rules import case_findings
+from standardgen.core import validation
+from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
+from standardgen.core.yamlsource import (
+    MAX_BYTES,
+    Loc,
+    Mark,
+    YamlDocument,
+    iter_yaml_files,
+    load_yaml,
+)
+from standardgen.standards.profiles import service_profiles
+
+# A cell longer than this is refused (the longest text a letter has is a fact or a reason; ten
+# thousand characters are about four pages). Documented in the README.
+MAX_CELL = 10_000
+MAX_CSV_BYTES = MAX_BYTES * 8
+LIST_SEPARATOR = " | "
+
+
+def _extent_columns(group: str) -> list[str]:
+    """The extent's columns of every service profile (a CSV may mix service types; the row's
+    standard decides which of them it may fill)."""
+    names = [name for profile in service_profiles() for name in profile.extent]
+    return [f"{group}.{name}" for name in dict.fromkeys(names)] + [
+        f"{group}.start_date", f"{group}.end_date"]
+
+
+def _list_columns() -> frozenset[str]:
+    lists = {name for profile in service_profiles() for name, spec in profile.extent.items()
+             if spec.type == "list"}
+    return frozenset({"facts", "considerations", "hearing.disclosed",
+                      *(f"{group}.{name}" for group in ("extent", "previous_extent")
+                        for name in lists)})
+
+
+COLUMNS: tuple[str, ...] = (
+    "case_number", "standard", "result", "decision_date", "channel", "applied_for",
+    "citizen.name", "citizen.cpr", "citizen.address.street", "citizen.address.postcode",
+    "citizen.address.city",
+    "caseworker.name", "caseworker.phone", "caseworker.email", "caseworker.unit",
+    *_extent_columns("extent"), *_extent_columns("previous_extent"),
+    "change.direction", "change.effective_date", "end.last_day", "end.reason",
+    "facts", "considerations",
+    "hearing.date", "hearing.response", "hearing.not_held_reason", "hearing.disclosed",
+    "follow_up.due",
+)
+LIST_COLUMNS = _list_columns()
+
+
+@dataclass(frozen=True)
+class CaseBatch:
+    cases: tuple[CaseSource, ...]
+    problems: tuple[Problem, ...]
+    read: int = 0  # cases read: every YAML file and CSV row, valid or not
+
+
+class Reading(NamedTuple):
+    """What reading gave: a valid case or None, the problems, and how many cases (YAML files or
+    CSV rows) this stands for: 1 for a case, 0 for a problem about a file or a folder, and the
+    number of rows for rows refused together (a file with a bad header, an open quote)."""
+
+    source: CaseSource | None
+    problems: list[Problem]
+    cases: int = 1
+
+
+# Validates one case document read on a day: the model (chosen by the case's standard) and the
+# case rules (:class:`standardgen.cases.check.CaseChecker`).
+Checker = Callable[[YamlDocument, str, dt.date], "Reading"]
+
+
+def load_cases(paths: Iterable[Path], today: dt.date | None = None,
+               check: Checker | None = None) -> CaseBatch:
+    cases: list[CaseSource] = []
+    problems: list[Problem] = []
+    read = 0
+    for reading in iter_cases(paths, today, check):
+        problems += reading.problems
+        read += reading.cases
+        if reading.source is not None:
+            cases.append(reading.source)
+    unique, duplicates = _split_duplicates(cases)
+    return CaseBatch(tuple(unique), tuple(sorted([*problems, *duplicates])), read)
+
+
+def iter_cases(paths: Iterable[Path], today: dt.date | None = None,
+               check: Checker | None = None) -> Iterator[Reading]:
+    """Each case (or None) with its problems, one at a time: a batch of any size is read in
+    constant memory. A case with an error is None: it gets nothing, in every command; warnings
+    do not stop it. Duplicate case numbers are not checked here (see :func:`duplicate`).
+    A folder gives its case files (``*.yaml``, ``*.yml``, ``*.csv``); a path that does not exist
+    is a problem, and the other paths are still read. ``today`` (by default the clock's) decides
+    what lies in the future. ``check`` validates each case (the letter and form commands pass a
+    :class:`standardgen.cases.check.CaseChecker`); without it, the generic model and rules."""
+    day = today or dt.date.today()
+    parse = check or _parse
+    for path in expand(paths):
+        if isinstance(path, Problem):
+            yield Reading(None, [path], 0)
+            continue
+        try:
+            if path.suffix.lower() == ".csv":
+                yield from _csv_cases(path, day, parse)
+            else:
+                yield parse(_case_document(path), display_path(path), day)
+        except InputError as exc:
+            yield Reading(None, list(exc.problems))
+
+
+def _case_document(path: Path) -> YamlDocument:
+    """A case file; a decision file after a follow-up (``based_on:``) is completed from the case
+    and the follow-up record it names (:mod:`standardgen.cases.followup`)."""
+    document = load_yaml(path)
+    return followup.resolve(document) if followup.is_decision(document) else document
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path | Problem]:
+    """Files as given; for a folder, its case files, or a problem when it has none."""
+    for path in paths:
+        if not path.exists():
+            yield Problem(display_path(path), 0, 0, Severity.ERROR, "stien findes ikke",
+                          "not-found")
+            continue
+        if not path.is_dir():
+            yield path
+            continue
+        found = [*iter_yaml_files(path), *sorted(path.glob("*.csv"))]
+        if not found:
+            yield Problem(display_path(path), 0, 0, Severity.ERROR,
+                          "mappen indeholder ingen sager (*.yaml, *.csv)", "empty-dir")
+        yield from found
+
+
+def _parse(document: YamlDocument, origin: str, today: dt.date) -> Reading:
+    case, problems = validation.parse(document, case_model(None))
+    if case is not None:
+        problems += [document.problem(f.loc, f.message, code=f.code, severity=f.severity)
+                     for f in case_findings(case, today)]
+    if case is None or errors(problems):
+        return Reading(None, problems)
+    return Reading(CaseSource(case, origin, document), problems)
+
+
+def _csv_cases(path: Path, today: dt.date, parse: Checker) -> Iterator[Reading]:
+    name = display_path(path)
+    text = _read_csv_text(path, name)
+    dialect = _dialect(text)
+    rows = _Rows(name, text, dialect)
+    header = rows.header()
+    found = _header_problems(name, header)
+    if errors(found):  # no letter from this file: a value might be missing from every row
+        count = sum(1 for _ in rows)
+        yield Reading(None, [*found, Problem(
+            name, 1, 0, Severity.ERROR, f"ingen sager læst fra filen: overskriften har fejl "
+            f"({count} rækker afvist)", "header")], count)
+        return
+    yield Reading(None, found, 0)
+    count = 0
+    for line, row in rows:
+        count += 1
+        if len(row) != len(header):
+            yield Reading(None, [Problem(name, line, 1, Severity.ERROR,
+                                         f"rækken har {len(row)} felter, overskriften "
+                                         f"{len(header)}{rows.span(line)}", "csv-row")])
+            continue
+        too_long = _long_cell(name, line, row)
+        if too_long is not None:
+            yield Reading(None, [too_long])
+            continue
+        yield parse(_row_document(path, header, row, line), f"{name}:{line}", today)
+    if rows.broken is not None:
+        yield rows.broken
+    elif count == 0:
+        yield Reading(None, [Problem(name, 1, 0, Severity.WARNING,
+                                     "CSV-filen har kun en overskrift og ingen sager", "no-rows")],
+                      0)
+
+
+class _Rows:
+    """The rows of a CSV text with their line numbers. A row the csv module cannot read (a quote
+    that is never closed swallows every row after it) ends the file with one located problem that
+    names the swallowed lines, which all count as refused cases (``broken``)."""
+
+    def __init__(self, name: str, text: str, dialect: type[csv.Dialect] | csv.Dialect) -> None:
+        self.name, self.text, self.delimiter = name, text, dialect.delimiter
+        # Every cell up to the size of the file: the cell limit is checked here, located.
+        csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_BYTES))
+        self.reader = csv.reader(io.StringIO(text), dialect, strict=True)
+        self.broken: Reading | None = None
+        self.last_line = 0
+
+    def header(self) -> list[str]:
+        try:
+            header = next(self.reader, None)
+        except csv.Error as exc:
+            raise InputError([Problem(self.name, 1, 1, Severity.ERROR,
+                                      f"overskriften kan ikke læses som CSV ({exc})",
+                                      "csv")]) from None
+        if not header:
+            raise InputError([Problem(self.name, 1, 1, Severity.ERROR, "CSV-filen er tom",
+                                      "empty")])
+        self.last_line = self.reader.line_num
+        return [column.strip() for column in header]
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        while True:
+            start = self.last_line + 1
+            try:
+                row = next(self.reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                self.broken = self._broken(start, str(exc))
+                return
+            self.last_line = self.reader.line_num
+            if any(cell.strip() for cell in row):
+                yield start, row
+
+    def span(self, start: int) -> str:
+        """For a row that ran over several lines: which, since an open quote is the usual cause."""
+        end = self.reader.line_num
+        if end <= start:
+            return ""
+        return f" og fortsætter til linje {end}; er et citationstegn ikke lukket?"
+
+    def _broken(self, start: int, reason: str) -> Reading:
+        lines = self.text.splitlines()
+        rows = [number for number in range(start, len(lines) + 1)
+                if lines[number - 1].strip()]
+        opened = _open_quote(lines[start - 1:], self.delimiter)
+        if opened is not None:
+            line, column = start + opened[0], opened[1]
+            message = "citationstegnet her lukkes aldrig"
+        else:
+            line, column, message = start, 1, f"rækken kan ikke læses som CSV ({reason})"
+        swallowed = [number for number in rows if number != start]
+        if swallowed:
+            message += (f"; linje {swallowed[0]}-{swallowed[-1]} er derfor ikke læst "
+                        f"({len(rows)} rækker afvist)")
+        return Reading(None, [Problem(self.name, line, column, Severity.ERROR, message,
+                                      "csv-quote" if opened else "csv")], len(rows))
+
+
+def _open_quote(lines: list[str], delimiter: str) -> tuple[int, int] | None:
+    """Where (line offset, field number) the quote opens that is still open at the end."""
+    opened: tuple[int, int] | None = None
+    field_number, at_start = 1, True
+    for offset, line in enumerate(lines):
+        index = 0
+        while index < len(line):
+            char = line[index]
+            if opened is None:
+                if char == '"' and at_start:
+                    opened = (offset, field_number)
+                elif char == delimiter:
+                    field_number += 1
+                    at_start = True
+                    index += 1
+                    continue
+                at_start = False
+            elif char == '"':
+                if line[index + 1: index + 2] == '"':
+                    index += 1  # an escaped quote inside the field
+                else:
+                    opened = None
+            index += 1
+        if opened is None:
+            field_number, at_start = 1, True  # a new row begins on the next line
+    return opened
+
+
+def _long_cell(name: str, line: int, row: list[str]) -> Problem | None:
+    if max(map(len, row), default=0) <= MAX_CELL:  # the usual case, at C speed
+        return None
+    for column, cell in enumerate(row, start=1):
+        if len(cell) > MAX_CELL:
+            return Problem(name, line, column, Severity.ERROR,
+                           f"feltet er for langt ({len(cell)} tegn; højst {MAX_CELL})", "cell-size")
+    return None
+
+
+def _read_csv_text(path: Path, name: str) -> str:
+    def fail(message: str, code: str) -> InputError:
+        return InputError([Problem(name, 0, 0, Severity.ERROR, message, code)])
+
+    if not path.is_file():
+        raise fail("filen findes ikke", "not-found")
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise fail("filen er for stor", "size")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise fail("filen er binær, ikke en CSV-tekstfil", "binary")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise fail("filen er ikke gemt som UTF-8 (vælg 'CSV UTF-8' ved gem)", "encoding") from None
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    first = text.split("\n", 1)[0]
+    return csv.excel if first.count(",") >= first.count(";") else _Semicolon()
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def _header_problems(name: str, header: list[str]) -> list[Problem]:
+    problems = []
+    known = set(COLUMNS)
+    for index, column in enumerate(header, start=1):
+        if column not in known:
+            problems.append(Problem(name, 1, index, Severity.ERROR,
+                                    f"ukendt kolonne '{column}'", "unknown-column"))
+        elif header.index(column) != index - 1:
+            problems.append(Problem(name, 1, index, Severity.ERROR,
+                                    f"kolonnen '{column}' står to gange", "duplicate-column"))
+    return problems
+
+
+def _row_document(path: Path, header: list[str], row: list[str], line: int) -> YamlDocument:
+    data: dict[str, Any] = {}
+    marks: dict[Loc, Mark] = {(): (line, 1)}
+    for index, (column, cell) in enumerate(zip(header, row, strict=True), start=1):
+        value = cell.strip()
+        if not value or column not in COLUMNS:
+            continue
+        parts = column.split(".")
+        target = data
+        for depth, part in enumerate(parts[:-1], start=1):
+            target = target.setdefault(part, {})
+            marks.setdefault(tuple(parts[:depth]), (line, index))
+        loc = tuple(parts)
+        if column in LIST_COLUMNS:
+            items = [item.strip() for item in value.split(LIST_SEPARATOR.strip())]
+            target[parts[-1]] = [item for item in items if item]
+            marks.update({(*loc, i): (line, index) for i in range(len(items))})
+        else:
+            target[parts[-1]] = value
+        marks[loc] = (line, index)
+    return YamlDocument(path, data, marks, dict(marks))
+
+
+def _split_duplicates(cases: list[CaseSource]) -> tuple[list[CaseSource], list[Problem]]:
+    """The first case with each file name (case number and the kind's suffix: a grant and a
+    later change in the same case are two files), and a problem for every later one: two letters
+    with the same name would overwrite each other's file."""
+    seen: dict[str, str] = {}
+    unique, problems = [], []
+    for source in cases:
+        number = file_key(source.case)
+        if number not in seen:
+            seen[number] = source.origin
+            unique.append(source)
+        else:
+            problems.append(duplicate(source, seen[number]))
+    return unique, problems
+
+
+def file_key(case: Case) -> str:
+    """What names a case's letter and form files, compared as a file system does."""
+    return number_key(case.case_number + case.kind.file_suffix)
+
+
+def number_key(case_number: str) -> str:
+    """Case numbers that differ only by case are the same: ``C-1.pdf`` and ``c-1.pdf`` are one
+    file on Windows and macOS, so one letter would overwrite the other."""
+    return case_number.casefold()
+
+
+def duplicate(source: CaseSource, first: str) -> Problem:
+    """The problem for a case whose number was already used by the case at ``first``."""
+    return source.problem(("case_number",),
+                          f"sagsnummer '{source.case.case_number}' findes også i {first}",
+                          code="duplicate-case")

@@ -1,0 +1,179 @@
+"""Rules over a whole case that no single field can check: dates that cannot be true together,
+and a partshøring that must say whether the citizen replied.
+
+They run for every case read (``cases.read.iter_cases``), so every command that takes cases
+(letter, form) refuses the same cases. Each finding is located on the field to correct.
+
+The second half: what the law needs in a case before a letter of its kind may be written,
+checked before any rendering (:func:`case_problems`). Like GOV.UK Notify's
+``missing_data``/``additional_data``: values a letter of this kind needs but the case lacks, and
+values the case gives that the letter would silently drop, are both reported per case with its
+file and row, and the case gets no letter. What each kind requires and forbids is declared once,
+in ``data/letter_kinds.yaml`` (:mod:`standardgen.cases.letter_kinds`); this module derives the
+rules from it.
+
+This is the one home of a rule over several fields of a case. A field's own shape (a date, a
+case number, one line of text) is the model's (:mod:`standardgen.cases.model`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from standardgen.cases.letter_kinds import CaseField, LetterKind, Need, field_description
+from standardgen.cases.model import Case, CaseSource, Direction
+from standardgen.core.problems import Problem, Severity
+from standardgen.core.yamlsource import Loc
+from standardgen.standards.catalogue import LoadedStandard
+
+
+class Finding(NamedTuple):
+    loc: Loc
+    message: str
+    code: str
+    severity: Severity = Severity.ERROR
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def case_findings(case: Case, today: dt.date) -> list[Finding]:
+    """Every whole-case problem in ``case``; ``today`` decides what lies in the future."""
+    return [*date_findings(case, today), *hearing_findings(case)]
+
+
+def date_findings(case: Case, today: dt.date) -> list[Finding]:
+    decided = case.decision_date
+    found = []
+    hearing, extent, follow_up = case.hearing, case.extent, case.follow_up
+    if hearing is not None and hearing.date is not None and hearing.date > decided:
+        found.append(Finding(("hearing", "date"), f"partshøringen ({_iso(hearing.date)}) ligger "
+                             f"efter afgørelsen ({_iso(decided)}); den skal holdes før",
+                             "hearing-after-decision"))
+    if extent is not None and extent.end_date is not None and extent.end_date < extent.start_date:
+        found.append(Finding(("extent", "end_date"), f"slutdatoen ({_iso(extent.end_date)}) "
+                             f"ligger før startdatoen ({_iso(extent.start_date)})",
+                             "end-before-start"))
+    if follow_up is not None and follow_up.due < decided:
+        found.append(Finding(("follow_up", "due"), f"opfølgningen ({_iso(follow_up.due)}) ligger "
+                             f"før afgørelsen ({_iso(decided)})", "follow-up-before-decision"))
+    if decided > today:
+        found.append(Finding(("decision_date",), f"afgørelsesdatoen ({_iso(decided)}) ligger i "
+                             f"fremtiden (i dag er {_iso(today)}); er den rigtig?",
+                             "decision-in-future", Severity.WARNING))
+    return found
+
+
+def hearing_findings(case: Case) -> list[Finding]:
+    """A held partshøring says whether the citizen replied; one not held cannot have a reply."""
+    hearing = case.hearing
+    if hearing is None:
+        return []
+    if hearing.date is not None and hearing.response is None:
+        return [Finding(("hearing", "date"), "mangler hearing.response: skriv 'svar', hvis "
+                        "borgeren har udtalt sig, eller 'intet_svar', hvis borgeren ikke har "
+                        "udtalt sig inden fristen", "missing-response")]
+    if hearing.date is None and hearing.response is not None:
+        return [Finding(("hearing", "response"), "hearing.response kræver en partshøring "
+                        "(hearing.date)", "response-without-hearing")]
+    return []
+
+
+# The codes of the rules that existed before the kinds were declared, kept for scripts.
+_CODES = {"considerations": "missing-reasons", "facts": "missing-facts"}
+
+
+def to_disadvantage(case: Case) -> bool:
+    """Whether the decision is to the citizen's disadvantage (forvaltningsloven §§ 19, 22)."""
+    rule = case.kind.disadvantage
+    if rule == "unless_more":
+        return case.change is None or case.change.direction is not Direction.more
+    return rule == "always"
+
+
+def needed(need: Need, case: Case) -> bool:
+    return need == "required" or (need == "disadvantage" and to_disadvantage(case))
+
+
+def case_problems(source: CaseSource, standards: Mapping[str, LoadedStandard],
+                  notice_days: int = 0) -> list[Problem]:
+    """Located problems that stop this case's letter (and form); empty when it may be
+    written. ``notice_days`` is the notice a change to the citizen's disadvantage needs."""
+    case = source.case
+    found: list[tuple[Loc, str, str]] = []
+    loaded = standards.get(case.standard)
+    if loaded is None:
+        known = ", ".join(sorted(standards)) or "ingen"
+        found.append((("standard",), f"standarden '{case.standard}' findes ikke (kendte: {known})",
+                       "unknown-standard"))
+    elif loaded.profile is None:
+        found.append((("standard",), f"standarden '{case.standard}' ("
+                      f"{loaded.standard.service.paragraph}) har ingen serviceprofil, så der kan "
+                      "ikke laves breve eller skemaer til den", "no-service-profile"))
+    kind = case.kind
+    found += _missing(case, kind)
+    found += _forbidden(case, kind)
+    found += _notice(case, kind, notice_days)
+    return [source.problem(loc, message, code=code) for loc, message, code in found]
+
+
+def _has(case: Case, name: CaseField) -> bool:
+    value = getattr(case, name)
+    return bool(value) if isinstance(value, tuple) else value is not None
+
+
+def _missing(case: Case, kind: LetterKind) -> list[tuple[Loc, str, str]]:
+    about = f"et brev om '{kind.name}'"
+    found: list[tuple[Loc, str, str]] = [
+        ((name,), f"mangler '{name}' ({field_description(name)}): {about} skal have det",
+         f"missing-{name}") for name in kind.requires if not _has(case, name)]
+    if needed(kind.reasons, case):
+        found += [((name,), f"mangler '{name}' ({field_description(name)}): {about} skal "
+                   "begrundes", _CODES[name])
+                  for name in ("considerations", "facts") if not _has(case, name)]
+    if needed(kind.hearing, case):
+        found += _hearing(case)
+    return found
+
+
+def _forbidden(case: Case, kind: LetterKind) -> list[tuple[Loc, str, str]]:
+    """Values that a letter of this kind does not show: most likely a wrong kind."""
+    return [((name,), f"'{name}' er udfyldt, men et brev om {kind.label.lower()} viser det "
+             f"ikke; er resultatet '{kind.name}' rigtigt?", "unused-field")
+            for name in kind.forbids if _has(case, name)]
+
+
+def _notice(case: Case, kind: LetterKind, days: int) -> list[tuple[Loc, str, str]]:
+    """A change to the citizen's disadvantage takes effect with notice, never before it."""
+    if kind.notice is None or not to_disadvantage(case):
+        return []
+    group, name = kind.notice.split(".")
+    holder = getattr(case, group)
+    day: dt.date | None = getattr(holder, name) if holder is not None else None
+    earliest = case.decision_date + dt.timedelta(days=days)
+    if day is None or day >= earliest:
+        return []
+    return [((group, name), f"'{name}' er {day.isoformat()}, men en ændring til ulempe for "
+             f"borgeren skal varsles mindst {days} dage: tidligst {earliest.isoformat()}",
+             "notice")]
+
+
+def _hearing(case: Case) -> list[tuple[Loc, str, str]]:
+    hearing = case.hearing
+    if hearing is None:
+        return [(("hearing",), "mangler 'hearing': angiv datoen for partshøringen (hearing.date) "
+                 "eller hvorfor den ikke er holdt (hearing.not_held_reason og hearing.disclosed)",
+                 "missing-hearing")]
+    if hearing.date is not None and hearing.not_held_reason is not None:
+        return [(("hearing",), "angiv enten hearing.date eller hearing.not_held_reason, ikke begge",
+                 "hearing-both")]
+    if hearing.date is None and hearing.not_held_reason is None:
+        return [(("hearing",), "mangler hearing.date eller hearing.not_held_reason",
+                 "missing-hearing")]
+    if hearing.date is None and not hearing.disclosed:
+        return [(("hearing", "not_held_reason"), "når partshøring ikke er holdt, skal brevet "
+                 "oplyse det, afgørelsen bygger på: udfyld hearing.disclosed", "missing-disclosed")]
+    return []

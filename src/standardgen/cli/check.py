@@ -1,0 +1,100 @@
+"""``standardgen check`` and ``standardgen schema``: validate the sources, describe their format."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from standardgen.cli.common import count, report, require_paths
+from standardgen.cli.i18n import DanishCommand
+from standardgen.cli.options import paths_argument
+from standardgen.core.problems import InputError, Problem, promote_warnings
+
+
+@click.command(cls=DanishCommand)
+@paths_argument()
+@click.option("--strict", is_flag=True, help="Gør advarsler til fejl.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "gitlab"]),
+              default="text", show_default=True,
+              help="Linjer (fil:linje:kolonne), JSON, GitHub-annotationer eller GitLab Code "
+                   "Quality-rapport.")
+@click.option("--lix-sections", is_flag=True,
+              help="Vis også LIX (klarsprog) for hvert afsnit, ikke kun for hele standarden.")
+def check(paths: tuple[Path, ...], strict: bool, fmt: str, lix_sections: bool) -> None:
+    """Kontrollér standarderne i STI (filer eller mapper med undermapper; standard:
+    standards/) og kommunens egne skabeloner, uden at skrive noget."""
+    from standardgen.standards import plain_language, revision
+    from standardgen.standards.catalogue import load_catalogue
+
+    catalogue = load_catalogue(require_paths(paths), revision.today())
+    found = [*catalogue.problems, *override_problems()]
+    problems = promote_warnings(found) if strict else found
+    readability = plain_language.check_problems(catalogue.standards, per_section=lix_sections)
+    problems += promote_warnings(readability) if strict else readability
+    sys.exit(report(problems, fmt, summary=checked_where(catalogue.files)))
+
+
+def override_problems() -> list[Problem]:
+    """A municipality's own wording files are validated as strictly as ours."""
+    from standardgen.core.templates import builtin_templates, override_folders
+
+    problems: list[Problem] = []
+    builtin = builtin_templates().resolve()
+    for folder in override_folders():
+        if folder == builtin:  # run from this repository: its templates/ are the built-in ones
+            continue
+        if (folder / "letter" / "wording.yaml").is_file():
+            problems.extend(_letter_wording(folder))
+        if (folder / "diff" / "wording.yaml").is_file():
+            problems.extend(_diff_wording(folder / "diff" / "wording.yaml"))
+    return problems
+
+
+def _letter_wording(folder: Path) -> list[Problem]:
+    from standardgen.cases.wording import load_wording
+
+    try:
+        load_wording.__wrapped__(folder)  # read afresh: the user may just have saved
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
+def _diff_wording(path: Path) -> list[Problem]:
+    from standardgen.approval.wording import Wording
+    from standardgen.core.validation import load
+
+    try:
+        load(path, Wording)
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
+def checked_where(files: Sequence[Path]) -> str:
+    """'Kontrollerede 3 standarder (2 i standards, 1 i standards/handicap)'."""
+    from standardgen.core.problems import display_path
+
+    folders: dict[str, int] = {}
+    for path in files:
+        folder = display_path(path.parent) if str(path.parent) != "." else "."
+        folders[folder] = folders.get(folder, 0) + 1
+    checked = f"Kontrollerede {count(len(files), 'standard', 'standarder')}"
+    if len(folders) == 1:
+        return f"{checked} i {next(iter(folders))}"
+    where = ", ".join(f"{n} i {folder}" for folder, n in folders.items())
+    return f"{checked} ({where})" if where else checked
+
+
+@click.command(cls=DanishCommand)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("schema"), show_default=True,
+              help="Mappe, som JSON-skemaerne skrives til.")
+def schema(out: Path) -> None:
+    """Skriv JSON-skemaerne for YAML-formaterne (til editorens autofuldførelse)."""
+    from standardgen.cases.schema import write_all
+
+    for path in write_all(out):
+        click.echo(f"skrevet: {path}")

@@ -1,0 +1,28 @@
+"""``standardgen desk``: the caseworker's desk in the browser (:mod:`standardgen.desk`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from standardgen.cli.common import require_paths
+from standardgen.cli.i18n import DanishCommand
+
+
+@click.command(cls=DanishCommand)
+@click.option("--standards", "standards", multiple=True, type=click.Path(path_type=Path),
+              help="Standarder (filer eller mapper); standard: standards/.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True,
+              help="Porten på denne maskine.")
+@click.option("--bind", "host", default="127.0.0.1", show_default=True,
+              help="Adressen, skrivebordet lytter på. Andre adresser end denne computer kræver "
+                   "en adgangsnøgle i miljøvariablen STANDARDGEN_DESK_TOKEN.")
+def desk(standards: tuple[Path, ...], port: int, host: str) -> None:
+    """Start skrivebordet: afgørelsesbreve og opfølgningsskemaer i browseren, intet gemmes."""
+    from standardgen.desk.server import run
+
+    def started(url: str) -> None:
+        click.echo(f"Skrivebordet: {url}  (stop med Ctrl-C)", err=True)
+
+    run(require_paths(standards), host, port, started)
