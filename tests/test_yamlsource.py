@@ -453,7 +453,7 @@ def test_all_problems_in_a_file_are_collected(standards_copy: Path) -> None:
     assert found == sorted([
         ("unknown-key", line_of(text, "kommune:")),
         ("duplicate-key", line_of(text, "slug: igen")),
-        ("date_type", line_of(text, "date: [")),
+        ("invalid-value", line_of(text, "date: [")),
     ], key=lambda item: item[1])
     duplicate = next(p for p in catalogue.problems if p.code == "duplicate-key")
     assert f"linje {line_of(text, 'slug: aktivitets')}" in duplicate.message

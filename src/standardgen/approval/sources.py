@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from standardgen.core import validation
+from standardgen.core.codes import Code
 from standardgen.core.problems import InputError, Problem, Severity, display_path
 from standardgen.standards.model import Standard
 
@@ -49,7 +50,7 @@ def load_at_revision(path: Path, revision: str) -> Standard:
 
 def _git_show(path: Path, revision: str, name: str) -> bytes:
     def fail(message: str) -> InputError:
-        return InputError([Problem(name, 0, 0, Severity.ERROR, message, "revision")])
+        return InputError([Problem(name, 0, 0, Severity.ERROR, message, Code.REVISION)])
 
     if revision.startswith("-"):  # never let a revision be read as an option to git
         raise fail(f"'{revision}' er ikke en git-revision")

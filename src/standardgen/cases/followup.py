@@ -20,6 +20,7 @@ from typing import Any
 
 from standardgen.cases.record import FollowUpRecord
 from standardgen.core import validation
+from standardgen.core.codes import Code
 from standardgen.core.problems import InputError, Problem, errors
 from standardgen.core.yamlsource import Loc, Mark, YamlDocument, load_yaml
 
@@ -43,7 +44,7 @@ def resolve(document: YamlDocument) -> YamlDocument:
                                              "stien til " + ("den oprindelige sag" if key ==
                                                              BASED_ON else "opfølgningen fra "
                                                              "'standardgen form read'"),
-                                             code="chain"))
+                                             code=Code.CHAIN))
     if problems:
         raise InputError(problems)
     original = _load(document, BASED_ON)
@@ -59,7 +60,7 @@ def _load(document: YamlDocument, key: str) -> YamlDocument:
     path = _path(document, key)
     if not path.is_file():
         raise InputError([document.problem((key,), f"filen '{document.data[key]}' findes ikke "
-                                           "(stien regnes fra denne fil)", code="chain")])
+                                           "(stien regnes fra denne fil)", code=Code.CHAIN)])
     loaded = load_yaml(path)
     if errors(loaded.problems):
         raise InputError(errors(loaded.problems))
@@ -77,7 +78,7 @@ def _merged(decision: YamlDocument, original: YamlDocument,
     if str(record.case_number) != str(case_number):
         raise InputError([decision.problem((RECORD,), f"opfølgningen er fra sag "
                                            f"'{record.case_number}', men sagen er "
-                                           f"'{case_number}'", code="chain")])
+                                           f"'{case_number}'", code=Code.CHAIN)])
     own = {k: v for k, v in decision.data.items() if k not in (BASED_ON, RECORD)}
     data: dict[str, Any] = {k: original.data[k] for k in INHERITED if k in original.data}
     if "extent" in original.data:

@@ -10,11 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, create_model
 
 from standardgen.cases.letter_kinds import LetterKind, get_kind, kind_names
+from standardgen.core.codes import Code
 from standardgen.core.cpr import Cpr, looks_like_cpr
 from standardgen.core.patterns import EMAIL, SLUG
 from standardgen.core.problems import Problem, Severity
@@ -265,7 +266,7 @@ class CaseSource:
     # and column; None for a case built in code.
     document: YamlDocument | None = field(default=None, compare=False, repr=False)
 
-    def problem(self, loc: Loc, message: str, *, code: str = "",
+    def problem(self, loc: Loc, message: str, *, code: Code | Literal[""] = "",
                 severity: Severity = Severity.ERROR) -> Problem:
         """A problem found after validation, at ``loc`` in the case file or CSV row."""
         if self.document is not None:

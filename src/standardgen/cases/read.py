@@ -20,6 +20,7 @@ from standardgen.cases import followup
 from standardgen.cases.model import Case, CaseSource, case_model
 from standardgen.cases.rules import case_findings
 from standardgen.core import validation
+from standardgen.core.codes import Code
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.core.yamlsource import (
     MAX_BYTES,
@@ -140,7 +141,7 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | Problem]:
     for path in paths:
         if not path.exists():
             yield Problem(display_path(path), 0, 0, Severity.ERROR, "stien findes ikke",
-                          "not-found")
+                          Code.NOT_FOUND)
             continue
         if not path.is_dir():
             yield path
@@ -148,7 +149,7 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | Problem]:
         found = [*iter_yaml_files(path), *sorted(path.glob("*.csv"))]
         if not found:
             yield Problem(display_path(path), 0, 0, Severity.ERROR,
-                          "mappen indeholder ingen sager (*.yaml, *.csv)", "empty-dir")
+                          "mappen indeholder ingen sager (*.yaml, *.csv)", Code.EMPTY_DIR)
         yield from found
 
 
@@ -173,7 +174,7 @@ def _csv_cases(path: Path, today: dt.date, parse: Checker) -> Iterator[Reading]:
         count = sum(1 for _ in rows)
         yield Reading(None, [*found, Problem(
             name, 1, 0, Severity.ERROR, f"ingen sager læst fra filen: overskriften har fejl "
-            f"({count} rækker afvist)", "header")], count)
+            f"({count} rækker afvist)", Code.HEADER)], count)
         return
     yield Reading(None, found, 0)
     count = 0
@@ -182,7 +183,7 @@ def _csv_cases(path: Path, today: dt.date, parse: Checker) -> Iterator[Reading]:
         if len(row) != len(header):
             yield Reading(None, [Problem(name, line, 1, Severity.ERROR,
                                          f"rækken har {len(row)} felter, overskriften "
-                                         f"{len(header)}{rows.span(line)}", "csv-row")])
+                                         f"{len(header)}{rows.span(line)}", Code.CSV_ROW)])
             continue
         too_long = _long_cell(name, line, row)
         if too_long is not None:
@@ -193,7 +194,8 @@ def _csv_cases(path: Path, today: dt.date, parse: Checker) -> Iterator[Reading]:
         yield rows.broken
     elif count == 0:
         yield Reading(None, [Problem(name, 1, 0, Severity.WARNING,
-                                     "CSV-filen har kun en overskrift og ingen sager", "no-rows")],
+                                     "CSV-filen har kun en overskrift og ingen sager",
+                                     Code.NO_ROWS)],
                       0)
 
 
@@ -216,10 +218,10 @@ class _Rows:
         except csv.Error as exc:
             raise InputError([Problem(self.name, 1, 1, Severity.ERROR,
                                       f"overskriften kan ikke læses som CSV ({exc})",
-                                      "csv")]) from None
+                                      Code.CSV)]) from None
         if not header:
             raise InputError([Problem(self.name, 1, 1, Severity.ERROR, "CSV-filen er tom",
-                                      "empty")])
+                                      Code.EMPTY)])
         self.last_line = self.reader.line_num
         return [column.strip() for column in header]
 
@@ -259,7 +261,7 @@ class _Rows:
             message += (f"; linje {swallowed[0]}-{swallowed[-1]} er derfor ikke læst "
                         f"({len(rows)} rækker afvist)")
         return Reading(None, [Problem(self.name, line, column, Severity.ERROR, message,
-                                      "csv-quote" if opened else "csv")], len(rows))
+                                      Code.CSV_QUOTE if opened else Code.CSV)], len(rows))
 
 
 def _open_quote(lines: list[str], delimiter: str) -> tuple[int, int] | None:
@@ -296,25 +298,27 @@ def _long_cell(name: str, line: int, row: list[str]) -> Problem | None:
     for column, cell in enumerate(row, start=1):
         if len(cell) > MAX_CELL:
             return Problem(name, line, column, Severity.ERROR,
-                           f"feltet er for langt ({len(cell)} tegn; højst {MAX_CELL})", "cell-size")
+                           f"feltet er for langt ({len(cell)} tegn; højst {MAX_CELL})",
+                           Code.CELL_SIZE)
     return None
 
 
 def _read_csv_text(path: Path, name: str) -> str:
-    def fail(message: str, code: str) -> InputError:
+    def fail(message: str, code: Code) -> InputError:
         return InputError([Problem(name, 0, 0, Severity.ERROR, message, code)])
 
     if not path.is_file():
-        raise fail("filen findes ikke", "not-found")
+        raise fail("filen findes ikke", Code.NOT_FOUND)
     if path.stat().st_size > MAX_CSV_BYTES:
-        raise fail("filen er for stor", "size")
+        raise fail("filen er for stor", Code.SIZE)
     raw = path.read_bytes()
     if b"\x00" in raw:
-        raise fail("filen er binær, ikke en CSV-tekstfil", "binary")
+        raise fail("filen er binær, ikke en CSV-tekstfil", Code.BINARY)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise fail("filen er ikke gemt som UTF-8 (vælg 'CSV UTF-8' ved gem)", "encoding") from None
+        raise fail("filen er ikke gemt som UTF-8 (vælg 'CSV UTF-8' ved gem)",
+                   Code.ENCODING) from None
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
@@ -332,10 +336,10 @@ def _header_problems(name: str, header: list[str]) -> list[Problem]:
     for index, column in enumerate(header, start=1):
         if column not in known:
             problems.append(Problem(name, 1, index, Severity.ERROR,
-                                    f"ukendt kolonne '{column}'", "unknown-column"))
+                                    f"ukendt kolonne '{column}'", Code.UNKNOWN_COLUMN))
         elif header.index(column) != index - 1:
             problems.append(Problem(name, 1, index, Severity.ERROR,
-                                    f"kolonnen '{column}' står to gange", "duplicate-column"))
+                                    f"kolonnen '{column}' står to gange", Code.DUPLICATE_COLUMN))
     return problems
 
 
@@ -393,4 +397,4 @@ def duplicate(source: CaseSource, first: str) -> Problem:
     """The problem for a case whose number was already used by the case at ``first``."""
     return source.problem(("case_number",),
                           f"sagsnummer '{source.case.case_number}' findes også i {first}",
-                          code="duplicate-case")
+                          code=Code.DUPLICATE_CASE)

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from standardgen.cases.letter_kinds import CaseField, LetterKind, Need, field_description
 from standardgen.cases.model import Case, CaseSource, Direction
+from standardgen.core.codes import Code
 from standardgen.core.problems import Problem, Severity
 from standardgen.core.yamlsource import Loc
 from standardgen.standards.catalogue import LoadedStandard
@@ -32,7 +33,7 @@ from standardgen.standards.catalogue import LoadedStandard
 class Finding(NamedTuple):
     loc: Loc
     message: str
-    code: str
+    code: Code
     severity: Severity = Severity.ERROR
 
 
@@ -52,18 +53,18 @@ def date_findings(case: Case, today: dt.date) -> list[Finding]:
     if hearing is not None and hearing.date is not None and hearing.date > decided:
         found.append(Finding(("hearing", "date"), f"partshøringen ({_iso(hearing.date)}) ligger "
                              f"efter afgørelsen ({_iso(decided)}); den skal holdes før",
-                             "hearing-after-decision"))
+                             Code.HEARING_AFTER_DECISION))
     if extent is not None and extent.end_date is not None and extent.end_date < extent.start_date:
         found.append(Finding(("extent", "end_date"), f"slutdatoen ({_iso(extent.end_date)}) "
                              f"ligger før startdatoen ({_iso(extent.start_date)})",
-                             "end-before-start"))
+                             Code.END_BEFORE_START))
     if follow_up is not None and follow_up.due < decided:
         found.append(Finding(("follow_up", "due"), f"opfølgningen ({_iso(follow_up.due)}) ligger "
-                             f"før afgørelsen ({_iso(decided)})", "follow-up-before-decision"))
+                             f"før afgørelsen ({_iso(decided)})", Code.FOLLOW_UP_BEFORE_DECISION))
     if decided > today:
         found.append(Finding(("decision_date",), f"afgørelsesdatoen ({_iso(decided)}) ligger i "
                              f"fremtiden (i dag er {_iso(today)}); er den rigtig?",
-                             "decision-in-future", Severity.WARNING))
+                             Code.DECISION_IN_FUTURE, Severity.WARNING))
     return found
 
 
@@ -75,15 +76,15 @@ def hearing_findings(case: Case) -> list[Finding]:
     if hearing.date is not None and hearing.response is None:
         return [Finding(("hearing", "date"), "mangler hearing.response: skriv 'svar', hvis "
                         "borgeren har udtalt sig, eller 'intet_svar', hvis borgeren ikke har "
-                        "udtalt sig inden fristen", "missing-response")]
+                        "udtalt sig inden fristen", Code.MISSING_RESPONSE)]
     if hearing.date is None and hearing.response is not None:
         return [Finding(("hearing", "response"), "hearing.response kræver en partshøring "
-                        "(hearing.date)", "response-without-hearing")]
+                        "(hearing.date)", Code.RESPONSE_WITHOUT_HEARING)]
     return []
 
 
 # The codes of the rules that existed before the kinds were declared, kept for scripts.
-_CODES = {"considerations": "missing-reasons", "facts": "missing-facts"}
+_CODES = {"considerations": Code.MISSING_REASONS, "facts": Code.MISSING_FACTS}
 
 
 def to_disadvantage(case: Case) -> bool:
@@ -103,16 +104,16 @@ def case_problems(source: CaseSource, standards: Mapping[str, LoadedStandard],
     """Located problems that stop this case's letter (and form); empty when it may be
     written. ``notice_days`` is the notice a change to the citizen's disadvantage needs."""
     case = source.case
-    found: list[tuple[Loc, str, str]] = []
+    found: list[tuple[Loc, str, Code]] = []
     loaded = standards.get(case.standard)
     if loaded is None:
         known = ", ".join(sorted(standards)) or "ingen"
         found.append((("standard",), f"standarden '{case.standard}' findes ikke (kendte: {known})",
-                       "unknown-standard"))
+                       Code.UNKNOWN_STANDARD))
     elif loaded.profile is None:
         found.append((("standard",), f"standarden '{case.standard}' ("
                       f"{loaded.standard.service.paragraph}) har ingen serviceprofil, så der kan "
-                      "ikke laves breve eller skemaer til den", "no-service-profile"))
+                      "ikke laves breve eller skemaer til den", Code.NO_SERVICE_PROFILE))
     kind = case.kind
     found += _missing(case, kind)
     found += _forbidden(case, kind)
@@ -125,11 +126,11 @@ def _has(case: Case, name: CaseField) -> bool:
     return bool(value) if isinstance(value, tuple) else value is not None
 
 
-def _missing(case: Case, kind: LetterKind) -> list[tuple[Loc, str, str]]:
+def _missing(case: Case, kind: LetterKind) -> list[tuple[Loc, str, Code]]:
     about = f"et brev om '{kind.name}'"
-    found: list[tuple[Loc, str, str]] = [
+    found: list[tuple[Loc, str, Code]] = [
         ((name,), f"mangler '{name}' ({field_description(name)}): {about} skal have det",
-         f"missing-{name}") for name in kind.requires if not _has(case, name)]
+         Code(f"missing-{name}")) for name in kind.requires if not _has(case, name)]
     if needed(kind.reasons, case):
         found += [((name,), f"mangler '{name}' ({field_description(name)}): {about} skal "
                    "begrundes", _CODES[name])
@@ -139,14 +140,14 @@ def _missing(case: Case, kind: LetterKind) -> list[tuple[Loc, str, str]]:
     return found
 
 
-def _forbidden(case: Case, kind: LetterKind) -> list[tuple[Loc, str, str]]:
+def _forbidden(case: Case, kind: LetterKind) -> list[tuple[Loc, str, Code]]:
     """Values that a letter of this kind does not show: most likely a wrong kind."""
     return [((name,), f"'{name}' er udfyldt, men et brev om {kind.label.lower()} viser det "
-             f"ikke; er resultatet '{kind.name}' rigtigt?", "unused-field")
+             f"ikke; er resultatet '{kind.name}' rigtigt?", Code.UNUSED_FIELD)
             for name in kind.forbids if _has(case, name)]
 
 
-def _notice(case: Case, kind: LetterKind, days: int) -> list[tuple[Loc, str, str]]:
+def _notice(case: Case, kind: LetterKind, days: int) -> list[tuple[Loc, str, Code]]:
     """A change to the citizen's disadvantage takes effect with notice, never before it."""
     if kind.notice is None or not to_disadvantage(case):
         return []
@@ -158,22 +159,23 @@ def _notice(case: Case, kind: LetterKind, days: int) -> list[tuple[Loc, str, str
         return []
     return [((group, name), f"'{name}' er {day.isoformat()}, men en ændring til ulempe for "
              f"borgeren skal varsles mindst {days} dage: tidligst {earliest.isoformat()}",
-             "notice")]
+             Code.NOTICE)]
 
 
-def _hearing(case: Case) -> list[tuple[Loc, str, str]]:
+def _hearing(case: Case) -> list[tuple[Loc, str, Code]]:
     hearing = case.hearing
     if hearing is None:
         return [(("hearing",), "mangler 'hearing': angiv datoen for partshøringen (hearing.date) "
                  "eller hvorfor den ikke er holdt (hearing.not_held_reason og hearing.disclosed)",
-                 "missing-hearing")]
+                 Code.MISSING_HEARING)]
     if hearing.date is not None and hearing.not_held_reason is not None:
         return [(("hearing",), "angiv enten hearing.date eller hearing.not_held_reason, ikke begge",
-                 "hearing-both")]
+                 Code.HEARING_BOTH)]
     if hearing.date is None and hearing.not_held_reason is None:
         return [(("hearing",), "mangler hearing.date eller hearing.not_held_reason",
-                 "missing-hearing")]
+                 Code.MISSING_HEARING)]
     if hearing.date is None and not hearing.disclosed:
         return [(("hearing", "not_held_reason"), "når partshøring ikke er holdt, skal brevet "
-                 "oplyse det, afgørelsen bygger på: udfyld hearing.disclosed", "missing-disclosed")]
+                 "oplyse det, afgørelsen bygger på: udfyld hearing.disclosed",
+                 Code.MISSING_DISCLOSED)]
     return []

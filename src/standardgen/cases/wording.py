@@ -21,6 +21,7 @@ from pydantic import AfterValidator, Field
 
 from standardgen.cases.letter_kinds import kind_names
 from standardgen.core import validation
+from standardgen.core.codes import Code
 from standardgen.core.dates import long_date, short_date
 from standardgen.core.problems import InputError
 from standardgen.core.templates import templates_dir
@@ -154,6 +155,6 @@ def load_wording(folder: Path | None = None) -> Wording:
             texts[key] = env.from_string(source)
         except TemplateError as exc:
             problem = document.problem(("text", *key.split(".")), f"fejl i teksten: {exc}",
-                                       code="template")
+                                       code=Code.TEMPLATE)
             raise InputError([problem]) from None
     return Wording(parsed, document, texts)

@@ -9,6 +9,7 @@ import click
 
 from standardgen.cli.common import DEFAULT_STANDARDS
 from standardgen.cli.i18n import DanishCommand
+from standardgen.core.codes import Code
 
 
 @click.command(cls=DanishCommand)
@@ -33,7 +34,7 @@ def new(slug: str, municipality: str | None, title: str | None, out: Path) -> No
     for path in written:
         click.echo(f"skrevet: {path}")
     target = written[-1]
-    todo = [p for p in load_catalogue([target]).problems if p.code == "guidance"]
+    todo = [p for p in load_catalogue([target]).problems if p.code == Code.GUIDANCE]
     click.echo(f"{len(todo)} vejledningstekster skal erstattes; se dem med "
                f"'standardgen check {target}'.")
 

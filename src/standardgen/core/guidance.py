@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from standardgen.core.codes import Code
 from standardgen.core.problems import Problem, Severity
 from standardgen.core.yamlsource import YamlDocument
 
@@ -34,7 +35,7 @@ def guidance_problems(document: YamlDocument,
             continue  # a comment explaining the markers is not a value
         line = text.count("\n", 0, match.start()) + 1
         problems.append(Problem(document.name, line, match.start() - line_start + 1,
-                                Severity.ERROR, _message(match.group(1), what), "guidance"))
+                                Severity.ERROR, _message(match.group(1), what), Code.GUIDANCE))
     return problems
 
 

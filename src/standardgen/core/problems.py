@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
+from standardgen.core.codes import Code
 from standardgen.core.cpr import mask_in_text
 
 
@@ -39,7 +41,7 @@ class Problem:
     column: int
     severity: Severity
     message: str
-    code: str = ""
+    code: Code | Literal[""] = ""
 
     def format(self) -> str:
         text = f"{self.file}:{self.line}:{self.column}: {self.severity.label}: {self.message}"

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from standardgen.core.codes import Code
 from standardgen.core.problems import InputError, Problem, Severity
 
 ENV_VARIABLE = "STANDARDGEN_TEMPLATES"
@@ -37,7 +38,7 @@ def builtin_templates() -> Path:
     if not folder.is_dir():
         raise InputError([Problem(str(folder), 0, 0, Severity.ERROR,
                                   "standardgens egne skabeloner mangler; installér standardgen "
-                                  "igen", "templates")])
+                                  "igen", Code.TEMPLATES)])
     return folder
 
 
@@ -51,7 +52,7 @@ def override_folders() -> list[Path]:
             raise InputError([Problem(
                 str(folder), 0, 0, Severity.ERROR,
                 f"skabelonmappen findes ikke; ret eller fjern miljøvariablen {ENV_VARIABLE}",
-                "templates")])
+                Code.TEMPLATES)])
         folders.append(folder.resolve())
     local = Path(OVERRIDE_DIR)
     if local.is_dir():

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from standardgen.core import patterns
+from standardgen.core.codes import Code
 from standardgen.core.guidance import MARKER
 from standardgen.core.problems import InputError, Problem, errors
 from standardgen.core.yamlsource import Loc, YamlDocument, load_yaml
@@ -121,7 +122,7 @@ def _colon_texts(document: YamlDocument, found: list[ErrorDetails],
                 hints[loc[:end]] = document.problem(
                     loc[:end], f"teksten '{text}' indeholder kolon og mellemrum og læses derfor "
                     f"som et felt; sæt hele teksten i anførselstegn: - \"{text}\"",
-                    code="quote-text")
+                    code=Code.QUOTE_TEXT)
                 break
     return hints
 
@@ -168,12 +169,15 @@ def _problem(document: YamlDocument, error: ErrorDetails, names: tuple[str, ...]
     kind = error["type"]
     if kind == "extra_forbidden":
         return document.problem(loc, _unknown_key(str(loc[-1]), names), key=True,
-                                code="unknown-key")
+                                code=Code.UNKNOWN_KEY)
     if kind == "missing":
         field = loc[-1]
-        return document.problem(loc[:-1], f"mangler det påkrævede felt '{field}'", code="missing")
+        return document.problem(loc[:-1], f"mangler det påkrævede felt '{field}'",
+                                    code=Code.MISSING)
     where = _field_name(loc, names)
-    return document.problem(loc, f"{where}{_message(error)}", code=kind)
+    # pydantic's own error types (string_pattern_mismatch, int_parsing, ...) are its internals,
+    # not ours to promise: every value of the wrong shape has one code.
+    return document.problem(loc, f"{where}{_message(error)}", code=Code.INVALID_VALUE)
 
 
 def _field_name(loc: tuple[int | str, ...], names: tuple[str, ...]) -> str:

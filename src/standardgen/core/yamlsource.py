@@ -13,11 +13,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from yaml.constructor import SafeConstructor
 
+from standardgen.core.codes import Code
 from standardgen.core.problems import InputError, Problem, Severity, display_path
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -93,7 +94,7 @@ class YamlDocument:
         return self.value_marks.get(best, (1, 1))
 
     def problem(
-        self, loc: Loc, message: str, *, key: bool = False, code: str = "",
+        self, loc: Loc, message: str, *, key: bool = False, code: Code | Literal[""] = "",
         severity: Severity = Severity.ERROR,
     ) -> Problem:
         line, column = self.mark(loc, key=key)
@@ -110,7 +111,7 @@ def parse_yaml_bytes(raw: bytes, path: Path) -> YamlDocument:
     with the same checks as :func:`load_yaml` (size, binary, encoding)."""
     name = display_path(path)
     if len(raw) > MAX_BYTES:
-        raise InputError([Problem(name, 0, 0, Severity.ERROR, _too_large(len(raw)), "size")])
+        raise InputError([Problem(name, 0, 0, Severity.ERROR, _too_large(len(raw)), Code.SIZE)])
     return parse_yaml(_decode(raw, name), path)
 
 
@@ -119,10 +120,10 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
     named ``path``, or raise :class:`InputError`."""
     name = display_path(path)
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise InputError([Problem(name, 0, 0, Severity.ERROR, "teksten er for stor", "size")])
+        raise InputError([Problem(name, 0, 0, Severity.ERROR, "teksten er for stor", Code.SIZE)])
     node = _compose(text, name)
     if node is None:
-        raise InputError([Problem(name, 1, 1, Severity.ERROR, "filen er tom", "empty")])
+        raise InputError([Problem(name, 1, 1, Severity.ERROR, "filen er tom", Code.EMPTY)])
     builder = _Builder(name)
     data = builder.build(node, ())
     if not isinstance(data, dict):
@@ -130,7 +131,7 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
         raise InputError([Problem(
             name, line, col, Severity.ERROR,
             "filen skal bestå af nøgler med værdier (fx 'title: ...'), ikke en liste eller tekst",
-            "not-mapping",
+            Code.NOT_MAPPING,
         )])
     return YamlDocument(path, data, builder.value_marks, builder.key_marks,
                         tuple(builder.problems))
@@ -139,16 +140,16 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
 def _read_text(path: Path) -> str:
     name = display_path(path)
 
-    def fail(message: str, code: str, line: int = 0, col: int = 0) -> InputError:
+    def fail(message: str, code: Code, line: int = 0, col: int = 0) -> InputError:
         return InputError([Problem(name, line, col, Severity.ERROR, message, code)])
 
     if not path.exists():
-        raise fail("filen findes ikke", "not-found")
+        raise fail("filen findes ikke", Code.NOT_FOUND)
     if not path.is_file():
-        raise fail("er ikke en fil", "not-file")
+        raise fail("er ikke en fil", Code.NOT_FILE)
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise fail(_too_large(size), "size")
+        raise fail(_too_large(size), Code.SIZE)
     return _decode(path.read_bytes(), name)
 
 
@@ -158,20 +159,20 @@ def _too_large(size: int) -> str:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    def fail(message: str, code: str, line: int = 0, col: int = 0) -> InputError:
+    def fail(message: str, code: Code, line: int = 0, col: int = 0) -> InputError:
         return InputError([Problem(name, line, col, Severity.ERROR, message, code)])
 
     if b"\x00" in raw:
-        raise fail("filen er binær, ikke en YAML-tekstfil", "binary")
+        raise fail("filen er binær, ikke en YAML-tekstfil", Code.BINARY)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise fail("filen er ikke gemt som UTF-8; gem den igen med tegnsættet UTF-8",
-                   "encoding", line, column) from None
+                   Code.ENCODING, line, column) from None
     if not re.search(r"^[ \t]*[^#\s]", text, re.MULTILINE):
-        raise fail("filen er tom", "empty", 1, 1)
+        raise fail("filen er tom", Code.EMPTY, 1, 1)
     return text
 
 
@@ -216,7 +217,7 @@ def _check_events(events: Iterator[yaml.Event], name: str) -> None:
             documents += 1
             if documents > 1:
                 raise InputError([_at(name, event, "filen må kun indeholde ét YAML-dokument "
-                                                   "(fjern '---')", "documents")])
+                                                   "(fjern '---')", Code.DOCUMENTS)])
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
@@ -232,7 +233,7 @@ def _scan_events(text: str, name: str) -> None:
     except yaml.reader.ReaderError as exc:
         raise InputError([_reader_problem(name, text, exc)]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(name, 0, 0, Severity.ERROR, f"ugyldig YAML: {exc}", "syntax")]
+        raise InputError([Problem(name, 0, 0, Severity.ERROR, f"ugyldig YAML: {exc}", Code.SYNTAX)]
                          ) from None
 
 
@@ -244,23 +245,23 @@ def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError) -> Probl
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     return Problem(name, line, column, Severity.ERROR,
                    f"filen indeholder et kontroltegn (U+{exc.character:04X}), som ikke er "
-                   "tilladt; slet det", "control-character")
+                   "tilladt; slet det", Code.CONTROL_CHARACTER)
 
 
 def _event_problem(event: yaml.Event, name: str, depth: int) -> Problem | None:
     if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
         return _at(name, event, "ankre og aliaser (& og *) er ikke tilladt; skriv værdien ud",
-                   "alias")
+                   Code.ALIAS)
     tag = getattr(event, "tag", None)
     if tag and tag != "!" and tag not in _ALLOWED_TAGS:
-        return _at(name, event, f"YAML-tagget '{tag}' er ikke tilladt", "tag")
+        return _at(name, event, f"YAML-tagget '{tag}' er ikke tilladt", Code.TAG)
     if depth >= MAX_DEPTH and isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
         return _at(name, event, f"strukturen er for dybt indlejret (over {MAX_DEPTH} niveauer)",
-                   "depth")
+                   Code.DEPTH)
     return None
 
 
-def _at(name: str, event: yaml.Event | yaml.Node, message: str, code: str) -> Problem:
+def _at(name: str, event: yaml.Event | yaml.Node, message: str, code: Code) -> Problem:
     mark = event.start_mark
     if mark is None:
         return Problem(name, 0, 0, Severity.ERROR, message, code)
@@ -285,12 +286,12 @@ def _syntax_problem(name: str, exc: yaml.MarkedYAMLError, text: str = "") -> Pro
     before = head[-1:]
     if problem.startswith("expected") and before and before in _INNER_QUOTES:
         column = col - (mark.index - len(head)) - 1 if mark else 0  # on the quote that ended it
-        return Problem(name, line, column, Severity.ERROR, _INNER_QUOTES[before], "syntax")
+        return Problem(name, line, column, Severity.ERROR, _INNER_QUOTES[before], Code.SYNTAX)
     for needle, danish in _SYNTAX_MESSAGES:
         if needle in problem:
-            return Problem(name, line, col, Severity.ERROR, danish, "syntax")
+            return Problem(name, line, col, Severity.ERROR, danish, Code.SYNTAX)
     return Problem(name, line, col, Severity.ERROR, f"ugyldig YAML (teknisk: {problem})",
-                   "syntax")
+                   Code.SYNTAX)
 
 
 class _Builder:
@@ -322,7 +323,7 @@ class _Builder:
                 self.problems.append(_at(
                     self.name, key_node,
                     f"nøglen '{key}' står to gange (første gang i linje {first[0]}); "
-                    "kun én er tilladt", "duplicate-key"))
+                    "kun én er tilladt", Code.DUPLICATE_KEY))
                 continue
             self.key_marks[(*loc, key)] = (key_node.start_mark.line + 1,
                                            key_node.start_mark.column + 1)
@@ -334,9 +335,10 @@ class _Builder:
             return str(node.value)
         if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "bool":
             self.problems.append(_at(self.name, node, f"nøglen '{node.value}' læses som ja/nej; "
-                                                      "sæt den i anførselstegn", "key-type"))
+                                                      "sæt den i anførselstegn", Code.KEY_TYPE))
             return None
-        self.problems.append(_at(self.name, node, "en nøgle skal være en kort tekst", "key-type"))
+        self.problems.append(_at(self.name, node, "en nøgle skal være en kort tekst",
+                                 Code.KEY_TYPE))
         return None
 
     def _scalar(self, node: yaml.Node) -> Any:
@@ -345,7 +347,7 @@ class _Builder:
         try:
             return self._constructor.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError):
-            self.problems.append(_at(self.name, node, f"ugyldig værdi '{node.value}'", "value"))
+            self.problems.append(_at(self.name, node, f"ugyldig værdi '{node.value}'", Code.VALUE))
             return None
 
 

@@ -16,10 +16,11 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
+from standardgen.core.codes import Code
 from standardgen.core.cpr import mask_in_text
 from standardgen.core.problems import InputError, Problem, Severity
 from standardgen.core.yamlsource import Loc, YamlDocument, parse_yaml_bytes
@@ -54,7 +55,7 @@ class _Recording(YamlDocument):
 
     locs: dict[Problem, Loc] = field(default_factory=dict, repr=False, compare=False)
 
-    def problem(self, loc: Loc, message: str, *, key: bool = False, code: str = "",
+    def problem(self, loc: Loc, message: str, *, key: bool = False, code: Code | Literal[""] = "",
                 severity: Severity = Severity.ERROR) -> Problem:
         found = super().problem(loc, message, key=key, code=code, severity=severity)
         self.locs[found] = tuple(loc)
@@ -203,7 +204,7 @@ def unpack(text: str) -> bytes:
         return base64.urlsafe_b64decode(text.encode("ascii"))
     except (binascii.Error, UnicodeEncodeError, ValueError):
         raise InputError([Problem(str(YAML_NAME), 0, 0, Severity.ERROR,
-                                  "sagen i formularen er ødelagt; begynd forfra", "packed")]
+                                  "sagen i formularen er ødelagt; begynd forfra", Code.PACKED)]
                          ) from None
 
 
@@ -227,7 +228,7 @@ def issues(problems: Sequence[Problem], document: YamlDocument | None,
 def _field_for(loc: Loc, problem: Problem,
                by_name: Mapping[str, FormField]) -> FormField | None:
     path = [str(part) for part in loc]
-    if problem.code == "missing":
+    if problem.code == Code.MISSING:
         match = re.search(r"'([^']+)'", problem.message)
         if match:
             path.append(match.group(1))
@@ -243,6 +244,6 @@ def _field_for(loc: Loc, problem: Problem,
 def _for_field(problem: Problem, spec: FormField | None) -> str:
     if spec is None:
         return problem.message
-    if problem.code == "missing" and problem.message.endswith(f"'{spec.path[-1]}'"):
+    if problem.code == Code.MISSING and problem.message.endswith(f"'{spec.path[-1]}'"):
         return "skal udfyldes"
     return re.sub(rf"^'{re.escape(spec.path[-1])}' ", "", problem.message)

@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from standardgen.core.codes import Code
 from standardgen.core.problems import InputError, Problem, Severity
 
 TOKEN_VARIABLE = "STANDARDGEN_DESK_TOKEN"
@@ -30,12 +31,12 @@ def access_token(host: str, environ: dict[str, str] | os._Environ[str] = os.envi
     if token is not None and len(token) < MIN_TOKEN:
         raise InputError([Problem(TOKEN_VARIABLE, 0, 0, Severity.ERROR,
                                   f"adgangsnøglen er for kort (mindst {MIN_TOKEN} tegn)",
-                                  "desk-token")])
+                                  Code.DESK_TOKEN)])
     if token is None and not is_loopback(host):
         raise InputError([Problem(
             "--bind", 0, 0, Severity.ERROR,
             f"skrivebordet lytter kun på andre adresser end denne computer ({host}), når "
-            f"miljøvariablen {TOKEN_VARIABLE} har en adgangsnøgle", "desk-bind")])
+            f"miljøvariablen {TOKEN_VARIABLE} har en adgangsnøgle", Code.DESK_BIND)])
     return token
 
 

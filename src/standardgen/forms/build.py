@@ -16,6 +16,7 @@ from typing import Any
 from standardgen.cases.check import CaseChecker
 from standardgen.cases.model import Case, CaseSource
 from standardgen.cases.read import load_cases
+from standardgen.core.codes import Code
 from standardgen.core.fileio import private_dir, remove_temporaries
 from standardgen.core.pool import cores, run_all, running, sigterm_exits
 from standardgen.core.problems import Problem, Severity, display_path, errors
@@ -105,7 +106,7 @@ def _plan_one(plan: FormPlan, source: CaseSource, by_slug: dict[str, LoadedStand
         if case.follow_up is None:
             plan.problems.append(source.problem(
                 ("case_number",), "sagen har ingen opfølgningsdato (follow_up.due) og springes "
-                "over ved --due-before", code="no-follow-up", severity=Severity.WARNING))
+                "over ved --due-before", code=Code.NO_FOLLOW_UP, severity=Severity.WARNING))
             return
         if case.follow_up.due >= due_before:
             plan.not_due += 1
@@ -121,12 +122,12 @@ def _case_problems(source: CaseSource, by_slug: dict[str, LoadedStandard]) -> li
     if not case.kind.follow_up_form:
         problems.append(source.problem(
             ("result",), f"sagen er '{case.result}' ({case.kind.label.lower()}); der er ingen "
-            "indsats at følge op på, så der laves intet skema", code="no-form",
+            "indsats at følge op på, så der laves intet skema", code=Code.NO_FORM,
             severity=Severity.WARNING))
     elif case.extent is None:
         problems.append(source.problem(
             ("extent",), "sagen mangler 'extent' (omfang og startdato), som skemaet skal vise",
-            code="no-extent"))
+            code=Code.NO_EXTENT))
     problems += _theme_warnings(source, case)
     return problems
 
@@ -136,7 +137,8 @@ def _theme_warnings(source: CaseSource, case: Case) -> list[Problem]:
     goals = case.follow_up.goals if case.follow_up else ()
     return [source.problem(("follow_up", "goals", i, "theme"),
                            f"temaet '{goal.theme}' er ikke et af KL's FFB-temaer "
-                           f"({', '.join(sorted(known))})", code="theme", severity=Severity.WARNING)
+                           f"({', '.join(sorted(known))})",
+                           code=Code.THEME, severity=Severity.WARNING)
             for i, goal in enumerate(goals) if goal.theme not in known]
 
 
@@ -158,7 +160,7 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
     found = private_dir(out)
     if found:
         plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING, found,
-                                     "private-dir"))
+                                     Code.PRIVATE_DIR))
     _remove_temporaries(out)
     pdf = Format.pdf.value in fmt.extensions
     workers = (jobs or cores()) - 1 if pdf and len(plan.jobs) >= SERIAL_BELOW else 0
@@ -180,12 +182,12 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
     if died is not None:
         plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING,
                                      f"{died}; hovedprocessen skrev resten af skemaerne",
-                                     "worker-died"))
+                                     Code.WORKER_DIED))
     written = []
     for _, outcome in sorted(outcomes.items()):
         written += outcome.written
         plan.problems += [Problem(display_path(path), 0, 0, Severity.ERROR,
-                                  f"skemaet kunne ikke skrives: {reason}", "write")
+                                  f"skemaet kunne ikke skrives: {reason}", Code.WRITE)
                           for path, reason in outcome.failed]
     return written
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from standardgen.cases.outcomes import Outcome
 from standardgen.cases.record import FollowUpRecord
+from standardgen.core.codes import Code
 from standardgen.core.cpr import mask_in_text
 from standardgen.core.problems import Problem, Severity, display_path
 from standardgen.forms import fields
@@ -46,7 +47,7 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def problem(self, key: str, message: str, severity: Severity = Severity.ERROR,
-                code: str = "form-field") -> None:
+                code: Code = Code.FORM_FIELD) -> None:
         found = self.form.get(key)
         where = f"side {found.page}, " if found and found.page else ""
         label = f"'{found.label}' ({key})" if found and found.label else f"'{key}'"
@@ -62,7 +63,7 @@ class _Reader:
         masked = mask_in_text(value)
         if masked != value:
             self.problem(key, "indeholdt et CPR-nummer, som er maskeret i resultatet",
-                         Severity.WARNING, "cpr-in-text")
+                         Severity.WARNING, Code.CPR_IN_TEXT)
         return masked
 
     def date(self, key: str) -> dt.date | None:
@@ -77,7 +78,7 @@ class _Reader:
             return dt.date(a, b, c) if match.re is _ISO else dt.date(c, b, a)
         except ValueError:
             self.problem(key, f"'{raw}' er ikke en gyldig dato (skriv dd.mm.åååå, "
-                              "fx 15.01.2027)", code="form-date")
+                              "fx 15.01.2027)", code=Code.FORM_DATE)
             return None
 
     def level(self, key: str) -> int | None:
@@ -87,7 +88,7 @@ class _Reader:
         if raw in {"0", "1", "2", "3", "4"}:
             return int(raw)
         self.problem(key, f"'{raw}' er ikke et funktionsevneniveau; brug 0, 1, 2, 3, 4 eller "
-                          f"'{fields.NOT_ASSESSED}'", code="form-level")
+                          f"'{fields.NOT_ASSESSED}'", code=Code.FORM_LEVEL)
         return None
 
     def choice(self, key: str, allowed: dict[str, Any], what: str) -> Any:
@@ -97,7 +98,7 @@ class _Reader:
         if raw in allowed:
             return allowed[raw]
         self.problem(key, f"'{raw}' er ikke {what}; brug en af: {', '.join(allowed)}",
-                     code="form-choice")
+                     code=Code.FORM_CHOICE)
         return None
 
 
@@ -117,7 +118,7 @@ def read_filled(path: Path) -> tuple[FollowUpRecord | None, list[Problem]]:
     except ValidationError as exc:  # every value was checked above; this is a safety net
         return None, [*problems, *(Problem(name, 0, 0, Severity.ERROR,
                                            f"ugyldig værdi i {'.'.join(map(str, e['loc']))}: "
-                                           f"{e['msg']}", "form-field") for e in exc.errors())]
+                                           f"{e['msg']}", Code.FORM_FIELD) for e in exc.errors())]
 
 
 def _record_data(reader: _Reader) -> dict[str, Any]:
@@ -161,7 +162,7 @@ def _check_next(reader: _Reader, result: Outcome | None, meeting: dt.date | None
         reader.problem(fields.NEXT_FOLLOW_UP,
                        f"{next_date:%d.%m.%Y} ligger ikke efter opfølgningens dato "
                        f"{meeting:%d.%m.%Y}; næste opfølgning skal ligge i fremtiden",
-                       code="form-past-date")
+                       code=Code.FORM_PAST_DATE)
 
 
 def _goals(reader: _Reader) -> list[dict[str, Any]]:
@@ -197,35 +198,35 @@ def _theme(reader: _Reader, key: str) -> str | None:
     theme = found.options.get(raw, raw)
     if theme not in fields.ffb_themes():
         reader.problem(key, f"temaet '{theme}' er ikke et af KL's FFB-temaer",
-                       Severity.WARNING, "theme")
+                       Severity.WARNING, Code.THEME)
     return theme
 
 
 # --- reading the PDF --------------------------------------------------------------------------
 
 def _fields(path: Path, name: str) -> tuple[dict[str, FormField] | None, list[Problem]]:
-    def fail(message: str, code: str) -> tuple[None, list[Problem]]:
+    def fail(message: str, code: Code) -> tuple[None, list[Problem]]:
         return None, [Problem(name, 0, 0, Severity.ERROR, message, code)]
 
     if not path.is_file():
-        return fail("filen findes ikke", "not-found")
+        return fail("filen findes ikke", Code.NOT_FOUND)
     if path.stat().st_size > MAX_BYTES:
-        return fail(f"filen er for stor (højst {MAX_BYTES // (1024 * 1024)} MiB)", "size")
+        return fail(f"filen er for stor (højst {MAX_BYTES // (1024 * 1024)} MiB)", Code.SIZE)
     raw = path.read_bytes()
     if not raw.startswith(b"%PDF-"):
-        return fail("filen er ikke en PDF", "not-pdf")
+        return fail("filen er ikke en PDF", Code.NOT_PDF)
     import pikepdf
 
     try:
         with pikepdf.open(io.BytesIO(raw)) as pdf:
             form = _collect(pdf)
     except pikepdf.PasswordError:
-        return fail("PDF-filen er beskyttet med adgangskode; gem den uden beskyttelse", "pdf")
+        return fail("PDF-filen er beskyttet med adgangskode; gem den uden beskyttelse", Code.PDF)
     except (pikepdf.PdfError, ValueError, KeyError, AttributeError):
-        return fail("PDF-filen kan ikke læses (beskadiget?)", "pdf")
+        return fail("PDF-filen kan ikke læses (beskadiget?)", Code.PDF)
     if fields.CASE_NUMBER not in form:
         return fail("filen er ikke et opfølgningsskema fra standardgen (feltet "
-                    f"'{fields.CASE_NUMBER}' mangler)", "not-form")
+                    f"'{fields.CASE_NUMBER}' mangler)", Code.NOT_FORM)
     return form, []
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from standardgen.core import validation
+from standardgen.core.codes import Code
 from standardgen.core.fileio import write_atomic
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.importer import onto, structure, wordfile, yamlout
@@ -68,7 +69,7 @@ def change_problems(doc: wordfile.WordFile, imported: Imported) -> list[Problem]
             doc.name, change.number, 1, Severity.ERROR,
             f"uafklaret registreret ændring ({kinds[change.kind]}) af {author} i afsnittet "
             f"'{section}': '{shown(change.text)}'; acceptér eller afvis ændringerne i Word, "
-            "eller brug --accept-changes (som Words 'Acceptér alle')", "tracked-change"))
+            "eller brug --accept-changes (som Words 'Acceptér alle')", Code.TRACKED_CHANGE))
     return problems
 
 
@@ -79,7 +80,7 @@ def import_new(request: ImportRequest) -> tuple[Path, str, list[Problem]]:
     if target.exists():
         raise InputError([Problem(display_path(target), 0, 0, Severity.ERROR,
                                   "filen findes allerede; importér en revideret udgave med "
-                                  f"--onto {display_path(target)}", "exists")])
+                                  f"--onto {display_path(target)}", Code.EXISTS)])
     text = yamlout.render(imported.data, request.source.name, imported.unrecognised)
     return target, text, imported.problems
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from standardgen.core.codes import Code
 from standardgen.core.problems import Problem, Severity
 from standardgen.importer.vocabulary import (
     Vocabulary,
@@ -84,7 +85,7 @@ class _Builder:
 
     # --- problems -----------------------------------------------------------------------------
 
-    def warn(self, number: int, message: str, code: str) -> None:
+    def warn(self, number: int, message: str, code: Code) -> None:
         self.problems.append(Problem(self.doc.name, number, 1 if number else 0,
                                      Severity.WARNING, message, code))
 
@@ -240,13 +241,13 @@ class _Builder:
         if role is None:
             role = Role.other
             self.warn(p.number, f"afsnit {p.number}: overskriften '{shown(title)}' kendes ikke; "
-                      "afsnittet får role: other (vælg den rigtige rolle)", "import-heading")
+                      "afsnittet får role: other (vælg den rigtige rolle)", Code.IMPORT_HEADING)
         elif not marked and role is not Role.other and any(s.role is role for s in self.sections):
             # Guessed from the heading only; a published file's bookmark names the role as the
             # standard had it (a profile may let several sections share one).
             self.warn(p.number, f"afsnit {p.number}: overskriften '{shown(title)}' har samme "
                       f"rolle ({role.value}) som et tidligere afsnit; den får role: other",
-                      "import-heading")
+                      Code.IMPORT_HEADING)
             role = Role.other
         self.sections.append(Section(title, role, ident, p.number, recognised=recognised))
         self.place(p)
@@ -427,7 +428,7 @@ class _Builder:
     def text_table(self, table: Table) -> None:
         self.warn(table.first, f"tabel {table.number} (afsnit {table.first}) er ikke en "
                   "faktatabel; dens rækker er gemt som tekst, én linje pr. række",
-                  "import-table")
+                  Code.IMPORT_TABLE)
         for row in table.rows:
             self.text_row(table, row)
 
@@ -451,7 +452,7 @@ class _Builder:
             listed = "; ".join(f"'{shown(p.plain)}'" for p in self.toc)
             self.warn(self.toc[0].number, f"afsnit {self.toc[0].number}-{self.toc[-1].number}: "
                       f"indholdsfortegnelsen importeres ikke (den laves af overskrifterne): "
-                      f"{listed}", "import-toc")
+                      f"{listed}", Code.IMPORT_TOC)
             self.place(*self.toc)
 
 
@@ -489,7 +490,7 @@ def build(doc: WordFile, town: Municipality | None = None, town_id: str | None =
         for p in paras:
             if p.plain and p.number not in builder.placed:
                 builder.warn(p.number, f"afsnit {p.number}: teksten '{shown(p.plain)}' blev "
-                             "ikke importeret", "import-dropped")
+                             "ikke importeret", Code.IMPORT_DROPPED)
     return Imported(data, builder.problems, builder.section_of, builder.unrecognised)
 
 
@@ -575,7 +576,7 @@ def _contact(b: _Builder, own: dict[str, Any]) -> dict[str, Any]:
                 if para is not None:
                     b.warn(para.number, f"afsnit {para.number}: '{shown(para.plain)}' står "
                            "allerede i kommunefilen og gentages ikke i standarden",
-                           "import-inherited")
+                           Code.IMPORT_INHERITED)
     found.setdefault("unit", GUIDE.format("afdelingen, borgeren kontakter"))
     order = ("unit", "address", "phone", "email", "hours")
     return {k: found[k] for k in order if k in found}
@@ -594,7 +595,7 @@ def _sections(b: _Builder) -> list[dict[str, Any]]:
         intro = Section("Indledning", Role.other, None, 0, list(b.preamble))
         sections.insert(0, intro)
         b.warn(0, "teksten før første overskrift er lagt i afsnittet 'Indledning' (role: other); "
-               "flyt den, hvor den hører til", "import-preamble")
+               "flyt den, hvor den hører til", Code.IMPORT_PREAMBLE)
     used: set[str] = set()
     out = []
     for section in sections:
@@ -622,7 +623,7 @@ def _header_coverage(b: _Builder, data: dict[str, Any]) -> None:
         if rest:
             what = "sidetallet" if _PAGE.match(p.plain) else "teksten"
             b.warn(0, f"sidehoved/sidefod: {what} '{shown(p.plain)}' importeres ikke",
-                   "import-header")
+                   Code.IMPORT_HEADER)
 
 
 def _words(text: str) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from standardgen.core.codes import Code
 from standardgen.core.markup import Span
 from standardgen.core.problems import InputError, Problem, Severity, display_path
 from standardgen.standards.wordmeta import W, read_properties
@@ -99,7 +100,7 @@ def read(path: Path) -> WordFile:
     name = display_path(path)
 
     def fail(message: str) -> InputError:
-        return InputError([Problem(name, 0, 0, Severity.ERROR, message, "docx")])
+        return InputError([Problem(name, 0, 0, Severity.ERROR, message, Code.DOCX)])
 
     if not path.is_file():
         raise fail("filen findes ikke")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
+from standardgen.core.codes import Code
 from standardgen.core.fileio import private_dir
 from standardgen.core.pool import Pool, run_all, running, sigterm_exits
 from standardgen.core.problems import Problem, Severity, display_path
@@ -62,7 +63,7 @@ def render_problem(origin: str, message: str) -> Problem:
     file, _, line = origin.rpartition(":")
     file, line = (file, line) if line.isdigit() else (origin, "0")
     return Problem(file, int(line), 0, Severity.ERROR, f"brevet kunne ikke skrives: {message}",
-                   "render")
+                   Code.RENDER)
 
 
 def chunks(items: Iterable[Item], size: int = CHUNK) -> Iterator[list[Item]]:
@@ -81,7 +82,7 @@ def render_all(job: Job, items: Iterable[Item], total: int, pool: Workers | None
     """Render and write every item; problems for the ones that failed (and a warning when the
     output folder already existed readable by others, or a worker stopped)."""
     found = private_dir(job.out)
-    warnings = [Problem(display_path(job.out), 0, 0, Severity.WARNING, found, "private-dir")
+    warnings = [Problem(display_path(job.out), 0, 0, Severity.WARNING, found, Code.PRIVATE_DIR)
                 ] if found else []
     remove_stale_temporaries(job.out)
     renderer, failures = Renderer(job), []
@@ -98,5 +99,6 @@ def render_all(job: Job, items: Iterable[Item], total: int, pool: Workers | None
                        lambda: remove_stale_temporaries(job.out))
     if died is not None:
         warnings.append(Problem(display_path(job.out), 0, 0, Severity.WARNING,
-                                f"{died}; hovedprocessen skrev resten af brevene", "worker-died"))
+                                f"{died}; hovedprocessen skrev resten af brevene",
+                                Code.WORKER_DIED))
     return warnings + [render_problem(origin, message) for origin, message in failures]

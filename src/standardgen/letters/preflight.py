@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from standardgen.core import validation
+from standardgen.core.codes import Code
 from standardgen.core.problems import Problem, Severity, display_path
 from standardgen.core.templates import templates_dir
 from standardgen.standards.model import Frozen
@@ -241,7 +242,7 @@ def check_files(paths: Sequence[Path], folder: Path | None = None) -> list[Probl
 
 
 def _problem(where: str, message: str) -> Problem:
-    return Problem(where, 0, 0, Severity.ERROR, message, "print")
+    return Problem(where, 0, 0, Severity.ERROR, message, Code.PRINT)
 
 
 def _mm(value: float) -> str:

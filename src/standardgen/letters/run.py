@@ -17,6 +17,7 @@ from standardgen.cases.check import CaseChecker
 from standardgen.cases.model import CaseSource
 from standardgen.cases.read import duplicate, expand, file_key, iter_cases
 from standardgen.cases.wording import Wording, WordingError, load_wording
+from standardgen.core.codes import Code
 from standardgen.core.pool import cores
 from standardgen.core.problems import InputError, Problem
 from standardgen.core.templates import templates_dir
@@ -83,7 +84,7 @@ def write_letters(
         total = len(good)
         letters = _letters(paths, good, check, wording, problems, today)
         problems += render_all(job, letters, total, pool, progress or (lambda n: None))
-    failed = len({(p.file, p.line) for p in problems if p.code == "render"})
+    failed = len({(p.file, p.line) for p in problems if p.code == Code.RENDER})
     return Outcome(total - failed, count, tuple(sorted(problems)))
 
 

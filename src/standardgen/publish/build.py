@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from standardgen import __version__
+from standardgen.core.codes import Code
 from standardgen.core.fileio import write_atomic
 from standardgen.core.pool import cores
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
@@ -181,7 +182,7 @@ def _shared_ids(items: Sequence[LoadedStandard]) -> list[Problem]:
     return [Problem(display_path(path), 1, 1, Severity.ERROR,
                     f"kommune-id'et '{town}' bruges også af {display_path(paths[0])}; giv hver "
                     "kommune sit eget id (filnavn), så de får hver sin hjemmeside",
-                    "municipality-id")
+                    Code.MUNICIPALITY_ID)
             for town, paths in sorted(files.items()) for path in paths[1:]]
 
 
@@ -395,7 +396,7 @@ def _template_problem(exc: jinja2.TemplateError, templates: Path) -> Problem:
         if frames:
             where, line = frames[-1].filename, frames[-1].lineno or 0
     return Problem(display_path(Path(where)), line, 0, Severity.ERROR,
-                   f"fejl i skabelonen: {exc.message or exc}", "template")
+                   f"fejl i skabelonen: {exc.message or exc}", Code.TEMPLATE)
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from standardgen import __version__
+from standardgen.core.codes import Code
 from standardgen.core.patterns import SLUG
 from standardgen.core.problems import InputError, Problem, Severity, display_path
 from standardgen.scaffold import standard as scaffold
@@ -98,7 +99,7 @@ def create(request: InitRequest, day: dt.date) -> list[Path]:
     if existing:
         raise InputError([Problem(display_path(path), 0, 0, Severity.ERROR,
                                   "filen findes allerede; init skriver aldrig over en fil "
-                                  "(vælg en tom mappe)", "exists") for path in existing])
+                                  "(vælg en tom mappe)", Code.EXISTS) for path in existing])
     written = []
     for path, text in files.items():
         write_atomic(request.folder / path, text.encode("utf-8"))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from standardgen.core import validation
+from standardgen.core.codes import Code
 from standardgen.core.guidance import GUIDANCE, MARKER, guidance_problems
 from standardgen.core.patterns import SLUG
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
@@ -132,7 +133,7 @@ def create(request: NewStandard, day: dt.date) -> list[Path]:
     if target.exists():
         raise InputError([Problem(display_path(target), 0, 0, Severity.ERROR,
                                   "filen findes allerede; vælg en anden slug eller flyt filen",
-                                  "exists")])
+                                  Code.EXISTS)])
     files: dict[Path, str] = {}
     town = NewMunicipality(request.municipality or "", request.out)
     if request.municipality and re.fullmatch(SLUG, town.id) and not town.target.exists():
@@ -186,7 +187,8 @@ def _municipality(request: NewStandard) -> tuple[str, str]:
 
 
 def _fail(path: Path, message: str) -> InputError:
-    return InputError([Problem(display_path(path), 0, 0, Severity.ERROR, message, "municipality")])
+    return InputError([Problem(display_path(path), 0, 0, Severity.ERROR, message,
+                               Code.MUNICIPALITY)])
 
 
 def _validate(text: str, cls: type[Standard] | type[Municipality], template: str) -> None:
@@ -210,7 +212,7 @@ def _validate(text: str, cls: type[Standard] | type[Municipality], template: str
     kind = "standard" if cls is Standard else "kommunefil"
     raise InputError([Problem(display_path(template_file(template)), 0, 0, Severity.ERROR,
                               f"skabelonen giver ikke en gyldig {kind}: {message}",
-                              "template")])
+                              Code.TEMPLATE)])
 
 
 def _environment() -> Any:

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from standardgen.core import markup, validation
+from standardgen.core.codes import Code
 from standardgen.core.guidance import guidance_problems
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.core.yamlsource import (
@@ -156,7 +157,8 @@ def _expand(paths: Iterable[Path], problems: list[Problem]) -> list[Path]:
             found = list(iter_standard_files(path))
             if not found:
                 problems.append(Problem(display_path(path), 0, 0, Severity.ERROR,
-                                        "mappen indeholder ingen standarder (*.yaml)", "empty-dir"))
+                                        "mappen indeholder ingen standarder (*.yaml)",
+                                        Code.EMPTY_DIR))
             files.extend(found)
         else:
             files.append(path)
@@ -186,7 +188,7 @@ def _load_one(
         problems.append(document.problem(
             ("municipality",),
             f"kommunefilen '{MUNICIPALITY_DIR}/{standard.municipality}.yaml' findes hverken i "
-            "standardens mappe eller i en mappe over den", code="municipality"))
+            "standardens mappe eller i en mappe over den", code=Code.MUNICIPALITY))
         return None, problems
     town = _municipality(town_path, municipalities, problems)
     if town is None:
@@ -234,7 +236,7 @@ def _contrast_problems(document: YamlDocument, town: Municipality) -> list[Probl
         return []
     return [document.problem(
         ("theme", "primary"), f"temafarven {town.theme.primary} har kontrast {ratio:.1f}:1 mod "
-        "hvid; WCAG 2.1 AA kræver mindst 4,5:1", code="theme-contrast")]
+        "hvid; WCAG 2.1 AA kræver mindst 4,5:1", code=Code.THEME_CONTRAST)]
 
 
 def _statement_problems(document: YamlDocument, town: Municipality) -> list[Problem]:
@@ -246,7 +248,7 @@ def _statement_problems(document: YamlDocument, town: Municipality) -> list[Prob
     return [document.problem(
         (), "kommunefilen mangler accessibility_statement: adressen på kommunens "
         "tilgængelighedserklæring (fra Digitaliseringsstyrelsens WAS-værktøj), som hver side på "
-        "sitet skal linke til", code="accessibility-statement", severity=Severity.WARNING)]
+        "sitet skal linke til", code=Code.ACCESSIBILITY_STATEMENT, severity=Severity.WARNING)]
 
 
 def contrast_ratio(colour: str, background: str = "#ffffff") -> float:
@@ -274,7 +276,7 @@ def _logo_problems(document: YamlDocument, logo: Path) -> list[Problem]:
         message = f"logoet er for stort (højst {LOGO_MAX_BYTES // 1024} KiB)"
     else:
         return []
-    return [document.problem(("logo",), message, code="logo")]
+    return [document.problem(("logo",), message, code=Code.LOGO)]
 
 
 # --- rules that span fields -------------------------------------------------------------------
@@ -283,7 +285,7 @@ def _rules(document: YamlDocument, standard: Standard, today: dt.date | None) ->
     profile = profile_for(standard)
     if profile is None:
         return [document.problem(("profile",), f"ukendt profil '{standard.profile}'",
-                                 code="profile")]
+                                 code=Code.PROFILE)]
     problems = _profile_rules(document, standard, profile)
     problems += _quote_rules(document, standard, profile)
     problems += _section_rules(document, standard, profile)
@@ -291,11 +293,11 @@ def _rules(document: YamlDocument, standard: Standard, today: dt.date | None) ->
     if document.path.stem != standard.slug:
         problems.append(document.problem(
             ("slug",), f"filen bør hedde '{standard.slug}.yaml' som sin slug",
-            code="slug-filename", severity=Severity.WARNING))
+            code=Code.SLUG_FILENAME, severity=Severity.WARNING))
     if standard.next_revision and standard.next_revision <= standard.approval.date:
         problems.append(document.problem(
             ("next_revision",), "næste revision skal ligge efter godkendelsesdatoen",
-            code="revision-date"))
+            code=Code.REVISION_DATE))
     if today is not None:
         problems += revision_problems(document, standard, today)  # due or overdue (warning)
     problems += guidance_problems(document)  # [[VEJLEDNING: ...]] left from `new` (error)
@@ -361,12 +363,12 @@ def _quote_rules(document: YamlDocument, standard: Standard,
         if not sections:
             problems.append(document.problem(
                 ("sections",), f"brevene citerer afsnittet '{label}' (role: {quote.role.value}, "
-                f"{name}), men standarden har det ikke", key=True, code="letter-quote"))
+                f"{name}), men standarden har det ikke", key=True, code=Code.LETTER_QUOTE))
         else:
             problems.append(document.problem(
                 ("sections", sections[0]), f"brevene citerer tekst-id '{quote.block}' i dette "
                 f"afsnit ({name}), men afsnittet har det ikke; giv den tekst, brevet skal citere, "
-                f"'id: {quote.block}'", code="letter-quote"))
+                f"'id: {quote.block}'", code=Code.LETTER_QUOTE))
     return problems
 
 
@@ -389,7 +391,7 @@ def _missing(document: YamlDocument, loc: tuple[str, ...], need: Requirement, no
     severity = Severity.ERROR if need.level == "required" else Severity.WARNING
     kind = "påkrævet" if need.level == "required" else "anbefalet"
     return document.problem(loc, f"{message}; {noun} er {kind}", key=True,
-                            code=f"missing-{need.level}", severity=severity)
+                            code=Code(f"missing-{need.level}"), severity=severity)
 
 
 def _section_rules(document: YamlDocument, standard: Standard,
@@ -404,22 +406,22 @@ def _section_rules(document: YamlDocument, standard: Standard,
         if section.id in seen_ids:
             problems.append(document.problem((*loc, "id"), f"afsnits-id '{section.id}' er brugt "
                                              f"før (afsnit {seen_ids[section.id] + 1})",
-                                             code="duplicate-id"))
+                                             code=Code.DUPLICATE_ID))
         seen_ids.setdefault(section.id, i)
         if section.role in seen_roles and not profile.allows_many(section.role):
             problems.append(document.problem((*loc, "role"), f"rollen '{section.role.value}' "
-                                             "har allerede et afsnit", code="duplicate-role"))
+                                             "har allerede et afsnit", code=Code.DUPLICATE_ROLE))
         seen_roles.setdefault(section.role, i)
         if not section.content and section.role not in generated:
             problems.append(document.problem(loc, f"afsnittet '{section.title}' har intet indhold",
-                                             code="empty-section"))
+                                             code=Code.EMPTY_SECTION))
         for j, block in enumerate(section.content):
             if block.id is None:
                 continue
             if block.id in block_ids:
                 problems.append(document.problem((*loc, "content", j, "id"),
                                                  f"tekst-id '{block.id}' er brugt før",
-                                                 code="duplicate-id"))
+                                                 code=Code.DUPLICATE_ID))
             block_ids.add(block.id)
     return problems
 
@@ -428,7 +430,7 @@ def _markup_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
     problems = []
     for i, section in enumerate(standard.sections):
         for j, block in enumerate(section.content):
-            problems += [document.problem(("sections", i, "content", j), message, code="link")
+            problems += [document.problem(("sections", i, "content", j), message, code=Code.LINK)
                          for text in block.texts for message in markup.link_problems(text)]
     return problems
 
@@ -440,7 +442,8 @@ def _duplicate_slugs(loaded: list[LoadedStandard]) -> list[Problem]:
         if item.slug in first:
             problems.append(Problem(display_path(item.source), 0, 0, Severity.ERROR,
                                     f"slug '{item.slug}' bruges også af "
-                                    f"{display_path(first[item.slug].source)}", "duplicate-slug"))
+                                    f"{display_path(first[item.slug].source)}",
+                                                    Code.DUPLICATE_SLUG))
         first.setdefault(item.slug, item)
     return problems
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field
 
 from standardgen.core import markup
+from standardgen.core.codes import Code
 from standardgen.core.problems import Problem, Severity
 from standardgen.standards.model import Frozen, Section, Standard
 
@@ -144,21 +145,21 @@ def check_problems(items: Iterable[LoadedStandard], *, per_section: bool) -> lis
         rule = rules.profiles.get(standard.profile, rules.default)
         problems.append(document.problem(
             ("title",), "klarsprog, hele standarden: "
-            f"{standard_readability(standard).describe()}", code="lix", severity=Severity.INFO))
+            f"{standard_readability(standard).describe()}", code=Code.LIX, severity=Severity.INFO))
         for i, section in enumerate(standard.sections):
             texts = list(block_texts(section))
             figures = readability(text for _, text in texts)
             if per_section and figures.words:
                 problems.append(document.problem(
                     ("sections", i, "title"), f"klarsprog, afsnittet '{section.title}': "
-                    f"{figures.describe()}", code="lix", severity=Severity.INFO))
+                    f"{figures.describe()}", code=Code.LIX, severity=Severity.INFO))
             severity = Severity.WARNING if rule.level == "warning" else Severity.INFO
             for index, text in texts:
                 for count, sentence in long_sentences(text, rule.sentence_words):
                     problems.append(document.problem(
                         ("sections", i, "content", index),
                         f"klarsprog: sætningen har {count} ord (profilen anbefaler højst "
-                        f"{rule.sentence_words}): '{_shown(sentence)}'", code="long-sentence",
+                        f"{rule.sentence_words}): '{_shown(sentence)}'", code=Code.LONG_SENTENCE,
                         severity=severity))
     return problems
 

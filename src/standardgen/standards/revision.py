@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
+from standardgen.core.codes import Code
 from standardgen.core.dates import long_date, short_date
 from standardgen.core.problems import InputError, Problem, Severity, display_path
 from standardgen.core.yamlsource import YamlDocument
@@ -55,7 +56,7 @@ def parse_day(value: str, source: str) -> dt.date:
     except ValueError:
         raise InputError([Problem(source, 0, 0, Severity.ERROR,
                                   f"'{value}' er ikke en gyldig dato (skriv ÅÅÅÅ-MM-DD)",
-                                  "today")]) from None
+                                  Code.TODAY)]) from None
 
 
 def today() -> dt.date:
@@ -90,8 +91,8 @@ def revision_problems(document: YamlDocument, standard: Standard,
     else:
         soon = "i dag" if left == 0 else "i morgen" if left == 1 else f"om {left} dage"
         message = f"næste revision er {when}, {soon}; planlæg revisionen og godkendelsen"
-    return [document.problem(("next_revision",), message, code=f"revision-{state.value}",
-                             severity=Severity.WARNING)]
+    code = Code.REVISION_OVERDUE if state is Due.overdue else Code.REVISION_DUE
+    return [document.problem(("next_revision",), message, code=code, severity=Severity.WARNING)]
 
 
 # --- standardgen status ------------------------------------------------------------------------
