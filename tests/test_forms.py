@@ -218,7 +218,8 @@ def test_bad_rows_are_reported_and_good_ones_written(tmp_path: Path) -> None:
     result = run("form", "--format", "pdf", csv, "--standards", STANDARDS, "--out", out)
     assert result.exit_code == 1
     assert [p.name for p in out.iterdir()] == ["2026-104-0102-opfoelgning.pdf"]
-    assert re.search(r"batch\.csv:2:\d+: fejl: 'days_per_week' '9' må højst være 7", result.output)
+    assert re.search(r"batch\.csv:2:\d+: fejl: Omfang \(dage om ugen\): '9' må højst være 7",
+                     result.output)
     assert "0101701234" not in result.output
 
 

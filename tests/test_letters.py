@@ -268,7 +268,7 @@ def test_cpr_is_masked_in_messages_and_never_in_file_names(tmp_path: Path) -> No
     code, output, out = run_letters(tmp_path, number, bad, wrong)
     assert code == 1
     assert "ligner et CPR-nummer" in output and "'111062-XXXX' er ikke tilladt" in output
-    assert "mangler 'considerations'" in output
+    assert "Hovedhensyn bag afgørelsen: skal udfyldes" in output
     assert not FULL_CPR.search(output), output
     assert not out.exists() or not list(out.iterdir())
 
@@ -287,10 +287,11 @@ def test_bad_cases_are_rejected_with_located_errors(tmp_path: Path) -> None:
                        encoding="utf-8")
     code, output, _out = run_letters(tmp_path, no_hearing, extent, granted)
     assert code == 1
-    assert re.search(r"no-hearing\.yaml:\d+:1: fejl: mangler 'hearing'", output), output
-    assert re.search(r"extent\.yaml:\d+:\d+: fejl: 'extent' er udfyldt, men et brev om afslag",
-                     output)
-    assert re.search(r"granted\.yaml:\d+:1: fejl: mangler 'extent'", output)
+    assert re.search(r"no-hearing\.yaml:\d+:1: fejl: Partshøring: skal udfyldes", output), (
+        output)
+    assert re.search(r"extent\.yaml:\d+:\d+: fejl: Indhold og omfang: er udfyldt, men et brev "
+                     r"om afslag", output)
+    assert re.search(r"granted\.yaml:\d+:1: fejl: Indhold og omfang: skal udfyldes", output)
     assert not FULL_CPR.search(output)
 
 
@@ -321,8 +322,10 @@ def test_docx_fast_path_matches_docxtpl(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("hearing", "message"), [
     ("hearing:\n  date: 2026-03-13\n  response: svar\n  not_held_reason: haster\n",
      "ikke begge"),
-    ("hearing:\n  not_held_reason: det haster\n", "udfyld hearing.disclosed"),
-    ("hearing:\n  disclosed:\n    - En oplysning\n", "mangler hearing.date eller"),
+    ("hearing:\n  not_held_reason: det haster\n",
+     "Oplysninger, borgeren ikke er hørt over: skal udfyldes"),
+    ("hearing:\n  disclosed:\n    - En oplysning\n",
+     "Partshøring: skal udfyldes: udfyld Dato for partshøringen eller"),
 ])
 def test_hearing_rules(tmp_path: Path, hearing: str, message: str) -> None:
     from standardgen.cases.read import load_cases

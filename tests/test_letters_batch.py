@@ -50,11 +50,14 @@ def test_bad_rows_are_reported_and_good_rows_written(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
     # Missing data: row 3 lacks both facts and considerations; row 5 lacks the extent.
-    assert any(":3:1: fejl: mangler 'considerations'" in line for line in lines), lines
-    assert any(":3:1: fejl: mangler 'facts'" in line for line in lines)
-    assert any(":5:1: fejl: mangler 'extent'" in line for line in lines)
+    assert any(":3:1: fejl: Hovedhensyn bag afgørelsen: skal udfyldes" in line
+               for line in lines), lines
+    assert any(":3:1: fejl: De konkrete oplysninger, der har vægtet: skal udfyldes" in line
+               for line in lines)
+    assert any(":5:1: fejl: Indhold og omfang: skal udfyldes" in line for line in lines)
     # Additional data: row 6 is an afslag with an extent; located at the first extent column.
-    assert any(":6:16: fejl: 'extent' er udfyldt, men et brev om afslag" in line for line in lines)
+    assert any(":6:16: fejl: Indhold og omfang: er udfyldt, men et brev om afslag" in line
+               for line in lines)
     written = sorted(p.name for p in out.iterdir())
     assert written == sorted(f"2026-104-{n}.{f}" for n in ("0101", "0102", "0103")
                              for f in ("pdf", "docx"))

@@ -87,7 +87,7 @@ def test_hours_per_week_is_accepted_for_85_and_refused_for_104_on_the_field(
     text = _case("aktivitets-og-samvaerstilbud", HOURS).splitlines()
     row = next(i for i, line in enumerate(text, 1) if "hours_per_week" in line)
     assert (row, 3, "ukendt felt 'hours_per_week'") in lines
-    assert any("mangler det påkrævede felt 'days_per_week'" in m for _, _, m in lines)
+    assert any("Omfang (dage om ugen): skal udfyldes" in m for _, _, m in lines)
 
 
 def test_the_check_entry_point_takes_a_mapping_too(standards: dict[str, LoadedStandard]) -> None:
@@ -218,5 +218,5 @@ def test_rules_follow_the_declaration(kind: str, standards: dict[str, LoadedStan
     assert ("missing-reasons" in codes) is (declared.reasons != "optional")
     extra = dict(base, end={"last_day": "2026-12-31", "reason": "x"})
     unused = [p for p in check_case(extra, "k.yaml", standards).problems
-              if p.code == "unused-field" and p.message.startswith("'end'")]
+              if p.code == "unused-field" and p.message.startswith("Ophøret:")]
     assert bool(unused) is ("end" in declared.forbids)

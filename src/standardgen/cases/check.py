@@ -25,12 +25,14 @@ from typing import Any
 
 from standardgen.cases.letter_kinds import get_kind, kind_names, letter_kinds
 from standardgen.cases.model import CaseSource, case_model
-from standardgen.cases.read import Reading
+from standardgen.cases.read import Reading, draft_problem
 from standardgen.cases.rules import case_findings, case_problems
+from standardgen.cases.vocabulary import vocabulary
 from standardgen.core import validation
 from standardgen.core.problems import InputError, Problem, errors
 from standardgen.core.yamlsource import YamlDocument, parse_yaml
 from standardgen.standards.catalogue import LoadedStandard
+from standardgen.standards.profiles import Profile
 
 __all__ = ["CaseChecker", "Checked", "case_schema", "check_case", "letter_kinds"]
 
@@ -62,8 +64,12 @@ class CaseChecker:
         self.notice_days = notice_days
 
     def __call__(self, document: YamlDocument, origin: str, today: dt.date) -> Reading:
-        model = case_model(self._profile_name(document.data))
-        case, problems = validation.parse(document, model)
+        draft = draft_problem(document)
+        if draft is not None:
+            return Reading(None, [draft])
+        profile = self._profile(document.data)
+        model = case_model(profile.name if profile is not None else None)
+        case, problems = validation.parse(document, model, vocabulary().namer(profile))
         if case is None:
             return Reading(None, problems)
         # Dates that cannot be true together, the partshøring's reply (every case) ...
@@ -74,11 +80,10 @@ class CaseChecker:
         problems += case_problems(source, self.standards, self.notice_days)
         return Reading(None if errors(problems) else source, problems)
 
-    def _profile_name(self, data: Mapping[str, Any]) -> str | None:
+    def _profile(self, data: Mapping[str, Any]) -> Profile | None:
         slug = data.get("standard")
         loaded = self.standards.get(slug) if isinstance(slug, str) else None
-        profile = loaded.profile if loaded is not None else None
-        return profile.name if profile is not None else None
+        return loaded.profile if loaded is not None else None
 
 
 def check_case(data: Mapping[str, Any] | str, source: str,

@@ -19,8 +19,10 @@ from typing import Any, NamedTuple
 from standardgen.cases import followup
 from standardgen.cases.model import Case, CaseSource, case_model
 from standardgen.cases.rules import case_findings
+from standardgen.cases.vocabulary import vocabulary
 from standardgen.core import validation
 from standardgen.core.codes import Code
+from standardgen.core.dates import iso_or_same
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.core.yamlsource import (
     MAX_BYTES,
@@ -67,6 +69,9 @@ COLUMNS: tuple[str, ...] = (
     "follow_up.due",
 )
 LIST_COLUMNS = _list_columns()
+DATE_COLUMNS = frozenset(column for column in COLUMNS if column.rsplit(".", 1)[-1] in {
+    "decision_date", "start_date", "end_date", "effective_date", "last_day", "date", "due"})
+DRAFT_KEY = "draft"  # a case saved unfinished from the desk ("Gem kladde")
 
 
 @dataclass(frozen=True)
@@ -153,8 +158,20 @@ def expand(paths: Iterable[Path]) -> Iterator[Path | Problem]:
         yield from found
 
 
+def draft_problem(document: YamlDocument) -> Problem | None:
+    """A draft saved from the desk gets no letter or form until it is completed there."""
+    if document.data.get(DRAFT_KEY) is not True:
+        return None
+    return document.problem((DRAFT_KEY,), "sagen er en kladde fra skrivebordet: indlæs den i "
+                            "skrivebordet (standardgen desk), gør den færdig, og hent sagsfilen "
+                            "igen", code=Code.DRAFT)
+
+
 def _parse(document: YamlDocument, origin: str, today: dt.date) -> Reading:
-    case, problems = validation.parse(document, case_model(None))
+    draft = draft_problem(document)
+    if draft is not None:
+        return Reading(None, [draft])
+    case, problems = validation.parse(document, case_model(None), vocabulary().namer())
     if case is not None:
         problems += [document.problem(f.loc, f.message, code=f.code, severity=f.severity)
                      for f in case_findings(case, today)]
@@ -168,7 +185,7 @@ def _csv_cases(path: Path, today: dt.date, parse: Checker) -> Iterator[Reading]:
     text = _read_csv_text(path, name)
     dialect = _dialect(text)
     rows = _Rows(name, text, dialect)
-    header = rows.header()
+    header = csv_columns(rows.header())
     found = _header_problems(name, header)
     if errors(found):  # no letter from this file: a value might be missing from every row
         count = sum(1 for _ in rows)
@@ -330,6 +347,14 @@ class _Semicolon(csv.excel):
     delimiter = ";"
 
 
+def csv_columns(header: list[str]) -> list[str]:
+    """The keys a CSV header names: a column may be headed by its key, its Danish label (as in
+    the desk's CSV template) or an alias (``data/case_fields.yaml``); an unknown heading stays
+    as it is, and is reported."""
+    words = vocabulary()
+    return [words.column(heading, COLUMNS) or heading for heading in header]
+
+
 def _header_problems(name: str, header: list[str]) -> list[Problem]:
     problems = []
     known = set(COLUMNS)
@@ -361,7 +386,8 @@ def _row_document(path: Path, header: list[str], row: list[str], line: int) -> Y
             target[parts[-1]] = [item for item in items if item]
             marks.update({(*loc, i): (line, index) for i in range(len(items))})
         else:
-            target[parts[-1]] = value
+            # A Danish date (4.5.2026, "4. maj 2026") is read as the ISO date it means.
+            target[parts[-1]] = iso_or_same(value) if column in DATE_COLUMNS else value
         marks[loc] = (line, index)
     return YamlDocument(path, data, marks, dict(marks))
 

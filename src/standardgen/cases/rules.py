@@ -22,9 +22,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from standardgen.cases.letter_kinds import CaseField, LetterKind, Need, field_description
+from standardgen.cases.letter_kinds import CaseField, LetterKind, Need
 from standardgen.cases.model import Case, CaseSource, Direction
+from standardgen.cases.vocabulary import vocabulary
 from standardgen.core.codes import Code
+from standardgen.core.dates import long_date
 from standardgen.core.problems import Problem, Severity
 from standardgen.core.yamlsource import Loc
 from standardgen.standards.catalogue import LoadedStandard
@@ -38,7 +40,12 @@ class Finding(NamedTuple):
 
 
 def _iso(day: dt.date) -> str:
-    return day.isoformat()
+    return long_date(day)
+
+
+def _about(loc: Loc, text: str) -> str:
+    """A message about the field at ``loc``, named as the desk and the CSV template name it."""
+    return vocabulary().about(loc, text)
 
 
 def case_findings(case: Case, today: dt.date) -> list[Finding]:
@@ -51,20 +58,21 @@ def date_findings(case: Case, today: dt.date) -> list[Finding]:
     found = []
     hearing, extent, follow_up = case.hearing, case.extent, case.follow_up
     if hearing is not None and hearing.date is not None and hearing.date > decided:
-        found.append(Finding(("hearing", "date"), f"partshøringen ({_iso(hearing.date)}) ligger "
-                             f"efter afgørelsen ({_iso(decided)}); den skal holdes før",
-                             Code.HEARING_AFTER_DECISION))
+        found.append(Finding(("hearing", "date"), _about(("hearing", "date"), (
+            f"partshøringen ({_iso(hearing.date)}) ligger efter afgørelsen ({_iso(decided)}); "
+            "den skal holdes før")), Code.HEARING_AFTER_DECISION))
     if extent is not None and extent.end_date is not None and extent.end_date < extent.start_date:
-        found.append(Finding(("extent", "end_date"), f"slutdatoen ({_iso(extent.end_date)}) "
-                             f"ligger før startdatoen ({_iso(extent.start_date)})",
-                             Code.END_BEFORE_START))
+        found.append(Finding(("extent", "end_date"), _about(("extent", "end_date"), (
+            f"{_iso(extent.end_date)} ligger før startdatoen ({_iso(extent.start_date)})")),
+            Code.END_BEFORE_START))
     if follow_up is not None and follow_up.due < decided:
-        found.append(Finding(("follow_up", "due"), f"opfølgningen ({_iso(follow_up.due)}) ligger "
-                             f"før afgørelsen ({_iso(decided)})", Code.FOLLOW_UP_BEFORE_DECISION))
+        found.append(Finding(("follow_up", "due"), _about(("follow_up", "due"), (
+            f"{_iso(follow_up.due)} ligger før afgørelsen ({_iso(decided)})")),
+            Code.FOLLOW_UP_BEFORE_DECISION))
     if decided > today:
-        found.append(Finding(("decision_date",), f"afgørelsesdatoen ({_iso(decided)}) ligger i "
-                             f"fremtiden (i dag er {_iso(today)}); er den rigtig?",
-                             Code.DECISION_IN_FUTURE, Severity.WARNING))
+        found.append(Finding(("decision_date",), _about(("decision_date",), (
+            f"{_iso(decided)} ligger i fremtiden (i dag er {_iso(today)}); er den rigtig?")),
+            Code.DECISION_IN_FUTURE, Severity.WARNING))
     return found
 
 
@@ -74,12 +82,14 @@ def hearing_findings(case: Case) -> list[Finding]:
     if hearing is None:
         return []
     if hearing.date is not None and hearing.response is None:
-        return [Finding(("hearing", "date"), "mangler hearing.response: skriv 'svar', hvis "
-                        "borgeren har udtalt sig, eller 'intet_svar', hvis borgeren ikke har "
-                        "udtalt sig inden fristen", Code.MISSING_RESPONSE)]
+        # At the radio group, which the caseworker answers (the date is already there).
+        return [Finding(("hearing", "response"), _about(("hearing", "response"), (
+            "skal besvares, når partshøringen er holdt: "
+            f"'{_option('svar')}' eller '{_option('intet_svar')}'")), Code.MISSING_RESPONSE)]
     if hearing.date is None and hearing.response is not None:
-        return [Finding(("hearing", "response"), "hearing.response kræver en partshøring "
-                        "(hearing.date)", Code.RESPONSE_WITHOUT_HEARING)]
+        return [Finding(("hearing", "response"), _about(("hearing", "response"), (
+            f"kræver en partshøring; udfyld {_label('hearing', 'date')}")),
+            Code.RESPONSE_WITHOUT_HEARING)]
     return []
 
 
@@ -126,14 +136,23 @@ def _has(case: Case, name: CaseField) -> bool:
     return bool(value) if isinstance(value, tuple) else value is not None
 
 
+def _option(value: str) -> str:
+    return vocabulary().option("hearing.response", value)
+
+
+def _label(*loc: str) -> str:
+    return vocabulary().label(loc)
+
+
 def _missing(case: Case, kind: LetterKind) -> list[tuple[Loc, str, Code]]:
-    about = f"et brev om '{kind.name}'"
+    about = f"et brev om {kind.label.lower()}"
     found: list[tuple[Loc, str, Code]] = [
-        ((name,), f"mangler '{name}' ({field_description(name)}): {about} skal have det",
-         Code(f"missing-{name}")) for name in kind.requires if not _has(case, name)]
+        ((name,), _about((name,), f"skal udfyldes: {about} skal have det"),
+         Code(f"missing-{name}"))
+        for name in kind.requires if not _has(case, name)]
     if needed(kind.reasons, case):
-        found += [((name,), f"mangler '{name}' ({field_description(name)}): {about} skal "
-                   "begrundes", _CODES[name])
+        found += [((name,), _about((name,), f"skal udfyldes: {about} skal begrundes"),
+                   _CODES[name])
                   for name in ("considerations", "facts") if not _has(case, name)]
     if needed(kind.hearing, case):
         found += _hearing(case)
@@ -142,8 +161,8 @@ def _missing(case: Case, kind: LetterKind) -> list[tuple[Loc, str, Code]]:
 
 def _forbidden(case: Case, kind: LetterKind) -> list[tuple[Loc, str, Code]]:
     """Values that a letter of this kind does not show: most likely a wrong kind."""
-    return [((name,), f"'{name}' er udfyldt, men et brev om {kind.label.lower()} viser det "
-             f"ikke; er resultatet '{kind.name}' rigtigt?", Code.UNUSED_FIELD)
+    return [((name,), _about((name,), f"er udfyldt, men et brev om {kind.label.lower()} viser "
+                             f"det ikke; er brevtypen ({kind.label}) rigtig?"), Code.UNUSED_FIELD)
             for name in kind.forbids if _has(case, name)]
 
 
@@ -157,25 +176,26 @@ def _notice(case: Case, kind: LetterKind, days: int) -> list[tuple[Loc, str, Cod
     earliest = case.decision_date + dt.timedelta(days=days)
     if day is None or day >= earliest:
         return []
-    return [((group, name), f"'{name}' er {day.isoformat()}, men en ændring til ulempe for "
-             f"borgeren skal varsles mindst {days} dage: tidligst {earliest.isoformat()}",
-             Code.NOTICE)]
+    return [((group, name), _about((group, name), (
+        f"{_iso(day)} er for tidligt: en ændring til ulempe for borgeren skal varsles mindst "
+        f"{days} dage, så tidligst {_iso(earliest)}")), Code.NOTICE)]
 
 
 def _hearing(case: Case) -> list[tuple[Loc, str, Code]]:
     hearing = case.hearing
+    date, reason = _label("hearing", "date"), _label("hearing", "not_held_reason")
+    either = f"udfyld {date} eller {reason}"
     if hearing is None:
-        return [(("hearing",), "mangler 'hearing': angiv datoen for partshøringen (hearing.date) "
-                 "eller hvorfor den ikke er holdt (hearing.not_held_reason og hearing.disclosed)",
-                 Code.MISSING_HEARING)]
+        return [(("hearing", "date"), _about(("hearing",), f"skal udfyldes: {either} (og "
+                 f"{_label('hearing', 'disclosed')})"), Code.MISSING_HEARING)]
     if hearing.date is not None and hearing.not_held_reason is not None:
-        return [(("hearing",), "angiv enten hearing.date eller hearing.not_held_reason, ikke begge",
-                 Code.HEARING_BOTH)]
+        return [(("hearing", "date"), _about(("hearing",), f"udfyld enten {date} eller {reason}, "
+                 "ikke begge"), Code.HEARING_BOTH)]
     if hearing.date is None and hearing.not_held_reason is None:
-        return [(("hearing",), "mangler hearing.date eller hearing.not_held_reason",
+        return [(("hearing", "date"), _about(("hearing",), f"skal udfyldes: {either}"),
                  Code.MISSING_HEARING)]
     if hearing.date is None and not hearing.disclosed:
-        return [(("hearing", "not_held_reason"), "når partshøring ikke er holdt, skal brevet "
-                 "oplyse det, afgørelsen bygger på: udfyld hearing.disclosed",
-                 Code.MISSING_DISCLOSED)]
+        return [(("hearing", "disclosed"), _about(("hearing", "disclosed"), (
+            "skal udfyldes, når partshøring ikke er holdt: brevet skal oplyse det, afgørelsen "
+            "bygger på")), Code.MISSING_DISCLOSED)]
     return []

@@ -90,6 +90,7 @@ class Code(StrEnum):
     FOLLOW_UP_BEFORE_DECISION = "follow-up-before-decision"
     DECISION_IN_FUTURE = "decision-in-future"
     UNUSED_FIELD = "unused-field"
+    DRAFT = "draft"
     NOTICE = "notice"
     TEMPLATE = "template"
     # Outputs (letters/, forms/, publish/, approval/, importer/, scaffold/)
@@ -206,6 +207,7 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.END_BEFORE_START: "Slutdatoen ligger før startdatoen.",
     Code.FOLLOW_UP_BEFORE_DECISION: "Opfølgningen ligger før afgørelsen.",
     Code.DECISION_IN_FUTURE: "Afgørelsesdatoen ligger i fremtiden.",
+    Code.DRAFT: "Sagen er en kladde fra skrivebordet og skal gøres færdig der først.",
     Code.UNUSED_FIELD: "Et udfyldt felt, som brevtypen ikke viser (forkert resultat?).",
     Code.NOTICE: "En ændring til ulempe for borgeren er ikke varslet længe nok.",
     Code.TEMPLATE: "En skabelon eller brevets ordlyd (wording.yaml) har en fejl.",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from babel.numbers import format_decimal
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -39,6 +41,15 @@ _SIMPLE_MESSAGES = {
     "int_parsing": "skal være et heltal",
     "bool_type": "skal være ja (true) eller nej (false)",
     "bool_parsing": "skal være ja (true) eller nej (false)",
+    "float_type": "skal være et tal (fx 2,5)",
+    "float_parsing": "skal være et tal (fx 2,5)",
+    "int_from_float": "skal være et helt tal",
+    "finite_number": "skal være et almindeligt tal",
+    "string_too_long": "er for lang",
+    "too_long": "har for mange punkter",
+    "none_required": "skal være tom",
+    "frozen_instance": "kan ikke ændres",
+    "multiple_of": "har en værdi, der ikke er tilladt",
 }
 
 _DATE_TYPES = {"date_type", "date_parsing", "date_from_datetime_parsing",
@@ -63,16 +74,22 @@ def field_names(cls: type[BaseModel]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def parse(document: YamlDocument, cls: type[M]) -> tuple[M | None, list[Problem]]:
+# The Danish name of the field at a loc (cases: cases.vocabulary); messages then say "Name: ...".
+Namer = Callable[[Loc], str]
+
+
+def parse(document: YamlDocument, cls: type[M],
+          namer: Namer | None = None) -> tuple[M | None, list[Problem]]:
     """Validate ``document`` as ``cls``. The problems are the document's own (a duplicate key)
-    and every validation error, located; the model is None when it did not validate."""
+    and every validation error, located; the model is None when it did not validate. With
+    ``namer``, each message names its field in Danish instead of by its key."""
     try:
         return cls.model_validate(document.data), list(document.problems)
     except ValidationError as exc:
         names = field_names(cls)
         found = [error for error in _without_echoes(exc.errors()) if not is_guidance(error)]
         hints = _colon_texts(document, found, names)
-        problems = [_problem(document, error, names) for error in found
+        problems = [_problem(document, error, names, namer) for error in found
                     if not any(_within(document, error, loc) for loc in hints)]
         return None, [*document.problems, *hints.values(), *problems]
 
@@ -164,12 +181,20 @@ def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     return [e for e in errors if not (e["type"] == "too_short" and has_inner(e))]
 
 
-def _problem(document: YamlDocument, error: ErrorDetails, names: tuple[str, ...]) -> Problem:
+def _problem(document: YamlDocument, error: ErrorDetails, names: tuple[str, ...],
+             namer: Namer | None = None) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
         return document.problem(loc, _unknown_key(str(loc[-1]), names), key=True,
                                 code=Code.UNKNOWN_KEY)
+    if namer is not None:
+        # Named in Danish; a missing field is located at its nearest line but keeps its own loc.
+        if kind == "missing":
+            return document.problem(loc, f"{namer(loc)}: skal udfyldes", code=Code.MISSING)
+        known = _document_loc(document, loc)
+        return document.problem(known, f"{namer(known)}: {_message(error)}",
+                                code=Code.INVALID_VALUE)
     if kind == "missing":
         field = loc[-1]
         return document.problem(loc[:-1], f"mangler det påkrævede felt '{field}'",
@@ -202,12 +227,27 @@ def _message(error: ErrorDetails) -> str:
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", "")).replace(" or ", " eller ")
         return f"'{value}' er ikke tilladt; brug en af: {expected}"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    if kind == "greater_than_equal":
-        return f"'{value}' skal være mindst {ctx.get('ge')}"
-    if kind == "less_than_equal":
-        return f"'{value}' må højst være {ctx.get('le')}"
+    if kind == "value_error":  # our own validators' Danish messages
+        return str(ctx.get("error", "har en værdi, der ikke kan bruges her"))
+    bound = _BOUNDS.get(kind)
+    if bound is not None:
+        words, key = bound
+        return f"'{danish_number(value)}' {words} {danish_number(ctx.get(key))}"
     if kind in _SIMPLE_MESSAGES:
         return _SIMPLE_MESSAGES[kind]
-    return f"ugyldig værdi ({error['msg']})"
+    # Any other of pydantic's error types: its English message is never shown.
+    return f"'{value}' kan ikke bruges her" if isinstance(value, str | int | float) else (
+        "har en værdi, der ikke kan bruges her")
+
+
+_BOUNDS = {"greater_than_equal": ("skal være mindst", "ge"),
+           "greater_than": ("skal være større end", "gt"),
+           "less_than_equal": ("må højst være", "le"),
+           "less_than": ("skal være mindre end", "lt")}
+
+
+def danish_number(value: object) -> str:
+    """A number as Danes write it (0,25; 1.000), anything else as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(format_decimal(value, locale="da"))
+    return str(value)
