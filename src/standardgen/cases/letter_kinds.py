@@ -18,7 +18,8 @@ from pydantic import Field
 from standardgen.core import validation
 from standardgen.standards.model import Frozen
 
-Need = Literal["required", "optional", "disadvantage"]
+# never: the letter kind has no use for it (partshøring on a full grant): the desk hides it.
+Need = Literal["required", "optional", "disadvantage", "never"]
 PartName = Literal["result", "extent", "change", "end", "reasons", "hearing", "costs",
                    "follow_up", "plan", "access", "complaint", "contact"]
 CaseField = Literal["extent", "previous_extent", "change", "end", "follow_up", "facts",
@@ -74,7 +75,7 @@ def field_description(name: CaseField) -> str:
 def markdown_table() -> str:
     """The README's table of letter kinds, derived from the declaration."""
     def need(value: str) -> str:
-        return {"required": "yes", "optional": "no",
+        return {"required": "yes", "optional": "no", "never": "no",
                 "disadvantage": "when to the citizen's disadvantage"}[value]
 
     def names(fields: tuple[str, ...]) -> str:

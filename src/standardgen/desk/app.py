@@ -7,6 +7,7 @@ browser tab forgets it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from standardgen.desk import casedata, security
 from standardgen.desk.batch import BatchRunner
 from standardgen.desk.casedata import Issue
 from standardgen.desk.engine import Checked, Desk, repeat_counts
+from standardgen.desk.recent import Recent
 from standardgen.render.templating import environment
 
 #: Request body limits. A form is small; an upload may be as large as the command line reads.
@@ -60,18 +62,22 @@ class _Context:
     batches: BatchRunner
     csrf: security.Csrf
     templates: Path
+    recent: Recent
 
 
 def create_app(desk: Desk, *, token: str | None = None,
                allowed_hosts: Sequence[str] = ("127.0.0.1", "localhost", "[::1]")) -> Any:
     """The ASGI app: the routes inside the guards (headers and errors, token, size limits)."""
     ctx = _Context(desk, BatchRunner(desk.standard_paths, desk.folder), security.Csrf(),
-                   desk.folder)
+                   desk.folder, Recent())
     pages = _Pages(ctx)
     routes = [
         Route("/", pages.index),
         Route("/sag", pages.case_form, methods=["GET", "POST"]),
+        Route("/sag/vis/{key}", pages.shown),
         Route("/sag/ret", pages.edit, methods=["POST"]),
+        Route("/sag/kladde", pages.draft, methods=["POST"]),
+        Route("/sag/samme-borger", pages.same_citizen, methods=["POST"]),
         Route("/sag/indlaes", pages.upload, methods=["POST"]),
         Route("/sag/hent/{what}", pages.download, methods=["POST"]),
         Route("/batch", pages.batch, methods=["GET", "POST"]),
@@ -165,7 +171,8 @@ class _Pages:
         at_field = {issue.field.name: issue.message for issue in issues if issue.field}
         return self.render(request, "case.html", status, standard=desk.by_slug[standard],
                            kind=kind, kind_label=desk.kind_label(kind), groups=groups,
-                           values=values, issues=issues, at_field=at_field)
+                           values=values, issues=issues, at_field=at_field,
+                           caseworkers=desk.caseworkers)
 
     def checked_page(self, request: Request, checked: Checked, *, values: Mapping[str, str],
                      repeats: Mapping[str, int] | None = None) -> Response:
@@ -179,8 +186,9 @@ class _Pages:
             except WordingError as exc:  # a fault in the letter's wording file, not the case
                 return HTMLResponse(self.error_page(500, f"Brevskabelonen har en fejl: {exc}"),
                                     500)
+            pages = self.ctx.desk.page_images(case)
             return self.render(request, "preview.html", letter=letter,
-                               packed=casedata.pack(checked.yaml),
+                               packed=casedata.pack(checked.yaml), pages=pages,
                                follow_up=self.ctx.desk.has_follow_up(case))
         if not self.ctx.desk.valid_choice(standard, kind):
             return self.render(request, "index.html", 422, **self.index_values(),
@@ -204,7 +212,7 @@ class _Pages:
             if not desk.valid_choice(standard, kind):
                 return self.render(request, "index.html", 422, **self.index_values(),
                                    issues=_choice_issues(desk, standard, kind))
-            return self.case_page(request, standard, kind, {})
+            return self.case_page(request, standard, kind, desk.defaults(dt.date.today()))
         form = await self.posted(request)
         if isinstance(form, Response):
             return form
@@ -213,7 +221,32 @@ class _Pages:
         if not desk.valid_choice(standard, kind):
             return self.render(request, "index.html", 422, **self.index_values(),
                                issues=_choice_issues(desk, standard, kind))
+        added = values.pop("tilfoej", "")
+        return self.redirect(request, values, f"add:{added}" if added else "check")
+
+    def redirect(self, request: Request, values: Mapping[str, str], mode: str) -> Response:
+        """Post/Redirect/Get: the posted values in memory, the page behind a GET."""
+        owner = request.cookies.get(security.CSRF_COOKIE, "")
+        key = self.ctx.recent.put(owner, values, mode)
+        return RedirectResponse(f"/sag/vis/{key}", 303)
+
+    async def shown(self, request: Request) -> Response:
+        """The page a post led to: the preview, the form with its problems, or the form."""
+        desk = self.ctx.desk
+        entry = self.ctx.recent.get(request.path_params["key"],
+                                    request.cookies.get(security.CSRF_COOKIE, ""))
+        if entry is None:
+            return HTMLResponse(self.error_page(404, _EXPIRED), 404)
+        values = dict(entry.values)
+        standard, kind = values.get("standard", ""), values.get("result", "")
+        if not desk.valid_choice(standard, kind):
+            return HTMLResponse(self.error_page(404, _EXPIRED), 404)
         repeats = desk.posted_repeats(values, standard, kind)
+        if entry.mode.startswith("add:"):
+            name = entry.mode.removeprefix("add:")
+            repeats[name] = repeats.get(name, 0) + 1
+        if entry.mode != "check":
+            return self.case_page(request, standard, kind, values, repeats=repeats)
         checked = await run_in_threadpool(desk.check_form, values, standard, kind, repeats)
         if checked.form_rules:
             # The form's own rules failed: show what was typed, slot for slot.
@@ -231,8 +264,41 @@ class _Pages:
         standard, kind = str(data.get("standard", "")), str(data.get("result", ""))
         if not self.ctx.desk.valid_choice(standard, kind):
             return self.checked_page(request, checked, values={})
-        return self.case_page(request, standard, kind, casedata.to_form(data),
-                              repeats=_repeats(data))
+        return self.redirect(request, casedata.to_form(data), "form")
+
+    async def same_citizen(self, request: Request) -> Response:
+        """"Nyt brev til samme borger": a new case of the chosen kind, with the standard, the
+        citizen, the caseworker and the case number kept."""
+        desk = self.ctx.desk
+        form = await self.posted(request)
+        if isinstance(form, Response):
+            return form
+        checked = await run_in_threadpool(self._check_packed, form)
+        kind = form.get("kind")
+        standard = str(checked.data.get("standard", ""))
+        if not isinstance(kind, str) or not desk.valid_choice(standard, kind):
+            return self.render(request, "index.html", 422, **self.index_values(),
+                               issues=_choice_issues(desk, standard, str(kind or "")))
+        kept = {key: checked.data[key] for key in _KEPT if key in checked.data}
+        values = {**casedata.to_form(kept), **desk.defaults(dt.date.today()),
+                  "standard": standard, "result": kind}
+        return self.redirect(request, values, "form")
+
+    async def draft(self, request: Request) -> Response:
+        """"Gem kladde": the case as it is, problems and all, marked as a draft."""
+        desk = self.ctx.desk
+        form = await self.posted(request)
+        if isinstance(form, Response):
+            return form
+        values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+        standard, kind = values.get("standard", ""), values.get("result", "")
+        if not desk.valid_choice(standard, kind):
+            return self.render(request, "index.html", 422, **self.index_values(),
+                               issues=_choice_issues(desk, standard, kind))
+        repeats = desk.posted_repeats(values, standard, kind)
+        body, name = desk.draft(values, standard, kind, repeats)
+        return Response(body, media_type="application/yaml", headers={
+            "content-disposition": f'attachment; filename="{name}"'})
 
     async def upload(self, request: Request) -> Response:
         raw = await self.posted_file(request)
@@ -241,9 +307,13 @@ class _Pages:
         if not raw:
             return self.render(request, "index.html", 422, **self.index_values(),
                                issues=[Issue("vælg en sags-YAML-fil at indlæse")])
-        checked = await run_in_threadpool(self.ctx.desk.check_yaml, raw)
-        return self.checked_page(request, checked, values=casedata.to_form(checked.data),
-                                 repeats=_repeats(checked.data))
+        checked = await run_in_threadpool(self.ctx.desk.check_yaml, casedata.undrafted(raw))
+        data = checked.data
+        if not self.ctx.desk.valid_choice(str(data.get("standard", "")),
+                                          str(data.get("result", ""))):
+            return self.checked_page(request, checked, values=casedata.to_form(data))
+        # A draft or a finished case: checked again behind a GET, so Back never re-posts.
+        return self.redirect(request, casedata.to_form(data), "check")
 
     async def download(self, request: Request) -> Response:
         what = request.path_params["what"]
@@ -326,6 +396,11 @@ class _Pages:
         return Response(job.archive, media_type="application/zip",
                         headers={"content-disposition": 'attachment; filename="breve.zip"'})
 
+
+_EXPIRED = ("Siden er udløbet eller hører til en anden browser: skrivebordet husker en udfyldt "
+            "formular i 30 minutter. Start forfra, eller indlæs en gemt kladde eller sagsfil.")
+#: What "Nyt brev til samme borger" keeps of the case.
+_KEPT = ("case_number", "citizen", "caseworker", "channel")
 
 _DOWNLOADS = {
     "brev.pdf": ("pdf", "application/pdf"),

@@ -20,11 +20,13 @@ from typing import Any, Literal
 
 import yaml
 
+from standardgen.cases.model import CASE_NUMBER
 from standardgen.core.codes import Code
-from standardgen.core.cpr import mask_in_text
+from standardgen.core.cpr import looks_like_cpr, mask_in_text
+from standardgen.core.dates import DateError, parse_date
 from standardgen.core.problems import InputError, Problem, Severity
 from standardgen.core.yamlsource import Loc, YamlDocument, parse_yaml_bytes
-from standardgen.desk.fields import FormField
+from standardgen.desk.fields import ADDRESS, FormField
 
 #: The longest value one form field takes (a name, a sentence, a list of a few reasons).
 MAX_FIELD = 5000
@@ -77,25 +79,30 @@ def locate(document: YamlDocument, problem: Problem) -> Loc | None:
 # --- form -> data ------------------------------------------------------------------------------
 
 def from_form(form: Mapping[str, str], fields: Sequence[FormField],
-              fixed: Mapping[str, str]) -> tuple[dict[str, Any], list[Issue]]:
-    """The case data the form describes, and the problems of the form itself (a value too long,
-    a control character): those are the desk's transport rules, checked before the YAML."""
+              fixed: Mapping[str, str]) -> tuple[dict[str, Any], list[Issue], list[Issue]]:
+    """The case data the form describes; the problems of the form itself (a value too long,
+    a control character: the desk's transport rules, checked before the YAML); and the values
+    that could not be read (a date, an address), which the case check then reports beside the
+    rest, in the reader's words."""
     data: dict[str, Any] = dict(fixed)
     issues: list[Issue] = []
+    unread: list[Issue] = []
     for spec in fields:
         raw = form.get(spec.name, "")
         problem = _value_problem(raw)
         if problem:
             issues.append(Issue(problem, spec))
             continue
-        value = _value(spec, raw)
+        value, problem = _read(spec, _value(spec, raw))
+        if problem:
+            unread.append(Issue(problem, spec))
         if value:
             _put(data, spec.path, value)
         elif spec.required:
             # The groups of a required field exist, so the validation names every required
             # field left empty (GOV.UK: an error at each), not only the missing group.
             _groups(data, spec.path[:-1])
-    return _compact(data), issues
+    return _compact(data), issues, unread
 
 
 def _groups(data: dict[str, Any], path: Sequence[str]) -> None:
@@ -116,11 +123,39 @@ def _value_problem(raw: str) -> str:
 
 
 def _value(spec: FormField, raw: str) -> str | list[str]:
-    if spec.widget == "lines":
+    if spec.widget in ("lines", "address"):
         return [line.strip() for line in _LINE_BREAKS.split(raw) if line.strip()]
     # One-line fields: a line break a hostile client sends is kept as a space, never as a
     # second line that could be read as another key.
     return " ".join(_LINE_BREAKS.split(raw)).strip()
+
+
+def _read(spec: FormField, value: str | list[str]) -> tuple[Any, str]:
+    """A typed value as the case file keeps it: a Danish date as ISO, the address in its parts;
+    with the reason when it cannot be read (the value is then kept as typed)."""
+    if spec.widget == "date" and isinstance(value, str) and value:
+        try:
+            return parse_date(value).isoformat(), ""
+        except DateError as exc:
+            return value, str(exc)
+    if spec.widget == "address" and isinstance(value, list) and value:
+        return address_parts(value)
+    return value, ""
+
+
+_POSTCODE_TOWN = re.compile(r"^(?P<street>.*?)[,\s]*\b(?P<postcode>\d{4})\s+(?P<city>\S.*)$")
+
+
+def address_parts(lines: Sequence[str]) -> tuple[dict[str, str], str]:
+    """``["Prøvevej 1, 2. th.", "8500 Grenaa"]`` (or one line with a comma before the
+    postcode) as street, postcode and town; a reason when no "postcode town" ends it."""
+    text = ", ".join(lines)
+    match = _POSTCODE_TOWN.match(text)
+    if match is None or not match["street"].strip(" ,"):
+        return {"street": text}, ("skriv vej og husnummer og derefter postnummer og by, "
+                                  "fx Prøvevej 1, 8500 Grenaa")
+    return {"street": match["street"].strip(" ,"), "postcode": match["postcode"],
+            "city": match["city"].strip()}, ""
 
 
 def _put(data: dict[str, Any], path: Sequence[str], value: Any) -> None:
@@ -156,7 +191,9 @@ def to_form(data: Mapping[str, Any]) -> dict[str, str]:
     values: dict[str, str] = {}
 
     def walk(node: Any, prefix: str) -> None:
-        if isinstance(node, Mapping):
+        if prefix == ADDRESS and isinstance(node, Mapping):
+            values[prefix] = address_text(node)
+        elif isinstance(node, Mapping):
             for key, value in node.items():
                 walk(value, f"{prefix}.{key}" if prefix else str(key))
         elif isinstance(node, list) and node and all(isinstance(i, Mapping) for i in node):
@@ -169,6 +206,12 @@ def to_form(data: Mapping[str, Any]) -> dict[str, str]:
 
     walk(data, "")
     return values
+
+
+def address_text(address: Mapping[str, Any]) -> str:
+    """The desk's one address field for the case's three parts."""
+    town = " ".join(str(address[k]) for k in ("postcode", "city") if address.get(k))
+    return "\n".join(part for part in (str(address.get("street") or ""), town) if part)
 
 
 def posted_slots(form: Mapping[str, str], name: str) -> int:
@@ -186,6 +229,26 @@ def to_yaml(data: Mapping[str, Any]) -> bytes:
     body = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False,
                           default_flow_style=False, width=10_000)
     return (_HEADER + body).encode("utf-8")
+
+
+def draft_name(data: Mapping[str, Any]) -> str:
+    """A draft's file name: its case number when that is a safe one, never a CPR number."""
+    number = str(data.get("case_number") or "")
+    safe = re.fullmatch(CASE_NUMBER, number) and not looks_like_cpr(number)
+    return f"{number if safe else 'sag'}-kladde.yaml"
+
+
+def undrafted(raw: bytes) -> bytes:
+    """An uploaded case without its draft mark, to be checked and continued in the desk (a
+    file that is not a YAML mapping is returned as it is, for the reader to report)."""
+    try:  # the desk's own reader: no aliases, a size limit, located problems
+        data = dict(read_yaml(raw).data)
+    except InputError:
+        return raw
+    if data.get("draft") is not True:
+        return raw
+    del data["draft"]
+    return to_yaml(data)
 
 
 def read_yaml(raw: bytes) -> _Recording:
@@ -212,7 +275,8 @@ def unpack(text: str) -> bytes:
 
 def issues(problems: Sequence[Problem], document: YamlDocument | None,
            fields: Sequence[FormField]) -> list[Issue]:
-    """Each problem at the field it is about (or with its line, when no field shows it)."""
+    """Each problem at the field it is about (or with its line, when no field shows it), in
+    the order of the fields on the page (GOV.UK: the summary reads as the form does)."""
     by_name = {spec.name: spec for spec in fields}
     found = []
     for problem in problems:
@@ -222,16 +286,19 @@ def issues(problems: Sequence[Problem], document: YamlDocument | None,
         where = "" if spec else (f"linje {problem.line}, kolonne {problem.column}"
                                  if problem.line else "")
         found.append(Issue(message, spec, where))
-    return found
+    return in_page_order(found, fields)
+
+
+def in_page_order(found: Sequence[Issue], fields: Sequence[FormField]) -> list[Issue]:
+    """Issues in the order of their fields on the page; those without a field first."""
+    order = {spec.name: index for index, spec in enumerate(fields)}
+    return sorted(found, key=lambda issue: order.get(issue.field.name, -1) if issue.field
+                  else -1)
 
 
 def _field_for(loc: Loc, problem: Problem,
                by_name: Mapping[str, FormField]) -> FormField | None:
     path = [str(part) for part in loc]
-    if problem.code == Code.MISSING:
-        match = re.search(r"'([^']+)'", problem.message)
-        if match:
-            path.append(match.group(1))
     for end in range(len(path), 0, -1):
         name = ".".join(path[:end])
         if name in by_name:
@@ -242,8 +309,8 @@ def _field_for(loc: Loc, problem: Problem,
 
 
 def _for_field(problem: Problem, spec: FormField | None) -> str:
+    """The message as shown at its field: without the field's name, which its label shows
+    (a part of the address keeps its own: "Postnummer: ...")."""
     if spec is None:
         return problem.message
-    if problem.code == Code.MISSING and problem.message.endswith(f"'{spec.path[-1]}'"):
-        return "skal udfyldes"
-    return re.sub(rf"^'{re.escape(spec.path[-1])}' ", "", problem.message)
+    return problem.message.removeprefix(f"{spec.label}: ")

@@ -14,26 +14,31 @@ import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from standardgen.cases.check import CaseChecker, case_schema
 from standardgen.cases.letter_kinds import get_kind, letter_kinds
-from standardgen.cases.model import Case, CaseSource
+from standardgen.cases.model import Case, CaseSource, Caseworker
+from standardgen.cases.vocabulary import vocabulary
 from standardgen.cases.wording import Wording, load_wording
+from standardgen.core import validation
+from standardgen.core.dates import short_date
 from standardgen.core.pool import cores
 from standardgen.core.problems import InputError, errors
 from standardgen.core.templates import templates_dir
 from standardgen.core.yamlsource import load_yaml
 from standardgen.desk import casedata
 from standardgen.desk.casedata import Issue
-from standardgen.desk.fields import FormField, Group, Labels, all_fields, form_groups
+from standardgen.desk.fields import FormField, Group, Labels, Needs, all_fields, form_groups
+from standardgen.forms.ffb import load_ffb
 from standardgen.letters.content import build_letter
 from standardgen.letters.docx import DocxLetterRenderer, compile_template
 from standardgen.letters.letter import Letter
 from standardgen.letters.pdf import PdfLetterRenderer
 from standardgen.standards.catalogue import LoadedStandard, load_catalogue
+from standardgen.standards.model import Frozen
 
 T = TypeVar("T")
 
@@ -101,6 +106,7 @@ class Desk:
                         if item.profile is not None and item.profile.letters}
         self.checker = CaseChecker(self.by_slug, self.wording.file.deadlines.notice_days)
         self.labels = _labels(self.folder)
+        self.caseworkers = load_caseworkers(standards)
         size = renderers or cores()
         self._pdf = _Pool(lambda: PdfLetterRenderer(self.folder), size)
         compiled = compile_template(self.folder)
@@ -140,16 +146,20 @@ class Desk:
 
     def groups(self, standard: str, kind: str,
                repeats: Mapping[str, int] | None = None) -> tuple[Group, ...]:
-        labels = self.labels.with_extent(self.by_slug[standard].profile)
+        labels = replace(self.labels, profile=self.by_slug[standard].profile)
         return form_groups(self.schema(standard, kind), labels, skip=CHOSEN,
-                           repeats=repeats or {})
+                           repeats=repeats or {}, needs=Needs.of(get_kind(kind)))
+
+    def defaults(self, today: dt.date) -> dict[str, str]:
+        """What a new case starts with: the decision is made today, as a rule."""
+        return {"decision_date": short_date(today)}
 
     def posted_repeats(self, form: Mapping[str, str], standard: str,
                        kind: str) -> dict[str, int]:
         """The repeated groups' sizes a posted form had, so its fields are read back."""
         names = {group.name.rsplit(".", 1)[0] for group in self.groups(standard, kind)
                  if group.name.rsplit(".", 1)[-1].isdigit()}
-        return {name: casedata.posted_slots(form, name) - 1 for name in names}
+        return {name: casedata.posted_slots(form, name) for name in names}
 
     def fields(self, standard: str, kind: str,
                repeats: Mapping[str, int] | None = None) -> tuple[FormField, ...]:
@@ -160,11 +170,19 @@ class Desk:
     def check_form(self, form: Mapping[str, str], standard: str, kind: str,
                    repeats: Mapping[str, int]) -> Checked:
         fields = self.fields(standard, kind, repeats)
-        data, issues = casedata.from_form(form, fields, {"standard": standard, "result": kind})
+        data, issues, unread = casedata.from_form(form, fields,
+                                                  {"standard": standard, "result": kind})
         raw = casedata.to_yaml(data)
         if issues:  # the form's own rules come first, as the YAML reader's do for a file
             return Checked(data, None, tuple(issues), raw, form_rules=True)
-        return self.check_yaml(raw, fields)
+        checked = self.check_yaml(raw, fields)
+        if not unread:
+            return checked
+        # A value the desk could not read: its reason replaces what the check says of it.
+        names = {issue.target for issue in unread}
+        kept = [i for i in checked.issues if not (i.field and i.field.id in names)]
+        merged = casedata.in_page_order([*unread, *kept], fields)
+        return Checked(checked.data, None, tuple(merged), raw, form_rules=True)
 
     def check_yaml(self, raw: bytes, fields: Sequence[FormField] = ()) -> Checked:
         """Read, validate and check a case YAML exactly as ``standardgen letter`` does."""
@@ -196,6 +214,19 @@ class Desk:
         with self._docx.take() as renderer:
             return renderer.render(letter)
 
+    def page_images(self, case: Case) -> list[str]:
+        """The letter's PDF pages as PNG data URLs, rendered from the very bytes a download
+        gives (the renderer is deterministic: the same case, the same bytes)."""
+        return pdf_pages_as_png(self.pdf(case))
+
+    def draft(self, form: Mapping[str, str], standard: str, kind: str,
+              repeats: Mapping[str, int]) -> tuple[bytes, str]:
+        """"Gem kladde": the case file of what the form holds now, problems and all, marked
+        as a draft (``standardgen letter`` refuses it), and its file name."""
+        fields = self.fields(standard, kind, repeats)
+        data, _, _ = casedata.from_form(form, fields, {"standard": standard, "result": kind})
+        return casedata.to_yaml({"draft": True, **data}), casedata.draft_name(data)
+
     def has_follow_up(self, case: Case) -> bool:
         return get_kind(case.result).follow_up_form and case.extent is not None
 
@@ -220,7 +251,48 @@ def repeat_counts(data: Mapping[str, Any], prefix: str = "") -> dict[str, int]:
     return counts
 
 
+def pdf_pages_as_png(pdf: bytes, scale: float = 1.25) -> list[str]:
+    """Each page of ``pdf`` as a PNG data URL (PDFium, 90 dpi: the address window legible)."""
+    import base64
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        found = []
+        for index in range(len(document)):
+            image = document[index].render(scale=scale).to_pil()
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG", optimize=False)
+            found.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+        return found
+    finally:
+        document.close()
+
+
+CASEWORKERS = "caseworkers.yaml"
+
+
+class _Caseworkers(Frozen):
+    caseworkers: tuple[Caseworker, ...]
+
+
+def load_caseworkers(standards: Sequence[Path]) -> tuple[Caseworker, ...]:
+    """The optional list of caseworkers beside a standards folder (``caseworkers.yaml`` in the
+    folder that holds it): the desk offers them to choose from. A broken file stops the desk,
+    located, as a broken standard does."""
+    for folder in standards:
+        path = (folder if folder.is_dir() else folder.parent).parent / CASEWORKERS
+        if path.is_file():
+            return validation.load(path, _Caseworkers).caseworkers
+    return ()
+
+
 def _labels(folder: Path) -> Labels:
     data = load_yaml(folder / DESK_WORDING).data
-    return Labels(data.get("labels", {}), data.get("hints", {}), data.get("options", {}))
+    # A goal's theme is one of KL's themes (FFB), chosen, not typed.
+    themes = tuple((c.display, c.display) for c in load_ffb().temaer_aktivitet_og_deltagelse)
+    return Labels(vocabulary(), data.get("hints", {}),
+                  choices={"follow_up.goals.theme": themes})
 

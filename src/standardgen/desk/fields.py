@@ -1,33 +1,46 @@
 """The desk's form, generated from the case JSON Schema: one field per leaf of the schema.
 
-The schema decides which fields exist, their type and whether they are required; the desk's
-wording file (``templates/desk/wording.yaml``) gives each a Danish label and hint. So a field the
-case model gains (or a profile's own extent fields) shows up in the form without a code change.
+The schema decides which fields exist and their type; the letter kind's declaration
+(``data/letter_kinds.yaml``) decides what is required, optional or not shown; the case vocabulary
+(``data/case_fields.yaml``) names each field in Danish, as every message about it does. So a
+field the case model gains (or a profile's own extent fields) shows up without a code change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from standardgen.cases.letter_kinds import LetterKind
+from standardgen.cases.vocabulary import Vocabulary, generic
 from standardgen.standards.profiles import Profile
 
-Widget = Literal["text", "number", "date", "radio", "lines"]
+Widget = Literal["text", "number", "date", "radio", "lines", "address"]
 
-#: Repeated groups (a list of objects, such as follow-up goals) get this many slots in the form.
-REPEAT = 3
+#: The citizen's address is one field in the desk (street, then postcode and town), as it is
+#: copied from the CPR register or a letter; the case file keeps its three parts.
+ADDRESS = "citizen.address"
+
+# What the browser may fill in or offer for a field (WHATWG autofill names). The citizen's
+# fields are "off": the browser would offer the caseworker's own name and address there.
+_AUTOCOMPLETE = {"caseworker.name": "name", "caseworker.phone": "tel",
+                 "caseworker.email": "email", "caseworker.unit": "organization",
+                 "citizen.name": "off", "citizen.cpr": "off", ADDRESS: "off"}
+_INPUT_TYPE = {"caseworker.phone": "tel", "caseworker.email": "email"}
+_INPUTMODE = {"citizen.cpr": "numeric", "caseworker.phone": "tel", "caseworker.email": "email"}
 
 
 @dataclass(frozen=True)
 class FormField:
-    name: str  # the dotted path in the case: "citizen.address.street", "follow_up.goals.0.theme"
+    name: str  # the dotted path in the case: "citizen.name", "follow_up.goals.0.theme"
     label: str
     hint: str
     widget: Widget
-    required: bool  # required whenever its group is filled in
+    required: bool  # the case needs it: the validation names it when it is left empty
     options: tuple[tuple[str, str], ...] = ()  # (value, label) for radios
-    default: str = ""  # the schema's default (a radio's preselected option)
+    default: str = ""  # preselected or prefilled (a radio's default, today's date)
+    optional: bool = False  # shown as "(valgfri)": the field may stay empty even in its group
 
     @property
     def id(self) -> str:
@@ -38,6 +51,20 @@ class FormField:
     def path(self) -> tuple[str, ...]:
         return tuple(self.name.split("."))
 
+    @property
+    def autocomplete(self) -> str:
+        return _AUTOCOMPLETE.get(generic(self.name), "")
+
+    @property
+    def input_type(self) -> str:
+        return _INPUT_TYPE.get(self.name, "text")
+
+    @property
+    def inputmode(self) -> str:
+        if self.widget == "number":
+            return "decimal"
+        return _INPUTMODE.get(self.name, "")
+
 
 @dataclass(frozen=True)
 class Group:
@@ -47,63 +74,77 @@ class Group:
     legend: str
     hint: str
     fields: tuple[FormField, ...]
+    optional: bool = False  # the whole group may stay empty: "(valgfri)" on its legend
+    add: str = ""  # a repeated group's path: the "Tilføj" button after its last slot
 
 
 @dataclass(frozen=True)
 class Labels:
-    """Danish labels, hints and option names, keyed by dotted path (``templates/desk``)."""
+    """Danish labels, hints and option names: the case vocabulary, the profile's extent labels,
+    and the desk's own hints (``templates/desk/wording.yaml``)."""
 
-    labels: Mapping[str, str]
+    words: Vocabulary
     hints: Mapping[str, str]
-    options: Mapping[str, Mapping[str, str]]
+    profile: Profile | None = None
+    choices: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
-    def label(self, key: str, node: Mapping[str, Any]) -> str:
-        generic = generic_key(key)
-        for candidate in (key, generic):
-            if candidate in self.labels:
-                return self.labels[candidate]
-        # A profile's own fields carry their Danish label in the schema (title or description).
-        return str(node.get("description") or node.get("title") or key).rstrip(".")
+    def label(self, key: str) -> str:
+        return self.words.label(key, self.profile)
 
-    def with_extent(self, profile: Profile | None) -> Labels:
-        """Labels for the extent fields of a service profile, from the profile: "Omfang (timer
-        om ugen)" for § 85, "Omfang (dage om ugen)" for § 104."""
-        if profile is None:
-            return self
-        own = dict(self.labels)
-        for name, spec in profile.extent.items():
-            unit = f" ({spec.unit[1]} {spec.per})" if spec.unit and spec.per else ""
-            for group in ("extent", "previous_extent"):
-                own.setdefault(f"{group}.{name}", spec.label + unit)
-        return replace(self, labels=own)
+    def hint(self, key: str) -> str:
+        return str(self.hints.get(generic(key)) or self.words.hint(key))
 
-    def hint(self, key: str, node: Mapping[str, Any]) -> str:
-        generic = generic_key(key)
-        return self.hints.get(key, self.hints.get(generic, ""))
+    def option(self, key: str, value: str) -> str:
+        return self.words.option(key, value)
 
 
-def generic_key(key: str) -> str:
-    """``follow_up.goals.1.theme`` -> ``follow_up.goals.theme`` (labels of repeated groups)."""
-    return ".".join(part for part in key.split(".") if not part.isdigit())
+@dataclass(frozen=True)
+class Needs:
+    """What the letter kind says about the form: fields it requires beyond the schema (the
+    begrundelse of a refusal), groups it does not show (partshøring on a full grant)."""
+
+    required: frozenset[str] = frozenset()
+    hidden: frozenset[str] = frozenset()
+    conditional: Mapping[str, str] = field(default_factory=dict)  # path -> when, as a hint
+
+    @classmethod
+    def of(cls, kind: LetterKind) -> Needs:
+        required: set[str] = set()
+        hidden: set[str] = set()
+        conditional: dict[str, str] = {}
+        when = "Skal udfyldes, når ændringen er til ulempe for borgeren."
+        for need, names in ((kind.reasons, ("facts", "considerations")),
+                            (kind.hearing, ("hearing",))):
+            if need == "required":
+                required.update(names)
+            elif need == "never":
+                hidden.update(names)
+            elif need == "disadvantage":
+                conditional.update(dict.fromkeys(names, when))
+        return cls(frozenset(required), frozenset(hidden), conditional)
 
 
 def form_groups(schema: Mapping[str, Any], labels: Labels, *, skip: Sequence[str] = (),
-                repeats: Mapping[str, int] | None = None) -> tuple[Group, ...]:
+                repeats: Mapping[str, int] | None = None,
+                needs: Needs | None = None) -> tuple[Group, ...]:
     """The groups of fields for ``schema`` (a case JSON Schema), leaving out the paths in
-    ``skip`` (chosen before the form: the standard and the letter kind). A repeated group gets
-    ``repeats[path]`` filled slots and one spare (at least :data:`REPEAT` in all)."""
-    walker = _Walker(schema, labels, frozenset(skip), repeats or {})
+    ``skip`` (chosen before the form: the standard and the letter kind) and those the kind
+    hides. A repeated group gets ``repeats[path]`` slots (at least one)."""
+    needs = needs or Needs()
+    walker = _Walker(schema, labels, frozenset([*skip, *needs.hidden]), repeats or {}, needs)
     top: list[FormField] = []
     groups: list[Group] = []
-    required = set(schema.get("required", ()))
+    required = set(schema.get("required", ())) | needs.required
     for name, node in schema.get("properties", {}).items():
         if name in walker.skip:
             continue
         resolved, _ = walker.resolve(node)
         if resolved.get("type") == "object":
-            fields = tuple(walker.fields(resolved, name, name in required))
-            groups.append(Group(name, labels.label(name, resolved), labels.hint(name, resolved),
-                                fields))
+            present = name in required
+            fields = tuple(walker.fields(resolved, name, present))
+            hint = needs.conditional.get(name) or labels.hint(name)
+            groups.append(Group(name, labels.label(name), hint, fields, optional=not present
+                                and name not in needs.conditional))
             groups += walker.nested
             walker.nested = []
         elif _is_object_list(walker, resolved):
@@ -111,7 +152,7 @@ def form_groups(schema: Mapping[str, Any], labels: Labels, *, skip: Sequence[str
         else:
             top += walker.fields({"properties": {name: node},
                                   "required": [name] if name in required else []}, "", True)
-    return (Group("", labels.label("", {}), labels.hint("", {}), tuple(top)), *groups)
+    return (Group("", labels.label(""), labels.hint(""), tuple(top)), *groups)
 
 
 def _is_object_list(walker: _Walker, node: Mapping[str, Any]) -> bool:
@@ -123,11 +164,12 @@ def _is_object_list(walker: _Walker, node: Mapping[str, Any]) -> bool:
 
 class _Walker:
     def __init__(self, schema: Mapping[str, Any], labels: Labels, skip: frozenset[str],
-                 repeats: Mapping[str, int]) -> None:
+                 repeats: Mapping[str, int], needs: Needs) -> None:
         self.defs: Mapping[str, Any] = schema.get("$defs", {})
         self.repeats = repeats
         self.labels = labels
         self.skip = skip
+        self.needs = needs
         self.nested: list[Group] = []  # repeated groups found inside the group being walked
 
     def resolve(self, node: Mapping[str, Any]) -> tuple[Mapping[str, Any], bool]:
@@ -152,36 +194,52 @@ class _Walker:
                 continue
             resolved, nullable = self.resolve(child)
             # A kind may require what the model allows to be empty (a grant's extent).
-            needed = present and name in required and (not nullable or not prefix)
-            if resolved.get("type") == "object":
-                yield from self.fields(resolved, path, needed)
+            own = name in required and (not nullable or not prefix)
+            if path == ADDRESS:
+                yield self.address(present and own)
+            elif resolved.get("type") == "object":
+                yield from self.fields(resolved, path, present and own)
             elif _is_object_list(self, resolved):
                 self.nested += self.repeated(resolved, path)
             else:
-                yield self.leaf(path, resolved, needed)
+                # Within its group a field is "(valgfri)" only if the group may have it empty.
+                conditional = path in self.needs.conditional or prefix in self.needs.conditional
+                optional = not own and not conditional and prefix not in ("hearing",)
+                field = self.leaf(path, resolved, present and own, optional)
+                when = self.needs.conditional.get(path)
+                yield replace(field, hint=f"{field.hint} {when}".strip()) if when else field
 
     def repeated(self, node: Mapping[str, Any], name: str) -> list[Group]:
         item, _ = self.resolve(node.get("items", {}))
-        legend = self.labels.label(name, node)
-        count = max(REPEAT, self.repeats.get(name, 0) + 1)
-        return [Group(f"{name}.{i}", f"{legend} {i + 1}", self.labels.hint(name, node),
-                      tuple(self.fields(item, f"{name}.{i}", False))) for i in range(count)]
+        legend = self.labels.label(name)
+        count = max(1, self.repeats.get(name, 0))
+        return [Group(f"{name}.{i}", f"{legend} {i + 1}", self.labels.hint(name),
+                      tuple(self.fields(item, f"{name}.{i}", False)), optional=True,
+                      add=name if i == count - 1 else "") for i in range(count)]
 
-    def leaf(self, path: str, node: Mapping[str, Any], required: bool) -> FormField:
-        label, hint = self.labels.label(path, node), self.labels.hint(path, node)
-        if "enum" in node:
-            names = self.labels.options.get(generic_key(path), {})
-            options = tuple((str(v), names.get(str(v), str(v))) for v in node["enum"])
+    def address(self, required: bool) -> FormField:
+        return FormField(ADDRESS, self.labels.label(ADDRESS), self.labels.hint(ADDRESS),
+                         "address", required)
+
+    def leaf(self, path: str, node: Mapping[str, Any], required: bool,
+             optional: bool) -> FormField:
+        label, hint = self.labels.label(path), self.labels.hint(path)
+        choices = self.labels.choices.get(generic(path))
+        if "enum" in node or choices:
+            options = choices or tuple((str(v), self.labels.option(path, str(v)))
+                                       for v in node["enum"])
             default = str(node["default"]) if node.get("default") is not None else ""
-            return FormField(path, label, hint, "radio", required, options, default)
+            return FormField(path, label, hint, "radio", required, options, default,
+                             optional=optional)
         kind = node.get("type")
+        widget: Widget = "text"
         if kind == "array":
-            return FormField(path, label, hint, "lines", required)
-        if kind in ("integer", "number"):
-            return FormField(path, label, hint, "number", required)
-        if node.get("format") == "date":
-            return FormField(path, label, hint, "date", required)
-        return FormField(path, label, hint, "text", required)
+            widget = "lines"
+        elif kind in ("integer", "number"):
+            widget = "number"
+        elif node.get("format") == "date":
+            widget = "date"
+        return FormField(path, label, hint, widget, required, optional=optional)
 
 
 def all_fields(groups: Sequence[Group]) -> tuple[FormField, ...]:

@@ -25,6 +25,7 @@ def _configure(env: SandboxedEnvironment, typeset: bool = False) -> SandboxedEnv
     env.filters["short_date"] = short_date
     env.filters["inline"] = markup.to_html
     env.filters["plain"] = markup.to_plain
+    env.filters["typeset"] = markup.typeset  # for one value (a preview), where finalize is off
     if typeset:
         # Every value a template prints gets Danish typography (markup.typeset); markup the
         # templates make themselves (inline text, JSON-LD) is left alone or typeset before.
