@@ -86,7 +86,8 @@ def test_hours_per_week_is_accepted_for_85_and_refused_for_104_on_the_field(
     lines = {(p.line, p.column, p.message) for p in refused.problems}
     text = _case("aktivitets-og-samvaerstilbud", HOURS).splitlines()
     row = next(i for i, line in enumerate(text, 1) if "hours_per_week" in line)
-    assert (row, 3, "ukendt felt 'hours_per_week'") in lines
+    assert (row, 3, "Omfang (timer om ugen): hører ikke til denne sag (standardens ydelse "
+                    "eller brevtypen)") in lines
     assert any("Omfang (dage om ugen): skal udfyldes" in m for _, _, m in lines)
 
 

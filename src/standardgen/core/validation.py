@@ -185,16 +185,11 @@ def _problem(document: YamlDocument, error: ErrorDetails, names: tuple[str, ...]
              namer: Namer | None = None) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
+    if namer is not None:
+        return _named(document, error, names, namer)
     if kind == "extra_forbidden":
         return document.problem(loc, _unknown_key(str(loc[-1]), names), key=True,
                                 code=Code.UNKNOWN_KEY)
-    if namer is not None:
-        # Named in Danish; a missing field is located at its nearest line but keeps its own loc.
-        if kind == "missing":
-            return document.problem(loc, f"{namer(loc)}: skal udfyldes", code=Code.MISSING)
-        known = _document_loc(document, loc)
-        return document.problem(known, f"{namer(known)}: {_message(error)}",
-                                code=Code.INVALID_VALUE)
     if kind == "missing":
         field = loc[-1]
         return document.problem(loc[:-1], f"mangler det påkrævede felt '{field}'",
@@ -202,7 +197,28 @@ def _problem(document: YamlDocument, error: ErrorDetails, names: tuple[str, ...]
     where = _field_name(loc, names)
     # pydantic's own error types (string_pattern_mismatch, int_parsing, ...) are its internals,
     # not ours to promise: every value of the wrong shape has one code.
-    return document.problem(loc, f"{where}{_message(error)}", code=Code.INVALID_VALUE)
+    return document.problem(loc, f"{where}{error_message(error)}", code=Code.INVALID_VALUE)
+
+
+def _named(document: YamlDocument, error: ErrorDetails, names: tuple[str, ...],
+           namer: Namer) -> Problem:
+    """A problem whose message names its field in Danish (``namer``), never by its key."""
+    kind = error["type"]
+    # The field's own loc, without pydantic's tags (a validator's name in a union).
+    loc = tuple(p for p in error["loc"] if isinstance(p, int) or p.isidentifier())
+    if kind == "missing":  # located at its nearest line, named by its own loc
+        return document.problem(loc, f"{namer(loc)}: skal udfyldes", code=Code.MISSING)
+    if kind != "extra_forbidden":
+        return document.problem(loc, f"{namer(loc)}: {error_message(error)}",
+                                code=Code.INVALID_VALUE)
+    label, group = namer(loc), namer(loc[:-1])
+    if label != group:  # a field of another service or letter kind
+        text = f"{label}: hører ikke til denne sag (standardens ydelse eller brevtypen)"
+    else:
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.75)
+        hint = f"; mente du {namer((*loc[:-1], close[0]))}?" if close else ""
+        text = f"{group}: ukendt felt '{loc[-1]}'{hint}"
+    return document.problem(loc, text, key=True, code=Code.UNKNOWN_KEY)
 
 
 def _field_name(loc: tuple[int | str, ...], names: tuple[str, ...]) -> str:
@@ -216,7 +232,8 @@ def _unknown_key(key: str, names: tuple[str, ...]) -> str:
     return f"ukendt felt '{key}'{hint}"
 
 
-def _message(error: ErrorDetails) -> str:
+def error_message(error: ErrorDetails) -> str:
+    """The Danish message for one of pydantic's errors (any type: its English never shows)."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
