@@ -183,7 +183,8 @@ def test_labels_are_distinct_and_every_csv_column_has_one() -> None:
     names: dict[str, str] = {}
     for key, declared in words.fields.items():
         for name in (declared.label, *declared.aliases):
-            assert names.setdefault(name.casefold(), key) == key, (name, key, names[name.casefold()])
+            first = names.setdefault(name.casefold(), key)
+            assert first == key, f"{name!r} names both {first} and {key}"
 
 
 def test_a_csv_heading_may_be_the_key_the_label_or_an_alias() -> None:

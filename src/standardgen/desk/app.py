@@ -244,7 +244,7 @@ class _Pages:
         repeats = desk.posted_repeats(values, standard, kind)
         if entry.mode.startswith("add:"):
             name = entry.mode.removeprefix("add:")
-            repeats[name] = repeats.get(name, 0) + 1
+            repeats[name] = max(1, repeats.get(name, 0)) + 1
         if entry.mode != "check":
             return self.case_page(request, standard, kind, values, repeats=repeats)
         checked = await run_in_threadpool(desk.check_form, values, standard, kind, repeats)

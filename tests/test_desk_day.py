@@ -1,0 +1,207 @@
+"""The caseworker's day at the desk (issue 21), in-process: Danish dates in and ISO out, one
+address field, what the letter kind requires, the error summary in page order, drafts, the
+browser's history (Post/Redirect/Get), a new letter to the same citizen and the PDF's pages."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from conftest import run
+from deskclient import (
+    SLUG_104,
+    STANDARDS,
+    client,
+    csrf,
+    example,
+    form_values,
+    open_form,
+    packed,
+    shared_desk,
+    submit,
+    summary_links,
+)
+from standardgen.core.dates import short_date
+from standardgen.desk.engine import pdf_pages_as_png
+
+
+def _download(browser: Any, html: str, what: str) -> Any:
+    response = browser.post(f"/sag/hent/{what}", data={"csrf": csrf(html), "sag": packed(html)})
+    assert response.status_code == 200, response.text[:300]
+    return response
+
+
+def test_a_post_is_answered_by_a_redirect_so_back_never_posts_again() -> None:
+    browser = client()
+    token = open_form(browser, SLUG_104, "bevilget")
+    values = {**form_values(example("bevilget.yaml")), "csrf": token}
+    response = browser.post("/sag", data=values, follow_redirects=False)
+    assert response.status_code == 303
+    target = response.headers["location"]
+    assert re.fullmatch(r"/sag/vis/[\w-]{20,}", target)
+    # Back and Forward: the same page again, by GET, as often as the browser likes.
+    for _ in range(2):
+        page = browser.get(target)
+        assert page.status_code == 200 and "<h1>Brevet er klar</h1>" in page.text
+    # Another browser (another cookie) cannot see it.
+    assert client().get(target).status_code == 404
+
+
+def test_danish_dates_go_in_and_the_case_file_stays_iso() -> None:
+    browser = client()
+    response = submit(browser, example("bevilget.yaml"), decision_date="2.3.2026",
+                      **{"extent.start_date": "16. marts 2026", "follow_up.due": "01-03-2027"})
+    assert response.status_code == 200, summary_links(response.text)
+    case = yaml.safe_load(_download(browser, response.text, "sag.yaml").content)
+    assert case["decision_date"] == "2026-03-02"
+    assert case["extent"]["start_date"] == "2026-03-16"
+    assert case["follow_up"]["due"] == "2027-03-01"
+
+
+def test_an_impossible_date_is_said_in_danish_beside_the_other_problems() -> None:
+    response = submit(client(), example("bevilget.yaml"), decision_date="30.2.2026",
+                      **{"citizen.name": None})
+    links = summary_links(response.text)
+    assert [target for target, _ in links] == ["felt-decision-date", "felt-citizen-name"]
+    assert links[0][1] == "Afgørelsesdato: &#39;30.2.2026&#39;: datoen findes ikke (måneden har " \
+                          "ikke 30 dage)"
+    assert 'value="30.2.2026"' in response.text  # what was typed stays in the field
+
+
+def test_the_decision_date_starts_as_today_and_the_address_is_one_field() -> None:
+    html = client().get("/sag", params={"standard": SLUG_104, "kind": "bevilget"}).text
+    today = short_date(dt.date.today())
+    assert re.search(rf'id="felt-decision-date" name="decision_date" value="{today}"', html)
+    assert 'name="citizen.address"' in html and 'name="citizen.address.street"' not in html
+    assert 'autocomplete="email"' in html and 'type="tel"' in html
+
+
+def test_the_address_is_read_into_its_three_parts() -> None:
+    browser = client()
+    response = submit(browser, example("bevilget.yaml"),
+                      **{"citizen.address": "Prøvevej 1, 2. th.\n8500 Grenaa"})
+    case = yaml.safe_load(_download(browser, response.text, "sag.yaml").content)
+    assert case["citizen"]["address"] == {"street": "Prøvevej 1, 2. th.", "postcode": "8500",
+                                          "city": "Grenaa"}
+    wrong = submit(client(), example("bevilget.yaml"), **{"citizen.address": "Prøvevej 1"})
+    assert summary_links(wrong.text)[0][0] == "felt-citizen-address"
+
+
+def _labels(html: str) -> dict[str, str]:
+    """Field id -> its label's text (legend for a radio group), "(valgfri)" included."""
+    found = {}
+    for target, text in re.findall(r'<label class="form-label" for="([^"]+)">(.*?)</label>', html):
+        found[target] = re.sub(r"<[^>]+>", "", text)
+    return found
+
+
+def test_required_follows_the_letter_kind() -> None:
+    browser = client()
+    grant = browser.get("/sag", params={"standard": SLUG_104, "kind": "bevilget"}).text
+    refusal = browser.get("/sag", params={"standard": SLUG_104, "kind": "afslag"}).text
+    assert "felt-hearing-date" not in grant  # a full grant asks for no partshøring
+    labels = _labels(refusal)
+    for field in ("felt-considerations", "felt-facts", "felt-hearing-date",
+                  "felt-hearing-not-held-reason"):
+        assert "(valgfri)" not in labels[field], (field, labels[field])
+    assert "(valgfri)" in _labels(grant)["felt-considerations"]
+
+
+def test_the_summary_is_in_page_order_with_distinct_labels() -> None:
+    response = submit(client(), example("afslag.yaml"), considerations=None,
+                      **{"citizen.name": None, "caseworker.name": None, "case_number": None})
+    links = summary_links(response.text)
+    targets = [target for target, _ in links]
+    on_page = [t for t in re.findall(r'id="(felt-[^"]+)"', response.text) if t in targets]
+    assert targets == on_page
+    texts = [text.split(":")[0] for _, text in links]
+    assert "Borgerens navn" in texts and "Sagsbehandlerens navn" in texts
+
+
+def test_goals_are_added_one_at_a_time() -> None:
+    browser = client()
+    html = browser.get("/sag", params={"standard": SLUG_104, "kind": "bevilget"}).text
+    assert "follow_up.goals.0.theme" in html and "follow_up.goals.1.theme" not in html
+    assert 'value="Relationer"' in html  # KL's themes to choose from
+    values = {**form_values(example("bevilget.yaml")), "csrf": csrf(html),
+              "tilfoej": "follow_up.goals"}
+    added = browser.post("/sag", data=values).text
+    assert "follow_up.goals.1.theme" in added and "follow_up.goals.2.theme" not in added
+    assert 'class="alert alert-error"' not in added  # adding a goal is not a check
+
+
+def test_a_draft_is_saved_with_its_problems_refused_by_letter_and_continued(
+        tmp_path: Path) -> None:
+    browser = client()
+    token = open_form(browser, SLUG_104, "bevilget")
+    values = {**form_values(example("bevilget.yaml")), "csrf": token}
+    values.pop("extent.days_per_week")
+    values["decision_date"] = "4. maj 2026"
+    response = browser.post("/sag/kladde", data=values)
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="2026-104-0001-kladde.yaml"')
+    draft = tmp_path / "kladde.yaml"
+    draft.write_bytes(response.content)
+    data = yaml.safe_load(response.content)
+    assert data["draft"] is True and data["decision_date"] == "2026-05-04"
+
+    result = run("letter", draft, "--standards", STANDARDS, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "sagen er en kladde fra skrivebordet" in result.output
+    assert "Traceback" not in result.output
+
+    token = csrf(browser.get("/").text)
+    opened = browser.post("/sag/indlaes", data={"csrf": token},
+                          files={"fil": ("kladde.yaml", response.content, "application/yaml")})
+    links = summary_links(opened.text)
+    assert [target for target, _ in links] == ["felt-extent-days-per-week"]
+    assert "Anna Testesen" in opened.text
+
+
+def test_a_new_letter_to_the_same_citizen_keeps_citizen_and_caseworker() -> None:
+    browser = client()
+    html = submit(browser, example("bevilget.yaml")).text
+    response = browser.post("/sag/samme-borger", data={"csrf": csrf(html), "sag": packed(html),
+                                                       "kind": "aendring"})
+    assert response.status_code == 200
+    page = response.text
+    assert "<h1>Ændring af bevilling: udfyld sagen</h1>" in page
+    assert 'value="Anna Testesen"' in page and 'value="Birthe Eksempel"' in page
+    assert 'value="2026-104-0001"' in page
+    assert 'class="alert alert-error"' not in page
+
+
+def test_the_pages_shown_are_the_downloaded_pdf_and_the_preview_keeps_paragraphs_whole() -> None:
+    browser = client()
+    html = submit(browser, example("bevilget.yaml")).text
+    shown = re.findall(r'<img src="(data:image/png;base64,[^"]+)"', html)
+    pdf = _download(browser, html, "brev.pdf").content
+    assert shown and shown == pdf_pages_as_png(pdf)
+    from PIL import Image
+
+    first = Image.open(io.BytesIO(base64.b64decode(shown[0].split(",", 1)[1])))
+    assert first.size[0] < first.size[1]  # A4 portrait
+    heading = re.search(r"<h3>(.*?)</h3>", html)
+    assert heading and "§\u00a0104" in heading.group(1)
+
+
+def test_the_desk_takes_caseworkers_from_caseworkers_yaml_beside_the_standards(
+        tmp_path: Path) -> None:
+    import shutil
+
+    from standardgen.desk.engine import Desk
+
+    shutil.copytree(STANDARDS, tmp_path / "standards")
+    (tmp_path / "caseworkers.yaml").write_text(
+        "caseworkers:\n  - name: Birthe Eksempel\n    phone: 8959 1234\n"
+        "    email: birthe.eksempel@norddjurs.dk\n    unit: Myndighed\n", encoding="utf-8")
+    desk = Desk([tmp_path / "standards"], renderers=1)
+    assert [c.name for c in desk.caseworkers] == ["Birthe Eksempel"]
+    assert shared_desk().caseworkers == ()
