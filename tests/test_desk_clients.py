@@ -24,7 +24,9 @@ from deskclient import (
     SLUG_85,
     STANDARDS,
     client,
+    csrf,
     example,
+    packed,
     served,
     shared_desk,
     submit,
@@ -62,6 +64,14 @@ def _states() -> dict[str, str]:
         "formular-ophoer": browser.get("/sag", params={"standard": SLUG,
                                                        "kind": "ophoer"}).text,
         "forhaandsvisning-85": submit(browser, example("§ 85")).text,
+        # Issue 21's states: goals added, a refusal with its problems, the same citizen again.
+        "formular-maal-tilfoejet": browser.post("/sag", data={
+            **to_form(example("bevilget.yaml")), "tilfoej": "follow_up.goals",
+            "csrf": csrf(browser.get("/").text)}).text,
+        "formular-afslag-fejl": submit(browser, example("afslag.yaml"), considerations=None,
+                                       decision_date="30.2.2026",
+                                       **{"hearing.response": None}).text,
+        "formular-samme-borger": _same_citizen(browser),
         "batch": browser.get("/batch").text,
         "ikke-fundet": browser.get("/findes-ikke").text,
     }
@@ -76,6 +86,12 @@ def _states() -> dict[str, str]:
                       ("batch-overskriftsfejl", header)):
         pages[name] = status.render(job=job, job_id="abc", csrf="t", kinds=[])
     return pages
+
+
+def _same_citizen(browser: Any) -> str:
+    html = submit(browser, example("bevilget.yaml")).text
+    return str(browser.post("/sag/samme-borger", data={"csrf": csrf(html), "sag": packed(html),
+                                                       "kind": "afslag"}).text)
 
 
 def test_every_page_and_state_is_valid_html(tmp_path: Path) -> None:
@@ -213,7 +229,7 @@ CASES_E2E = [
     # (example, two mistakes by field, what the letter says)
     ("bevilget.yaml", {"citizen.cpr": "150385-000", "extent.days_per_week": "9"},
      ("Bevilget", "3 dage om ugen")),
-    ("afslag.yaml", {"citizen.cpr": "111062-000", "decision_date": "2026-02-30"},
+    ("afslag.yaml", {"decision_date": "2026-02-30", "citizen.cpr": "111062-000"},
      ("Afslag", "ikke betydeligt nedsat")),
     ("§ 85", {"caseworker.email": "sara.sagsbehandler", "extent.hours_per_week": "200"},
      ("Bevilget", "3 timer om ugen", "Solbakke Kommune")),
@@ -315,6 +331,18 @@ def test_keyboard_only_flow_from_empty_form_to_checked_letter(
     for phrase in (case["citizen"]["name"], *says):
         assert phrase in word
     assert failed == []  # no page or asset the pages asked for was missing
+
+
+def test_every_state_passes_axe(tmp_path: Path) -> None:
+    """Every state of the desk, saved beside its static files, with no axe-core violation."""
+    shutil.copytree(shared_desk().folder / "desk" / "static", tmp_path / "static")
+    pages = []
+    for name, html in _states().items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        pages.append(path)
+    results = clients.axe(pages, root=tmp_path)
+    assert {page: clients.describe_axe(v) for page, v in results.items() if v} == {}
 
 
 def test_error_pages_and_a_running_batch_pass_axe(desk_url: tuple[str, list[str]],
