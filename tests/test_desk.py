@@ -515,11 +515,20 @@ def test_batch_reports_every_row_and_zips_the_letters_written() -> None:
     assert len(rows) == len(lines)  # every data row, plus the bad one
     refused = [row for row in rows if row[2].startswith("Afvist")]
     assert [r[1] for r in refused] == ["2026-104-0199"]
-    assert "må højst være 7" in refused[0][2] and "kolonne" in refused[0][2]
+    assert "Omfang (dage om ugen): &#39;9&#39; må højst være 7" in refused[0][2]
     archive = zipfile.ZipFile(io.BytesIO(browser.get(f"{location}/breve.zip").content))
     written = [r[1] for r in rows if r[2] == "Skrevet"]
-    assert sorted(archive.namelist()) == sorted(
-        f"{n}.{ext}" for n in written for ext in ("pdf", "docx"))
+    letters = [name for name in archive.namelist() if "/" not in name and name != "rapport.csv"]
+    assert sorted(letters) == sorted(f"{n}.{ext}" for n in written for ext in ("pdf", "docx"))
+    # Issue 21: the case files and follow-up forms of the written letters, and a report.
+    assert sorted(n for n in archive.namelist() if n.startswith("sager/")) == sorted(
+        f"sager/{n}.yaml" for n in written)
+    kinds = dict(re.findall(r"^(2026-104-\d+);[^;]*;([a-z_]+);", raw.decode(), re.MULTILINE))
+    with_form = [n for n in written if kinds[n] in ("bevilget", "delvis_bevilget")]
+    assert with_form and {n for n in archive.namelist() if n.startswith("opfoelgning")} == {
+        f"opfoelgningsskemaer/{n}-opfoelgning.pdf" for n in with_form}
+    report_rows = archive.read("rapport.csv").decode("utf-8-sig").splitlines()
+    assert report_rows[0] == "Række;Sagsnummer;Resultat;Fejl" and len(report_rows) == len(rows) + 1
 
 
 def test_batch_with_a_header_error_writes_nothing() -> None:

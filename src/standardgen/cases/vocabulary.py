@@ -100,6 +100,10 @@ def _columns(words: Vocabulary, known: tuple[str, ...]) -> dict[str, str]:
     found: dict[str, str] = {}
     for key in known:
         names = [words.label(key)]
+        group, _, name = key.partition(".")
+        if group in ("extent", "previous_extent"):  # each service names its extent its way
+            names += [words.label(key, profile) for profile in service_profiles()
+                      if name in profile.extent]
         declared = words.fields.get(key)
         names += list(declared.aliases) if declared is not None else []
         for name in names:

@@ -81,7 +81,9 @@ def create_app(desk: Desk, *, token: str | None = None,
         Route("/sag/indlaes", pages.upload, methods=["POST"]),
         Route("/sag/hent/{what}", pages.download, methods=["POST"]),
         Route("/batch", pages.batch, methods=["GET", "POST"]),
+        Route("/batch/skabelon.csv", pages.batch_template),
         Route("/batch/{job}", pages.batch_status),
+        Route("/batch/{job}/afviste.csv", pages.batch_rejected),
         Route("/batch/{job}/status.json", pages.batch_json),
         Route("/batch/{job}/breve.zip", pages.batch_zip),
         Mount("/static", StaticFiles(directory=ctx.templates / "desk" / "static"), name="static"),
@@ -357,12 +359,12 @@ class _Pages:
 
     async def batch(self, request: Request) -> Response:
         if request.method == "GET":
-            return self.render(request, "batch.html", issues=[])
+            return self.render(request, "batch.html", issues=[], **self.index_values())
         raw = await self.posted_file(request)
         if isinstance(raw, Response):
             return raw
         if not raw:
-            return self.render(request, "batch.html", 422,
+            return self.render(request, "batch.html", 422, **self.index_values(),
                                issues=[Issue("vælg en CSV-fil med sager")])
         owner = request.cookies.get(security.CSRF_COOKIE, "")
         job_id = self.ctx.batches.start(raw, owner)
@@ -388,6 +390,24 @@ class _Pages:
             return JSONResponse({"fundet": False}, 404)
         return JSONResponse({"fundet": True, "faerdig": job.finished, "i_alt": job.total,
                              "skrevet": job.done})
+
+    async def batch_template(self, request: Request) -> Response:
+        """The CSV template for a standard and a letter kind, with Danish headings."""
+        desk = self.ctx.desk
+        standard = request.query_params.get("standard", "")
+        kind = request.query_params.get("kind", "")
+        if not desk.valid_choice(standard, kind):
+            return HTMLResponse(self.error_page(404, "Vælg en standard og en brevtype."), 404)
+        name = f"skabelon-{standard}-{kind}.csv"
+        return Response(desk.csv_template(standard, kind), media_type="text/csv",
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
+
+    async def batch_rejected(self, request: Request) -> Response:
+        job = self._job(request)
+        if job is None or not job.finished or not job.rejected:
+            return HTMLResponse(self.error_page(404, "Der er ingen afviste rækker at hente."), 404)
+        return Response(job.rejected, media_type="text/csv", headers={
+            "content-disposition": 'attachment; filename="afviste-raekker.csv"'})
 
     async def batch_zip(self, request: Request) -> Response:
         job = self._job(request)

@@ -12,6 +12,7 @@ a value from every letter.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import secrets
 import shutil
@@ -23,13 +24,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from standardgen.cases.read import iter_cases
+from standardgen.cases.check import CaseChecker
+from standardgen.cases.read import csv_columns, iter_cases, load_cases
 from standardgen.core.cpr import mask_in_text
 from standardgen.core.problems import Problem, errors
+from standardgen.desk.casedata import to_yaml
+from standardgen.forms.build import Format as FormFormat
 from standardgen.letters.batch import Format
 from standardgen.letters.run import write_letters
+from standardgen.standards.catalogue import load_catalogue
 
 CSV_NAME = "sager.csv"
+REPORT_NAME = "rapport.csv"
+REJECTED_COLUMN = "fejl"
 KEEP_SECONDS = 15 * 60  # a finished report and its zip are dropped after this long
 MAX_RUNNING = 2  # batches at a time (the machine has few cores; single letters go on)
 
@@ -52,6 +59,7 @@ class Job:
     rows: list[Row] = field(default_factory=list)
     general: list[str] = field(default_factory=list)  # problems not on a row
     archive: bytes = b""
+    rejected: bytes = b""  # the refused rows with a "fejl" column (CSV)
     created: float = field(default_factory=time.monotonic)
 
     @property
@@ -111,49 +119,79 @@ class BatchRunner:
 
 def run_batch(job: Job, raw: bytes, folder: Path, standards: Sequence[Path],
               templates: Path) -> None:
-    csv = folder / CSV_NAME
-    csv.write_bytes(raw)
-    csv.chmod(0o600)
-    rows, header = _read(csv)
+    csv_path = folder / CSV_NAME
+    csv_path.write_bytes(raw)
+    csv_path.chmod(0o600)
+    table, header = _read(csv_path)
     if errors(header):
         job.header_error = True
         job.general += [_reason(p) for p in header]
         job.finished = True
         return
+    job.total = len(table.rows)  # the real count from the start, before anything is checked
     out = folder / "breve"
-
-    def start(total: int) -> None:
-        job.total = total
 
     def progress(count: int) -> None:
         job.done += count
 
-    outcome = write_letters([csv], standards, out, (Format.pdf, Format.docx), jobs=1,
-                            progress=progress, start=start, templates=templates)
-    job.rows = _report(rows, outcome.problems, out)
+    outcome = write_letters([csv_path], standards, out, (Format.pdf, Format.docx), jobs=1,
+                            progress=progress, templates=templates)
+    job.rows = _report(table.numbers(), outcome.problems, out)
     job.general += [_reason(p) for p in outcome.problems if p.line == 0]
-    job.archive = _zip(out)
+    written = {row.line for row in job.rows if row.written}
+    cases = _case_files(csv_path, standards, folder / "sager", written)
+    numbers = {row.case_number for row in job.rows if row.written}
+    forms = _forms(csv_path, standards, templates, folder / "opfoelgning", numbers)
+    job.rejected = table.rejected(job.rows)
+    job.archive = _zip({"": out, "opfoelgningsskemaer/": forms, "sager/": cases},
+                       report_csv(job.rows, job.general))
 
 
-def _read(path: Path) -> tuple[dict[int, str], list[Problem]]:
-    """Each data row's line and case number (as written, masked), and the header's problems."""
+@dataclass(frozen=True)
+class _Table:
+    """The uploaded CSV as rows of cells, by the line each row starts on."""
+
+    delimiter: str
+    header: list[str]
+    rows: dict[int, list[str]]
+    number_column: int | None
+
+    def numbers(self) -> dict[int, str]:
+        """Each row's case number, as written and masked (a CPR number never shows)."""
+        column = self.number_column
+        return {line: mask_in_text(cells[column].strip()) if column is not None
+                and column < len(cells) else "" for line, cells in self.rows.items()}
+
+    def rejected(self, report: Sequence[Row]) -> bytes:
+        """The refused rows as they were uploaded, with a "fejl" column: fix and upload again."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\r\n")
+        writer.writerow([*self.header, REJECTED_COLUMN])
+        for row in report:
+            if not row.written and row.line in self.rows:
+                writer.writerow([*self.rows[row.line], "; ".join(row.reasons)])
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads it as UTF-8
+
+
+def _read(path: Path) -> tuple[_Table, list[Problem]]:
+    """The rows of the file and the header's problems (as `standardgen letter` reads it)."""
     header: list[Problem] = []
     for reading in iter_cases([path]):
         header += [p for p in reading.problems if p.line <= 1]
-    rows: dict[int, str] = {}
-    if errors(header):
-        return rows, header
     text = path.read_text(encoding="utf-8-sig")
     first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text), delimiter="," if first.count(",") >= first.count(";")
-                        else ";")
-    names = [column.strip() for column in next(reader, [])]
-    column = names.index("case_number") if "case_number" in names else None
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            number = row[column].strip() if column is not None and column < len(row) else ""
-            rows[reader.line_num] = mask_in_text(number)
-    return rows, header
+    delimiter = "," if first.count(",") >= first.count(";") else ";"
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    names = next(reader, [])
+    keys = csv_columns([name.strip() for name in names])
+    rows: dict[int, list[str]] = {}
+    start = reader.line_num + 1
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            rows[start] = cells
+        start = reader.line_num + 1
+    column = keys.index("case_number") if "case_number" in keys else None
+    return _Table(delimiter, names, rows, column), header
 
 
 def _report(rows: dict[int, str], problems: Sequence[Problem], out: Path) -> list[Row]:
@@ -165,20 +203,64 @@ def _report(rows: dict[int, str], problems: Sequence[Problem], out: Path) -> lis
     report = []
     for line in sorted(rows):
         number = rows[line]
-        written = line not in reasons and bool(number) and (out / f"{number}.pdf").is_file()
+        written = line not in reasons and bool(number) and any(out.glob(f"{number}*.pdf"))
         report.append(Row(line, number, written, tuple(reasons.get(line, ()))))
     return report
 
 
 def _reason(problem: Problem) -> str:
-    where = f"kolonne {problem.column}: " if problem.column else ""
-    return mask_in_text(f"{where}{problem.message}")
+    return mask_in_text(problem.message)
 
 
-def _zip(out: Path) -> bytes:
+def _case_files(path: Path, standards: Sequence[Path], out: Path, lines: set[int]) -> Path:
+    """Each written row as the case file `standardgen letter` and the desk read (ISO dates)."""
+    out.mkdir(mode=0o700)
+    by_slug = {item.slug: item for item in load_catalogue(standards).standards}
+    for source in load_cases([path], check=CaseChecker(by_slug)).cases:
+        document = source.document
+        if document is None or document.mark(())[0] not in lines:
+            continue
+        name = source.case.case_number + source.case.kind.file_suffix
+        (out / f"{name}.yaml").write_bytes(to_yaml(document.data))
+    return out
+
+
+def _forms(path: Path, standards: Sequence[Path], templates: Path, out: Path,
+           numbers: set[str]) -> Path:
+    """The follow-up forms (PDF) of the written cases whose kind has one."""
+    from standardgen.forms.build import plan_forms, write_forms
+    from standardgen.forms.render import FormRenderer
+
+    plan = plan_forms([path], standards)
+    plan.jobs = [job for job in plan.jobs if job.case_number in numbers]
+    renderer = FormRenderer(templates)
+    write_forms(plan, out, FormFormat.pdf, renderer, jobs=1)
+    # WeasyPrint keeps the fonts of @font-face in a temporary folder of its own until its font
+    # configuration is collected: collected now, so a batch leaves no folder behind.
+    del renderer
+    gc.collect()
+    return out
+
+
+def report_csv(rows: Sequence[Row], general: Sequence[str]) -> bytes:
+    """The run's report as a CSV file for the zip: one line per row, and what stopped none."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Række", "Sagsnummer", "Resultat", "Fejl"])
+    for row in rows:
+        writer.writerow([row.line, row.case_number, "skrevet" if row.written else "afvist",
+                         "; ".join(row.reasons)])
+    for reason in general:
+        writer.writerow(["", "", "", reason])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _zip(folders: dict[str, Path], report: bytes) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(out.glob("*")) if out.is_dir() else []:
-            if path.is_file() and not path.name.startswith("."):
-                archive.write(path, path.name)
+        for prefix, folder in folders.items():
+            for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+                if path.is_file() and not path.name.startswith("."):
+                    archive.write(path, prefix + path.name)
+        archive.writestr(REPORT_NAME, report)
     return buffer.getvalue()

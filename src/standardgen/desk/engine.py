@@ -9,7 +9,9 @@ the PDF is byte for byte the file the command line writes for the downloaded YAM
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -21,6 +23,7 @@ from typing import Any, Generic, TypeVar
 from standardgen.cases.check import CaseChecker, case_schema
 from standardgen.cases.letter_kinds import get_kind, letter_kinds
 from standardgen.cases.model import Case, CaseSource, Caseworker
+from standardgen.cases.read import COLUMNS
 from standardgen.cases.vocabulary import vocabulary
 from standardgen.cases.wording import Wording, load_wording
 from standardgen.core import validation
@@ -31,7 +34,15 @@ from standardgen.core.templates import templates_dir
 from standardgen.core.yamlsource import load_yaml
 from standardgen.desk import casedata
 from standardgen.desk.casedata import Issue
-from standardgen.desk.fields import FormField, Group, Labels, Needs, all_fields, form_groups
+from standardgen.desk.fields import (
+    ADDRESS,
+    FormField,
+    Group,
+    Labels,
+    Needs,
+    all_fields,
+    form_groups,
+)
 from standardgen.forms.ffb import load_ffb
 from standardgen.letters.content import build_letter
 from standardgen.letters.docx import DocxLetterRenderer, compile_template
@@ -226,6 +237,24 @@ class Desk:
         fields = self.fields(standard, kind, repeats)
         data, _, _ = casedata.from_form(form, fields, {"standard": standard, "result": kind})
         return casedata.to_yaml({"draft": True, **data}), casedata.draft_name(data)
+
+    def csv_template(self, standard: str, kind: str) -> bytes:
+        """A CSV file to fill in for a batch of this standard and letter kind: the Danish
+        headings of the fields the form asks for (semicolons and a BOM, as Danish Excel saves),
+        and a first row with the standard and the kind filled in."""
+        names = ["standard", "result"]
+        for spec in self.fields(standard, kind):
+            if spec.name == ADDRESS:
+                names += [f"{ADDRESS}.{part}" for part in ("street", "postcode", "city")]
+            elif spec.name in COLUMNS:
+                names.append(spec.name)
+        profile = self.by_slug[standard].profile
+        headings = [vocabulary().label(name, profile) for name in names]
+        first = [standard, kind] + [""] * (len(names) - 2)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerows([headings, first])
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
     def has_follow_up(self, case: Case) -> bool:
         return get_kind(case.result).follow_up_form and case.extent is not None
