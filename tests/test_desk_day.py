@@ -15,6 +15,9 @@ import yaml
 
 from conftest import run
 from deskclient import (
+    CASES as ROOT_CASES,
+)
+from deskclient import (
     SLUG_104,
     STANDARDS,
     client,
@@ -205,3 +208,59 @@ def test_the_desk_takes_caseworkers_from_caseworkers_yaml_beside_the_standards(
     desk = Desk([tmp_path / "standards"], renderers=1)
     assert [c.name for c in desk.caseworkers] == ["Birthe Eksempel"]
     assert shared_desk().caseworkers == ()
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+def _batch(browser: Any, raw: bytes) -> tuple[str, str]:
+    import time
+
+    token = csrf(browser.get("/batch").text)
+    response = browser.post("/batch", data={"csrf": token},
+                            files={"fil": ("sager.csv", raw, "text/csv")},
+                            follow_redirects=False)
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    first = browser.get(location).text
+    assert " af 0 " not in first  # the rows are counted before the run begins
+    for _ in range(1200):
+        if browser.get(f"{location}/status.json").json()["faerdig"]:
+            return location, browser.get(location).text
+        time.sleep(0.1)
+    raise AssertionError(f"the batch did not finish: {first[:200]}")
+
+
+def test_the_csv_template_has_danish_headings_that_are_read_back() -> None:
+    browser = client()
+    response = browser.get("/batch/skabelon.csv", params={"standard": SLUG_104,
+                                                           "kind": "bevilget"})
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert header.startswith("Kvalitetsstandard;Brevtype;Sagsnummer;Afgørelsesdato")
+    assert "Borgerens navn" in header and "Omfang (dage om ugen)" in header
+    assert "citizen" not in header and "Partshøring" not in header
+    assert first.startswith(f"{SLUG_104};bevilget;")
+
+
+def test_refused_rows_come_back_with_their_reasons_and_go_through_once_fixed() -> None:
+    """A sheet with Danish headings and dates: two rows refused, fixed in the refused-rows file
+    (its "fejl" column left in) and uploaded again."""
+    from standardgen.cases.vocabulary import vocabulary
+
+    browser = client()
+    raw = (ROOT_CASES / "batch.csv").read_text(encoding="utf-8")
+    header, *rows = raw.splitlines()
+    danish = ";".join(vocabulary().label(key) for key in header.split(";"))
+    rows[0] = rows[0].replace(";2026-05-04;", ";4. maj 2026;")  # a Danish date
+    rows[1] = rows[1].replace(";150255-0000;", ";150255-000;")  # a CPR number too short
+    rows[2] = rows[2].replace(";2026-05-06;", ";31.2.2026;")  # a day that does not exist
+    location, _ = _batch(browser, "\n".join([danish, *rows]).encode() + b"\n")
+    refused = browser.get(f"{location}/afviste.csv").content.decode("utf-8-sig")
+    lines = refused.splitlines()
+    assert lines[0] == danish + ";fejl" and len(lines) == 3
+    assert "CPR-nummer" in lines[1] and "Afgørelsesdato" in lines[2]
+    fixed = refused.replace(";150255-000;", ";150255-0000;").replace(";31.2.2026;",
+                                                                      ";28.2.2026;")
+    _, again = _batch(browser, fixed.encode("utf-8"))
+    assert re.search(r"2 af 2 rækker gav et brev", again), again[:2000]

@@ -211,3 +211,11 @@ def test_impossible_or_ambiguous_dates_are_refused_in_danish(text: str, says: st
     with pytest.raises(DateError, match=says) as caught:
         parse_date(text)
     assert not danish_only(str(caught.value).replace(text, ""))
+
+
+def test_the_desk_page_lists_the_fields_as_declared() -> None:
+    from standardgen.cases.vocabulary import markdown_table
+
+    page = (ROOT / "docs" / "skrivebordet.md").read_text(encoding="utf-8")
+    assert markdown_table() in page, (
+        "docs/skrivebordet.md is out of date: python -m standardgen.cases.vocabulary")

@@ -71,6 +71,9 @@ COLUMNS: tuple[str, ...] = (
 LIST_COLUMNS = _list_columns()
 DATE_COLUMNS = frozenset(column for column in COLUMNS if column.rsplit(".", 1)[-1] in {
     "decision_date", "start_date", "end_date", "effective_date", "last_day", "date", "due"})
+# The desk hands refused rows back with their reasons in this column, to be fixed and read
+# again: the column is allowed, and never read.
+REASONS_COLUMN = "fejl"
 DRAFT_KEY = "draft"  # a case saved unfinished from the desk ("Gem kladde")
 
 
@@ -352,12 +355,13 @@ def csv_columns(header: list[str]) -> list[str]:
     the desk's CSV template) or an alias (``data/case_fields.yaml``); an unknown heading stays
     as it is, and is reported."""
     words = vocabulary()
-    return [words.column(heading, COLUMNS) or heading for heading in header]
+    return [REASONS_COLUMN if heading.strip().casefold() == REASONS_COLUMN
+            else words.column(heading, COLUMNS) or heading for heading in header]
 
 
 def _header_problems(name: str, header: list[str]) -> list[Problem]:
     problems = []
-    known = set(COLUMNS)
+    known = {*COLUMNS, REASONS_COLUMN}
     for index, column in enumerate(header, start=1):
         if column not in known:
             problems.append(Problem(name, 1, index, Severity.ERROR,

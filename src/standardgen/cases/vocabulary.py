@@ -116,3 +116,17 @@ def vocabulary() -> Vocabulary:
     resource = resources.files("standardgen") / "data" / "case_fields.yaml"
     with resources.as_file(resource) as path:
         return Vocabulary(validation.load(path, VocabularyFile))  # ships with us: broken is a bug
+
+
+def markdown_table() -> str:
+    """The documentation's table of the fields: Danish name, key, other accepted headings."""
+    words = vocabulary()
+    rows = ["| felt | nøgle i sagsfilen og CSV | andre kolonnenavne |", "| --- | --- | --- |"]
+    for key, declared in words.fields.items():
+        aliases = ", ".join(declared.aliases) or "-"
+        rows.append(f"| {declared.label} | `{key}` | {aliases} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # python -m standardgen.cases.vocabulary: the table for the docs
+    print(markdown_table(), end="")

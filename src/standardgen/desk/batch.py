@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from standardgen.cases.check import CaseChecker
-from standardgen.cases.read import csv_columns, iter_cases, load_cases
+from standardgen.cases.read import REASONS_COLUMN, csv_columns, iter_cases, load_cases
 from standardgen.core.cpr import mask_in_text
 from standardgen.core.problems import Problem, errors
 from standardgen.desk.casedata import to_yaml
@@ -36,7 +36,6 @@ from standardgen.standards.catalogue import load_catalogue
 
 CSV_NAME = "sager.csv"
 REPORT_NAME = "rapport.csv"
-REJECTED_COLUMN = "fejl"
 KEEP_SECONDS = 15 * 60  # a finished report and its zip are dropped after this long
 MAX_RUNNING = 2  # batches at a time (the machine has few cores; single letters go on)
 
@@ -80,7 +79,8 @@ class BatchRunner:
             if sum(1 for job in self.jobs.values() if not job.finished) >= MAX_RUNNING:
                 return None
             job_id = secrets.token_urlsafe(16)
-            job = self.jobs[job_id] = Job(owner)
+            # The rows counted now, so the first page shows "0 af 40", never "0 af 0".
+            job = self.jobs[job_id] = Job(owner, total=count_rows(raw))
         threading.Thread(target=self._run, args=(job, raw), name="desk-batch",
                          daemon=True).start()
         return job_id
@@ -147,6 +147,18 @@ def run_batch(job: Job, raw: bytes, folder: Path, standards: Sequence[Path],
                        report_csv(job.rows, job.general))
 
 
+def count_rows(raw: bytes) -> int:
+    """The data rows of an uploaded CSV (a rough count: the run reads it properly)."""
+    text = raw.decode("utf-8-sig", errors="replace")
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text), delimiter="," if first.count(",") >= first.count(";")
+                        else ";")
+    try:
+        return max(0, sum(1 for row in reader if any(cell.strip() for cell in row)) - 1)
+    except csv.Error:
+        return 0
+
+
 @dataclass(frozen=True)
 class _Table:
     """The uploaded CSV as rows of cells, by the line each row starts on."""
@@ -166,7 +178,7 @@ class _Table:
         """The refused rows as they were uploaded, with a "fejl" column: fix and upload again."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\r\n")
-        writer.writerow([*self.header, REJECTED_COLUMN])
+        writer.writerow([*self.header, REASONS_COLUMN])
         for row in report:
             if not row.written and row.line in self.rows:
                 writer.writerow([*self.rows[row.line], "; ".join(row.reasons)])
