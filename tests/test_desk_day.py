@@ -264,3 +264,16 @@ def test_refused_rows_come_back_with_their_reasons_and_go_through_once_fixed() -
                                                                       ";28.2.2026;")
     _, again = _batch(browser, fixed.encode("utf-8"))
     assert re.search(r"2 af 2 rækker gav et brev", again), again[:2000]
+
+
+def test_a_case_number_of_another_form_is_refused_with_the_municipalitys_example() -> None:
+    from deskclient import SLUG_85
+
+    html = client().get("/sag", params={"standard": SLUG_85, "kind": "bevilget"}).text
+    assert "Fx 2026-085-0001." in html and "2026-104-0001" not in html
+    response = submit(client(), example("§ 85"), case_number="SAG-2026-1234")
+    links = summary_links(response.text)
+    assert links[0][0] == "felt-case-number"
+    assert "fx 2026-085-0001" in links[0][1] and "Solbakke Kommunes form" in links[0][1]
+    spaced = submit(client(), example("§ 85"), case_number="SAG 2026/1234")
+    assert "ingen mellemrum eller skråstreg" in summary_links(spaced.text)[0][1]

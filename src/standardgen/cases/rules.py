@@ -19,6 +19,7 @@ case number, one line of text) is the model's (:mod:`standardgen.cases.model`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -124,11 +125,23 @@ def case_problems(source: CaseSource, standards: Mapping[str, LoadedStandard],
         found.append((("standard",), f"standarden '{case.standard}' ("
                       f"{loaded.standard.service.paragraph}) har ingen serviceprofil, så der kan "
                       "ikke laves breve eller skemaer til den", Code.NO_SERVICE_PROFILE))
+    elif not _fits(case.case_number, loaded):
+        form = loaded.municipality.case_number
+        example = form.example if form is not None else ""
+        found.append((("case_number",), _about(("case_number",), (
+            f"'{case.case_number}' har ikke {loaded.municipality.name}s form; skriv det som "
+            f"fx {example}")), Code.CASE_NUMBER_FORMAT))
     kind = case.kind
     found += _missing(case, kind)
     found += _forbidden(case, kind)
     found += _notice(case, kind, notice_days)
     return [source.problem(loc, message, code=code) for loc, message, code in found]
+
+
+def _fits(number: str, loaded: LoadedStandard) -> bool:
+    """The case number has the form the municipality declares (any form, if it declares none)."""
+    form = loaded.municipality.case_number
+    return form is None or re.fullmatch(form.pattern, number) is not None
 
 
 def _has(case: Case, name: CaseField) -> bool:

@@ -91,6 +91,7 @@ class Code(StrEnum):
     DECISION_IN_FUTURE = "decision-in-future"
     UNUSED_FIELD = "unused-field"
     DRAFT = "draft"
+    CASE_NUMBER_FORMAT = "case-number-format"
     NOTICE = "notice"
     TEMPLATE = "template"
     # Outputs (letters/, forms/, publish/, approval/, importer/, scaffold/)
@@ -207,6 +208,7 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.END_BEFORE_START: "Slutdatoen ligger før startdatoen.",
     Code.FOLLOW_UP_BEFORE_DECISION: "Opfølgningen ligger før afgørelsen.",
     Code.DECISION_IN_FUTURE: "Afgørelsesdatoen ligger i fremtiden.",
+    Code.CASE_NUMBER_FORMAT: "Sagsnummeret har ikke den form, kommunefilen angiver.",
     Code.DRAFT: "Sagen er en kladde fra skrivebordet og skal gøres færdig der først.",
     Code.UNUSED_FIELD: "Et udfyldt felt, som brevtypen ikke viser (forkert resultat?).",
     Code.NOTICE: "En ændring til ulempe for borgeren er ikke varslet længe nok.",

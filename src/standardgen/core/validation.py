@@ -25,6 +25,9 @@ _PATTERN_MESSAGES = {
     patterns.URL: "skal være en webadresse, der begynder med https:// (eller mailto:)",
     patterns.EMAIL: "skal være en e-mailadresse (fx 'navn@kommune.dk')",
     r"^\d{4}$": "skal være et postnummer med fire cifre",
+    # cases.model.CASE_NUMBER: the case number names the letter's file, on any file system.
+    r"^[A-Za-z0-9][A-Za-z0-9.\-_]{0,63}$": "må kun have bogstaverne a-z, tal, punktum, "
+    "bindestreg og understregning (ingen mellemrum eller skråstreg), fx 2026-104-0001",
     r"^#[0-9a-fA-F]{6}$": "skal være en farvekode som '#004993'",
 }
 

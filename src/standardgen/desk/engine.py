@@ -157,7 +157,12 @@ class Desk:
 
     def groups(self, standard: str, kind: str,
                repeats: Mapping[str, int] | None = None) -> tuple[Group, ...]:
-        labels = replace(self.labels, profile=self.by_slug[standard].profile)
+        loaded = self.by_slug[standard]
+        labels = replace(self.labels, profile=loaded.profile)
+        form = loaded.municipality.case_number
+        if form is not None:  # the municipality's own case numbers, by example
+            hint = f"Fx {form.example}. {labels.hint('case_number')}".strip()
+            labels = replace(labels, hints={**labels.hints, "case_number": hint})
         return form_groups(self.schema(standard, kind), labels, skip=CHOSEN,
                            repeats=repeats or {}, needs=Needs.of(get_kind(kind)))
 

@@ -7,6 +7,7 @@ generated from these classes and shown by editors while policy staff type.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -20,6 +21,7 @@ from pydantic import (
     SerializerFunctionWrapHandler,
     Tag,
     model_serializer,
+    model_validator,
 )
 
 from standardgen.core.patterns import EMAIL, ID, SLUG, URL
@@ -239,6 +241,25 @@ class Theme(Frozen):
     font: Literal["IBM Plex Sans"] = "IBM Plex Sans"
 
 
+class CaseNumberFormat(Frozen):
+    """How the municipality's case numbers look (its case system: Nexus, an ESDH): the desk
+    shows the example, and a case number of another form is refused with it."""
+
+    pattern: Annotated[str, Field(description="Et regulært udtryk for hele sagsnummeret, fx "
+                                              "'^\\d{4}-\\d{3}-\\d{4}$'.")]
+    example: Annotated[Text, Field(description="Et sagsnummer af den form, fx '2026-104-0001'.")]
+
+    @model_validator(mode="after")
+    def _example_fits(self) -> CaseNumberFormat:
+        try:
+            compiled = re.compile(self.pattern)
+        except re.error as exc:
+            raise ValueError(f"mønsteret kan ikke læses ({exc})") from None
+        if not compiled.fullmatch(self.example):
+            raise ValueError(f"eksemplet '{self.example}' passer ikke til mønsteret")
+        return self
+
+
 class Municipality(Frozen):
     """Facts about a municipality shared by all its standards: ``municipalities/<id>.yaml``."""
 
@@ -254,3 +275,5 @@ class Municipality(Frozen):
         pattern=URL, description="Adressen på kommunens tilgængelighedserklæring (lavet i "
         "Digitaliseringsstyrelsens WAS-værktøj); hver side på sitet linker til den.")] = None
     theme: Theme = Theme()
+    case_number: Annotated[CaseNumberFormat | None, Field(
+        description="Kommunens form på sagsnumre (valgfri).")] = None
