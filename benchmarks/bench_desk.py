@@ -273,7 +273,7 @@ def _print(r: dict[str, Any]) -> None:
         p50, p95 = (r[f"{key}_p50_ms"], r[f"{key}_p95_ms"]) if key else (r["p50_ms"],
                                                                            r["p95_ms"])
         base = TODAY[key or "download"]
-        print(f"  {name:28} {p50!s:>8} {p95!s:>8}   {base[0]:>9} {base[1]:>9}")
+        print(f"  {name:28} {p50!s:>8} {p95!s:>8}   {base[0]!s:>9} {base[1]!s:>9}")
     print(f"  in-process one letter (check + build + PDF) "
           f"{r['in_process_one_letter']['median_ms']} ms")
     print(f"  server memory (RSS) start {memory['start']} MiB, after 10 s "

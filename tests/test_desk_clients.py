@@ -31,6 +31,7 @@ from deskclient import (
     shared_desk,
     submit,
 )
+from standardgen.core.markup import typeset
 from standardgen.desk.app import create_app
 from standardgen.desk.batch import Job, Row
 from standardgen.desk.casedata import to_form
@@ -275,7 +276,8 @@ def test_keyboard_only_flow_from_empty_form_to_checked_letter(
     # 1. choose the standard and the kind, by keyboard
     driver.get(url + "/")
     assert _axe_here(driver) == []
-    _choose_by_keyboard(driver, shared_desk().by_slug[case["standard"]].standard.title)
+    standard = shared_desk().by_slug[case["standard"]].standard
+    _choose_by_keyboard(driver, f"{standard.title} ({typeset(standard.service.paragraph)})")
     _choose_by_keyboard(driver, kind.label)
     _tab_to(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Udfyld sagen']"))
     _press(driver, Keys.ENTER)
