@@ -141,7 +141,7 @@ class _Pages:
         token = form.get(security.CSRF_FIELD)
         cookie = request.cookies.get(security.CSRF_COOKIE)
         if not (isinstance(token, str) and self.ctx.csrf.valid(cookie, token)
-                and security.same_origin(request.headers)):
+                and security.same_origin(request.headers, request.url.scheme)):
             await form.close()
             return HTMLResponse(self.error_page(403, ""), 403)
         return form

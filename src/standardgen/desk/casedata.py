@@ -24,7 +24,7 @@ from standardgen.core.codes import Code
 from standardgen.core.cpr import mask_in_text
 from standardgen.core.problems import InputError, Problem, Severity
 from standardgen.core.yamlsource import Loc, YamlDocument, parse_yaml_bytes
-from standardgen.desk.fields import FormField
+from standardgen.desk.fields import FormField, is_index
 
 #: The longest value one form field takes (a name, a sentence, a list of a few reasons).
 MAX_FIELD = 5000
@@ -135,7 +135,7 @@ def _compact(node: Any) -> Any:
     the slots that hold anything."""
     if not isinstance(node, dict):
         return node
-    if node and all(key.isdigit() for key in node):
+    if node and all(is_index(key) for key in node):
         return [_compact(node[key]) for key in sorted(node, key=int)]
     return {key: _compact(value) for key, value in node.items()}
 
@@ -174,8 +174,8 @@ def to_form(data: Mapping[str, Any]) -> dict[str, str]:
 def posted_slots(form: Mapping[str, str], name: str) -> int:
     """How many slots of the repeated group ``name`` a posted form had (bounded)."""
     prefix = name + "."
-    indexes = [int(key[len(prefix):].split(".", 1)[0]) for key in form
-               if key.startswith(prefix) and key[len(prefix):].split(".", 1)[0].isdigit()]
+    parts = [key[len(prefix):].split(".", 1)[0] for key in form if key.startswith(prefix)]
+    indexes = [int(part) for part in parts if is_index(part)]
     return min(MAX_SLOTS, max(indexes, default=-1) + 1)
 
 

@@ -28,7 +28,14 @@ from standardgen.core.templates import templates_dir
 from standardgen.core.yamlsource import load_yaml
 from standardgen.desk import casedata
 from standardgen.desk.casedata import Issue
-from standardgen.desk.fields import FormField, Group, Labels, all_fields, form_groups
+from standardgen.desk.fields import (
+    FormField,
+    Group,
+    Labels,
+    all_fields,
+    form_groups,
+    is_index,
+)
 from standardgen.letters.content import build_letter
 from standardgen.letters.docx import DocxLetterRenderer, compile_template
 from standardgen.letters.letter import Letter
@@ -148,7 +155,7 @@ class Desk:
                        kind: str) -> dict[str, int]:
         """The repeated groups' sizes a posted form had, so its fields are read back."""
         names = {group.name.rsplit(".", 1)[0] for group in self.groups(standard, kind)
-                 if group.name.rsplit(".", 1)[-1].isdigit()}
+                 if is_index(group.name.rsplit(".", 1)[-1])}
         return {name: casedata.posted_slots(form, name) - 1 for name in names}
 
     def fields(self, standard: str, kind: str,

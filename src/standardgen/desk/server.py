@@ -40,6 +40,16 @@ def access_token(host: str, environ: dict[str, str] | os._Environ[str] = os.envi
     return token
 
 
+def allowed_hosts(host: str) -> tuple[str, ...]:
+    """The Host names a request may carry. On this machine: its usual names and the address
+    the desk listens on (``--bind 127.0.0.2`` is reached as 127.0.0.2); bound beyond it, any
+    (the token guards it, and a proxy in front may use a name of its own)."""
+    if not is_loopback(host):
+        return ("*",)
+    own = f"[{host.strip('[]')}]" if ":" in host else host
+    return tuple(dict.fromkeys(("127.0.0.1", "localhost", "[::1]", own)))
+
+
 def run(standards: Sequence[Path], host: str, port: int,
         on_start: Callable[[str], None]) -> None:
     import uvicorn
@@ -49,8 +59,7 @@ def run(standards: Sequence[Path], host: str, port: int,
 
     token = access_token(host)
     desk = Desk(standards)
-    hosts = ("*",) if not is_loopback(host) else ("127.0.0.1", "localhost", "[::1]")
-    app = create_app(desk, token=token, allowed_hosts=hosts)
+    app = create_app(desk, token=token, allowed_hosts=allowed_hosts(host))
     # No access log: the paths are harmless, but a log is the first place personal data leaks.
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None,
                             log_level="warning", server_header=False, date_header=False,
