@@ -7,10 +7,11 @@ browser tab forgets it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -18,14 +19,20 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from standardgen.cases.wording import WordingError
 from standardgen.core.problems import InputError
 from standardgen.desk import casedata, security
-from standardgen.desk.batch import BatchRunner
+from standardgen.desk.batch import MAX_HELD, ZIP_SECONDS, BatchRunner, Busy, Job
 from standardgen.desk.casedata import Issue
 from standardgen.desk.engine import Checked, Desk, repeat_counts
 from standardgen.render.templating import environment
@@ -35,6 +42,7 @@ FORM_LIMIT = 256 * 1024
 UPLOAD_LIMIT = 2 * 1024 * 1024 + 64 * 1024  # a case YAML (2 MiB, as `letter`) plus the form
 BATCH_LIMIT = 4 * 1024 * 1024
 MAX_FIELDS = 1000
+ZIP_CHUNK = 256 * 1024  # a batch's zip is sent from the disk this much at a time
 
 _TITLES = {400: "Forkert forespørgsel", 401: "Adgangsnøgle mangler", 403: "Afvist",
            404: "Siden findes ikke", 405: "Metoden er ikke tilladt", 413: "For stor",
@@ -63,10 +71,12 @@ class _Context:
 
 
 def create_app(desk: Desk, *, token: str | None = None,
-               allowed_hosts: Sequence[str] = ("127.0.0.1", "localhost", "[::1]")) -> Any:
-    """The ASGI app: the routes inside the guards (headers and errors, token, size limits)."""
-    ctx = _Context(desk, BatchRunner(desk.standard_paths, desk.folder), security.Csrf(),
-                   desk.folder)
+               allowed_hosts: Sequence[str] = ("127.0.0.1", "localhost", "[::1]"),
+               batches: BatchRunner | None = None) -> Any:
+    """The ASGI app: the routes inside the guards (headers and errors, token, size limits).
+    ``batches``: the batch runner, for a caller that closes it when the desk stops."""
+    ctx = _Context(desk, batches or BatchRunner(desk.standard_paths, desk.folder),
+                   security.Csrf(), desk.folder)
     pages = _Pages(ctx)
     routes = [
         Route("/", pages.index),
@@ -295,10 +305,10 @@ class _Pages:
             return self.render(request, "batch.html", 422,
                                issues=[Issue("vælg en CSV-fil med sager")])
         owner = request.cookies.get(security.CSRF_COOKIE, "")
-        job_id = self.ctx.batches.start(raw, owner)
-        if job_id is None:
-            return HTMLResponse(self.error_page(503, "Der kører allerede to kørsler. Vent, til "
-                                                "en af dem er færdig."), 503)
+        try:
+            job_id = self.ctx.batches.start(raw, owner)
+        except Busy as busy:
+            return HTMLResponse(self.error_page(503, _busy_message(busy)), 503)
         return RedirectResponse(f"/batch/{job_id}", 303)
 
     def _job(self, request: Request) -> Any:
@@ -321,10 +331,27 @@ class _Pages:
 
     async def batch_zip(self, request: Request) -> Response:
         job = self._job(request)
-        if job is None or not job.finished or not job.archive:
+        path = job.archive if job is not None and job.finished else None
+        try:
+            handle = open(path, "rb") if path is not None else None  # noqa: SIM115
+        except FileNotFoundError:  # deleted a moment ago: fetched, or expired
+            handle = None
+        if job is None or handle is None:
             return HTMLResponse(self.error_page(404, "Der er ingen breve at hente."), 404)
-        return Response(job.archive, media_type="application/zip",
-                        headers={"content-disposition": 'attachment; filename="breve.zip"'})
+        size = os.fstat(handle.fileno()).st_size
+        return StreamingResponse(self._zip_chunks(handle, job), media_type="application/zip",
+                                 headers={"content-disposition": 'attachment; filename="breve.zip"',
+                                          "content-length": str(size)})
+
+    async def _zip_chunks(self, handle: BinaryIO, job: Job) -> AsyncIterator[bytes]:
+        """The zip from the disk, a chunk at a time; deleted once every chunk was sent (a
+        download the browser broke off leaves it for another try)."""
+        try:
+            while chunk := await run_in_threadpool(handle.read, ZIP_CHUNK):
+                yield chunk
+        finally:
+            handle.close()
+        self.ctx.batches.delivered(job)
 
 
 _DOWNLOADS = {
@@ -336,6 +363,13 @@ _DOWNLOADS = {
                                  "wordprocessingml.document"),
     "sag.yaml": ("yaml", "application/yaml"),
 }
+
+
+def _busy_message(busy: Busy) -> str:
+    if busy.running:
+        return "Der kører allerede to kørsler. Vent, til en af dem er færdig."
+    return (f"Skrivebordet har allerede {MAX_HELD} kørsler, hvis breve ikke er hentet. Hent "
+            f"dem, eller vent {ZIP_SECONDS // 60} minutter: så slettes de.")
 
 
 def _repeats(data: Mapping[str, Any]) -> dict[str, int]:
