@@ -6,8 +6,12 @@ Each test here failed on the desk before the fix it names (defect numbers are th
 from __future__ import annotations
 
 import base64
+import fcntl
 import io
+import os
 import re
+import shutil
+import signal
 import stat
 import tempfile
 import time
@@ -17,8 +21,10 @@ from typing import Any
 
 import pytest
 
+from conftest import child_pids
 from deskclient import (
     CASES,
+    ROOT,
     SLUG_104,
     SOLBAKKE,
     client,
@@ -28,8 +34,11 @@ from deskclient import (
     open_form,
     shared_desk,
 )
-from deskprocess import desk_process
+from deskprocess import DeskProcess, desk_process, start_batch
+from standardgen.core.tempdirs import LOCK_NAME, sweep_stale
 from standardgen.desk.batch import BatchRunner
+
+TEMPLATES = ROOT / "templates"
 
 # --- 14: a field name with a digit that is not 0-9 -----------------------------------------------
 
@@ -173,3 +182,100 @@ def test_the_batches_held_at_once_are_capped(own_tmp: Path) -> None:
     assert browser.get(f"{location}/breve.zip").status_code == 200
     location, _ = _batch(browser, (CASES / "batch.csv").read_bytes())  # room again
     assert browser.get(f"{location}/breve.zip").status_code == 200
+
+
+# --- 2: no citizen's data left in the temporary folder, on any way out -------------------------
+
+def _many_cases(rows: int) -> bytes:
+    """A CSV of ``rows`` good cases (examples/cases/batch.csv's rows with new case numbers)."""
+    lines = (CASES / "batch.csv").read_text(encoding="utf-8").splitlines()
+    body = []
+    for number in range(rows):
+        cells = lines[1 + number % (len(lines) - 1)].split(";")
+        cells[0] = f"2026-104-{5000 + number:04d}"
+        body.append(";".join(cells))
+    return "\n".join([lines[0], *body, ""]).encode("utf-8")
+
+
+def _override(tmp_path: Path) -> dict[str, str]:
+    """A template override folder (one desk file copied, as the docs advise): the desk then
+    makes a merged view of the templates in the temporary folder as well."""
+    folder = tmp_path / "overrides"
+    (folder / "desk").mkdir(parents=True)
+    shutil.copy(TEMPLATES / "desk" / "wording.yaml", folder / "desk" / "wording.yaml")
+    return {"STANDARDGEN_TEMPLATES": str(folder)}
+
+
+def _writing(desk: DeskProcess, browser: Any, rows: int = 400) -> str:
+    """Start a batch and wait until letters are being written; its address."""
+    location = start_batch(browser, _many_cases(rows))
+    deadline = time.monotonic() + 120
+    while browser.get(f"{location}/status.json").json()["skrevet"] == 0:
+        assert time.monotonic() < deadline, "no letter was written"
+        time.sleep(0.1)
+    assert any(name.startswith("standardgen-desk-") for name in desk.left_behind())
+    return location
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130),
+                                              (signal.SIGHUP, 129)])
+def test_a_signal_during_a_batch_leaves_nothing_in_the_temporary_folder(
+        tmp_path: Path, signum: int, code: int) -> None:
+    own = tmp_path / "tmp"
+    own.mkdir()
+    with desk_process(own, env=_override(tmp_path)) as desk, desk.client() as browser:
+        _writing(desk, browser)
+        assert any(name.startswith("standardgen-templates-") for name in desk.left_behind())
+        assert desk.stop(signum) == code
+        errors = desk.process.stderr.read().decode() if desk.process.stderr else ""
+    assert desk.left_behind() == []
+    assert "Traceback" not in errors
+
+
+@pytest.mark.slow
+def test_a_killed_desk_s_folders_are_removed_when_it_starts_again(tmp_path: Path) -> None:
+    own = tmp_path / "tmp"
+    own.mkdir()
+    with desk_process(own) as desk, desk.client() as browser:
+        _writing(desk, browser)
+        batch = child_pids(desk.process.pid)
+        desk.stop(signal.SIGKILL)
+    _wait_gone(batch)  # the batch's process ends by itself when the desk is gone
+    assert desk.left_behind() != []
+    with desk_process(own) as again:
+        assert again.left_behind() == []
+
+
+def _wait_gone(pids: list[int], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while any(Path(f"/proc/{pid}").exists() for pid in pids):
+        assert time.monotonic() < deadline, "the batch's process did not end"
+        time.sleep(0.1)
+
+
+def test_the_sweep_removes_only_this_user_s_folders_that_no_live_process_holds(
+        tmp_path: Path) -> None:
+    live = tmp_path / "standardgen-desk-live"  # held by this process, as a running desk's
+    stale = tmp_path / "standardgen-desk-stale"  # its process was killed: the lock is free
+    for folder in (live, stale):
+        folder.mkdir()
+        (folder / "sager.csv").write_text("010170-1234\n", encoding="utf-8")
+        (folder / LOCK_NAME).touch()
+    held = os.open(live / LOCK_NAME, os.O_RDWR)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    old, new = tmp_path / "standardgen-templates-old", tmp_path / "standardgen-templates-new"
+    for folder in (old, new):  # made by a standardgen without locks
+        folder.mkdir()
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (tmp_path / "standardgen-desk-link").symlink_to(other, target_is_directory=True)
+    try:
+        removed = sweep_stale(("standardgen-desk-", "standardgen-templates-"), tmp_path)
+    finally:
+        os.close(held)
+    assert sorted(path.name for path in removed) == ["standardgen-desk-stale",
+                                                     "standardgen-templates-old"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "elsewhere", "standardgen-desk-link", "standardgen-desk-live", "standardgen-templates-new"]
