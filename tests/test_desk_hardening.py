@@ -20,13 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
 from conftest import child_pids
 from deskclient import (
+    BASE,
     CASES,
     ROOT,
     SLUG_104,
     SOLBAKKE,
+    STANDARDS,
     client,
     csrf,
     example,
@@ -279,3 +282,55 @@ def test_the_sweep_removes_only_this_user_s_folders_that_no_live_process_holds(
                                                      "standardgen-templates-old"]
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "elsewhere", "standardgen-desk-link", "standardgen-desk-live", "standardgen-templates-new"]
+
+
+# --- 5: a template override must not cost the desk its CSS and JavaScript --------------------
+
+DESK_FILES = sorted(path.relative_to(TEMPLATES).as_posix()
+                    for path in (TEMPLATES / "desk").rglob("*") if path.is_file())
+
+
+def _desk_over(monkeypatch: pytest.MonkeyPatch, overrides: Path) -> Any:
+    from standardgen.core.templates import templates_dir
+    from standardgen.desk.app import create_app
+    from standardgen.desk.engine import Desk
+
+    monkeypatch.setenv("STANDARDGEN_TEMPLATES", str(overrides))
+    desk = Desk([STANDARDS], templates=templates_dir(), renderers=1)
+    return TestClient(create_app(desk), base_url=BASE)
+
+
+@pytest.mark.parametrize("name", DESK_FILES)
+def test_copying_one_desk_template_keeps_every_page_and_static_file(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str) -> None:
+    overrides = tmp_path / "overrides"
+    (overrides / name).parent.mkdir(parents=True)
+    shutil.copy(TEMPLATES / name, overrides / name)
+    browser = _desk_over(monkeypatch, overrides)
+    pages = [browser.get(path) for path in ("/", "/batch", f"/sag?standard={SLUG_104}"
+                                                            "&kind=bevilget")]
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    linked = {url for page in pages for url in re.findall(r'(?:href|src)="(/static/[^"]+)"',
+                                                          page.text)}
+    static = {"/static/" + path.removeprefix("desk/static/") for path in DESK_FILES
+              if path.startswith("desk/static/")}
+    assert linked <= static
+    for url in sorted(static):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        assert response.content == (TEMPLATES / "desk/static" / url[8:]).read_bytes()
+
+
+def test_an_override_s_static_file_is_served_but_no_link_out_of_its_folder(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    static = tmp_path / "overrides" / "desk" / "static"
+    static.mkdir(parents=True)
+    (static / "desk.css").write_text("body { color: #000; }\n", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("010170-1234 Anna Testesen\n", encoding="utf-8")
+    (static / "desk.js").symlink_to(secret)
+    browser = _desk_over(monkeypatch, tmp_path / "overrides")
+    assert browser.get("/static/desk.css").text == "body { color: #000; }\n"
+    # The link leads out of the override folder: the built-in file is served, not the secret.
+    assert browser.get("/static/desk.js").content == (TEMPLATES / "desk/static/desk.js"
+                                                      ).read_bytes()

@@ -27,10 +27,11 @@ from starlette.responses import (
     StreamingResponse,
 )
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.staticfiles import PathLike, StaticFiles
 
 from standardgen.cases.wording import WordingError
 from standardgen.core.problems import InputError
+from standardgen.core.templates import chain_of
 from standardgen.desk import casedata, security
 from standardgen.desk.batch import MAX_HELD, ZIP_SECONDS, BatchRunner, Busy, Job
 from standardgen.desk.casedata import Issue
@@ -88,7 +89,8 @@ def create_app(desk: Desk, *, token: str | None = None,
         Route("/batch/{job}", pages.batch_status),
         Route("/batch/{job}/status.json", pages.batch_json),
         Route("/batch/{job}/breve.zip", pages.batch_zip),
-        Mount("/static", StaticFiles(directory=ctx.templates / "desk" / "static"), name="static"),
+        Mount("/static", _Static([folder / "desk" / "static"
+                                  for folder in chain_of(ctx.templates)]), name="static"),
     ]
     # An upload stays in memory (BodyLimit bounds it): never spooled to a file on disk.
     MultiPartParser.spool_max_size = BATCH_LIMIT
@@ -363,6 +365,21 @@ _DOWNLOADS = {
                                  "wordprocessingml.document"),
     "sag.yaml": ("yaml", "application/yaml"),
 }
+
+
+class _Static(StaticFiles):
+    """The desk's static files from the real template folders, a municipality's own first. A
+    merged view of overrides holds symbolic links, which StaticFiles rightly refuses to follow
+    out of the folder it serves (every file was a 404); in each real folder it still refuses a
+    link that leads out of it."""
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self._folders: list[PathLike] = [str(folder) for folder in folders if folder.is_dir()]
+        super().__init__(directory=None, check_dir=False)
+
+    def get_directories(self, directory: PathLike | None = None,
+                        packages: list[str | tuple[str, str]] | None = None) -> list[PathLike]:
+        return list(self._folders)
 
 
 def _busy_message(busy: Busy) -> str:
