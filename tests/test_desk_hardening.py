@@ -35,11 +35,14 @@ from deskclient import (
     example,
     form_values,
     open_form,
+    packed,
     shared_desk,
+    summary_links,
 )
 from deskprocess import DeskProcess, desk_process, start_batch
 from standardgen.core.tempdirs import LOCK_NAME, sweep_stale
 from standardgen.desk.batch import BatchRunner
+from standardgen.desk.casedata import MAX_CASE, to_yaml
 
 TEMPLATES = ROOT / "templates"
 
@@ -334,3 +337,41 @@ def test_an_override_s_static_file_is_served_but_no_link_out_of_its_folder(
     # The link leads out of the override folder: the built-in file is served, not the secret.
     assert browser.get("/static/desk.js").content == (TEMPLATES / "desk/static/desk.js"
                                                       ).read_bytes()
+
+
+# --- 9: one size limit for a case, checked when it comes in ------------------------------------
+
+def _case_of_size(size: int) -> bytes:
+    """The example grant with 24 facts of 8,000 characters (about 195 KB), filled up to
+    ``size`` bytes with a comment at the end."""
+    data = example("bevilget.yaml")
+    data["facts"] = [*data["facts"], *[f"Fakta {n}: " + "borgeren fortæller " * 420
+                                       for n in range(24)]]
+    raw = to_yaml(data)
+    assert len(raw) + 3 <= size
+    return raw + b"#" + b"x" * (size - len(raw) - 2) + b"\n"
+
+
+def test_a_case_the_desk_takes_can_always_be_downloaded() -> None:
+    raw = _case_of_size(MAX_CASE)
+    assert len(raw) == MAX_CASE
+    browser = client()
+    response = browser.post("/sag/indlaes", data={"csrf": csrf(browser.get("/").text)},
+                            files={"fil": ("sag.yaml", raw, "application/yaml")})
+    assert response.status_code == 200, summary_links(response.text)
+    html = response.text
+    for what in ("sag.yaml", "brev.docx"):
+        download = browser.post(f"/sag/hent/{what}", data={"csrf": csrf(html),
+                                                           "sag": packed(html)})
+        assert download.status_code == 200, what
+    assert browser.post("/sag/ret", data={"csrf": csrf(html), "sag": packed(html)}
+                        ).status_code == 200
+
+
+def test_a_case_over_the_limit_is_refused_when_it_is_uploaded() -> None:
+    browser = client()
+    response = browser.post("/sag/indlaes", data={"csrf": csrf(browser.get("/").text)},
+                            files={"fil": ("sag.yaml", _case_of_size(MAX_CASE + 1),
+                                           "application/yaml")})
+    assert response.status_code == 422
+    assert f"sagen er for stor (257 KiB; højst {MAX_CASE // 1024} KiB)" in response.text

@@ -34,13 +34,17 @@ from standardgen.core.problems import InputError
 from standardgen.core.templates import chain_of
 from standardgen.desk import casedata, security
 from standardgen.desk.batch import MAX_HELD, ZIP_SECONDS, BatchRunner, Busy, Job
-from standardgen.desk.casedata import Issue
+from standardgen.desk.casedata import MAX_CASE, Issue, packed_size
 from standardgen.desk.engine import Checked, Desk, repeat_counts
 from standardgen.render.templating import environment
 
-#: Request body limits. A form is small; an upload may be as large as the command line reads.
+#: Request body limits. A filled-in form is small. The preview's downloads and "Ret sagen" post
+#: the case back packed: sized for any case the desk takes (casedata.MAX_CASE, checked when the
+#: case comes in). An upload may be larger, so that a file too large gets that located problem
+#: with its size rather than this layer's bare refusal.
 FORM_LIMIT = 256 * 1024
-UPLOAD_LIMIT = 2 * 1024 * 1024 + 64 * 1024  # a case YAML (2 MiB, as `letter`) plus the form
+UPLOAD_LIMIT = 2 * 1024 * 1024 + 64 * 1024
+CASE_FORM_LIMIT = packed_size(MAX_CASE) + 64 * 1024
 BATCH_LIMIT = 4 * 1024 * 1024
 MAX_FIELDS = 1000
 ZIP_CHUNK = 256 * 1024  # a batch's zip is sent from the disk this much at a time
@@ -60,6 +64,8 @@ def limit_for(path: str) -> int:
         return BATCH_LIMIT
     if path == "/sag/indlaes":
         return UPLOAD_LIMIT
+    if path == "/sag/ret" or path.startswith("/sag/hent/"):
+        return CASE_FORM_LIMIT
     return FORM_LIMIT
 
 

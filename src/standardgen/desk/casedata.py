@@ -30,6 +30,10 @@ from standardgen.desk.fields import FormField, is_index
 MAX_FIELD = 5000
 #: The most slots a repeated group may have in a posted form (follow-up goals).
 MAX_SLOTS = 20
+#: The largest case YAML the desk takes, uploaded or made from the form: one limit, checked
+#: when the case comes in, so that every request carrying it back (the preview's downloads,
+#: "Ret sagen") is sized for it and a case the desk took can always be downloaded.
+MAX_CASE = 256 * 1024
 YAML_NAME = Path("sag.yaml")  # how a case from the desk is named in problems
 _HEADER = "# Sag fra standardgen desk: læses af 'standardgen letter' og 'standardgen desk'.\n"
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
@@ -192,6 +196,18 @@ def read_yaml(raw: bytes) -> _Recording:
     """Parse a case YAML (typed in the form, or uploaded) as the command line reads a file;
     :class:`InputError` when it is not a YAML mapping at all."""
     return recording(parse_yaml_bytes(raw, YAML_NAME))
+
+
+def size_issue(raw: bytes) -> Issue | None:
+    """A case over :data:`MAX_CASE`, as one problem (what :func:`issues` would give)."""
+    if len(raw) <= MAX_CASE:
+        return None
+    return Issue(f"sagen er for stor ({-(-len(raw) // 1024)} KiB; højst {MAX_CASE // 1024} KiB)")
+
+
+def packed_size(size: int) -> int:
+    """The length of :func:`pack` of ``size`` bytes (base64)."""
+    return 4 * -(-size // 3)
 
 
 def pack(raw: bytes) -> str:

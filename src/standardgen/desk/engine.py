@@ -169,12 +169,18 @@ class Desk:
         fields = self.fields(standard, kind, repeats)
         data, issues = casedata.from_form(form, fields, {"standard": standard, "result": kind})
         raw = casedata.to_yaml(data)
+        too_big = casedata.size_issue(raw)
+        issues += [too_big] if too_big else []
         if issues:  # the form's own rules come first, as the YAML reader's do for a file
             return Checked(data, None, tuple(issues), raw, form_rules=True)
         return self.check_yaml(raw, fields)
 
     def check_yaml(self, raw: bytes, fields: Sequence[FormField] = ()) -> Checked:
-        """Read, validate and check a case YAML exactly as ``standardgen letter`` does."""
+        """Read, validate and check a case YAML exactly as ``standardgen letter`` does (within
+        the desk's size limit)."""
+        too_big = casedata.size_issue(raw)
+        if too_big is not None:
+            return Checked({}, None, (too_big,), raw)
         try:
             document = casedata.read_yaml(raw)
         except InputError as exc:
