@@ -518,7 +518,9 @@ def test_batch_reports_every_row_and_zips_the_letters_written() -> None:
     assert "Omfang (dage om ugen): &#39;9&#39; må højst være 7" in refused[0][2]
     archive = zipfile.ZipFile(io.BytesIO(browser.get(f"{location}/breve.zip").content))
     written = [r[1] for r in rows if r[2] == "Skrevet"]
-    letters = [name for name in archive.namelist() if "/" not in name and name != "rapport.csv"]
+    letters = [name for name in archive.namelist() if name.endswith((".pdf", ".docx"))
+               and "/" not in name]
+    assert {"rapport.csv", "afviste.csv"} <= set(archive.namelist())
     assert sorted(letters) == sorted(f"{n}.{ext}" for n in written for ext in ("pdf", "docx"))
     # Issue 21: the case files and follow-up forms of the written letters, and a report.
     assert sorted(n for n in archive.namelist() if n.startswith("sager/")) == sorted(
@@ -550,14 +552,18 @@ def test_no_temporary_file_is_left_even_when_a_batch_fails(
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", None)
     browser = client()
-    _batch(browser, (CASES / "batch.csv").read_bytes())
-    from standardgen.desk import batch
+    location, _ = _batch(browser, (CASES / "batch.csv").read_bytes())
+    assert browser.get(f"{location}/breve.zip").status_code == 200  # fetched, so deleted
+    from standardgen.desk.batch import BatchRunner
 
-    def broken(*args: Any, **kwargs: Any) -> Any:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(batch, "write_letters", broken)
+    desk = shared_desk()
+    browser = client(batches=BatchRunner(desk.standard_paths, desk.folder, work=_disk_full))
     _, report = _batch(browser, (CASES / "batch.csv").read_bytes())
     assert "kørslen stoppede uventet (OSError)" in report.text
     assert list(tmp_path.iterdir()) == []
     assert os.environ["TMPDIR"] == str(tmp_path)
+
+
+def _disk_full(*args: Any) -> Any:
+    """A batch whose disk is full (run in the batch's process: a function of this module)."""
+    raise OSError("disk full")

@@ -8,6 +8,7 @@ field the case model gains (or a profile's own extent fields) shows up without a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -29,6 +30,9 @@ _AUTOCOMPLETE = {"caseworker.name": "name", "caseworker.phone": "tel",
                  "citizen.name": "off", "citizen.cpr": "off", ADDRESS: "off"}
 _INPUT_TYPE = {"caseworker.phone": "tel", "caseworker.email": "email"}
 _INPUTMODE = {"citizen.cpr": "numeric", "caseworker.phone": "tel", "caseworker.email": "email"}
+# A slot's number in a field name: ASCII digits only ("²".isdigit() is true, int("²") fails) and
+# few of them (int() refuses more than 4,300 digits).
+_INDEX = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,14 @@ class Needs:
             elif need == "disadvantage":
                 conditional.update(dict.fromkeys(names, when))
         return cls(frozenset(required), frozenset(hidden), conditional)
+def is_index(part: str) -> bool:
+    """Whether one part of a field name is a slot number (``follow_up.goals.1.theme``)."""
+    return _INDEX.fullmatch(part) is not None
+
+
+def generic_key(key: str) -> str:
+    """``follow_up.goals.1.theme`` -> ``follow_up.goals.theme`` (labels of repeated groups)."""
+    return ".".join(part for part in key.split(".") if not is_index(part))
 
 
 def form_groups(schema: Mapping[str, Any], labels: Labels, *, skip: Sequence[str] = (),

@@ -96,7 +96,9 @@ class BodyLimit:
             return
         limit = self.limits(scope["path"])
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        # At most 12 digits: int() of thousands of digits is slow, and of 4,301 an error.
+        if declared is not None and (not declared.isdigit() or len(declared) > 12
+                                     or int(declared) > limit):
             await self._refuse(send, limit)
             return
         body, more = bytearray(), True
@@ -143,18 +145,20 @@ class AccessToken:
             await send(part)
 
     def _allowed(self, scope: Scope) -> bool:
-        header = dict(scope.get("headers", [])).get(b"authorization", b"").decode("latin-1")
-        scheme, _, value = header.partition(" ")
-        given = ""
-        if scheme.lower() == "bearer":
+        header = dict(scope.get("headers", [])).get(b"authorization", b"")
+        scheme, _, value = header.partition(b" ")
+        given = b""
+        if scheme.lower() == b"bearer":
+            # The header's own bytes: a client sends a token of "æøå" as UTF-8, and decoding
+            # them as Latin-1 (as HTTP headers officially are) would never match.
             given = value.strip()
-        elif scheme.lower() == "basic":
+        elif scheme.lower() == b"basic":
             try:
-                given = base64.b64decode(value.strip()).decode("utf-8").partition(":")[2]
+                given = base64.b64decode(value.strip(), validate=True).partition(b":")[2]
             except ValueError:
                 return False
         # Compare digests: constant time whatever the lengths.
-        return hmac.compare_digest(hashlib.sha256(given.encode()).digest(), self._digest)
+        return hmac.compare_digest(hashlib.sha256(given).digest(), self._digest)
 
 
 class Csrf:
@@ -177,10 +181,10 @@ class Csrf:
         return hmac.compare_digest(self.token(cookie), token)
 
 
-def same_origin(headers: Mapping[str, str]) -> bool:
-    """A browser's Origin (when it sends one) must be this desk's own."""
+def same_origin(headers: Mapping[str, str], scheme: str) -> bool:
+    """A browser's Origin (when it sends one) must be this desk's own: its scheme (``http``,
+    or ``https`` behind a TLS proxy) as well as its host and port."""
     origin = headers.get("origin")
     if origin is None or origin == "null":
         return origin is None
-    host = headers.get("host", "")
-    return origin.split("://", 1)[-1] == host
+    return origin == f"{scheme}://{headers.get('host', '')}"
