@@ -38,10 +38,11 @@ import yaml  # noqa: E402
 from standardgen.desk.casedata import to_form  # noqa: E402
 
 STANDARDS = ROOT / "standards"
-# Today's figures (p50, p95 in ms): the desk before issue 21 (commit c37913f), 20 clients for
-# 30 s each doing the same round, measured with this script on the same shared 2-core machine
-# on 2026-12-05. The preview then was HTML only; since issue 21 it also draws the PDF's pages.
-TODAY = {"preview": (None, None), "download": (None, None)}
+# Today's figures (p50, p95 in ms): the desk before issue 21 (commit 12c8000, the layout move
+# changed no desk behaviour), 20 clients for 30 s doing the same round, measured with this
+# script on the same shared 2-core machine on 2026-12-05 (898 rounds). The preview then was HTML
+# only; since issue 21 a submit is a redirect and a GET, and the preview draws the PDF's pages.
+TODAY = {"preview": (245.7, 500.6), "download": (370.4, 644.4)}
 CASE = ROOT / "examples" / "cases" / "bevilget.yaml"
 HOST = "127.0.0.1"
 

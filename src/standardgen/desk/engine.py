@@ -293,7 +293,9 @@ def repeat_counts(data: Mapping[str, Any], prefix: str = "") -> dict[str, int]:
 
 
 def pdf_pages_as_png(pdf: bytes, scale: float = 1.25) -> list[str]:
-    """Each page of ``pdf`` as a PNG data URL (PDFium, 90 dpi: the address window legible)."""
+    """Each page of ``pdf`` as a PNG data URL (PDFium, 90 dpi: the address window legible).
+    Grey and quickly compressed: a third of the time of colour at the default level (27 against
+    73 ms for a three-page letter), for a picture that is there to show where the pages break."""
     import base64
     import io
 
@@ -303,9 +305,9 @@ def pdf_pages_as_png(pdf: bytes, scale: float = 1.25) -> list[str]:
     try:
         found = []
         for index in range(len(document)):
-            image = document[index].render(scale=scale).to_pil()
+            image = document[index].render(scale=scale, grayscale=True).to_pil()
             buffer = io.BytesIO()
-            image.save(buffer, format="PNG", optimize=False)
+            image.save(buffer, format="PNG", compress_level=1)
             found.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
         return found
     finally:
