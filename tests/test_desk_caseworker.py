@@ -80,7 +80,8 @@ class Caseworker:
     def press(self, text: str) -> None:
         from selenium.webdriver.common.by import By
 
-        self.driver.find_element(By.XPATH, f"//button[normalize-space()='{text}']").click()
+        self.driver.find_element(By.XPATH, f"//button[normalize-space()='{text}' "
+                                           "and not(@hidden)]").click()
 
     def heading(self) -> str:
         from selenium.webdriver.common.by import By

@@ -145,8 +145,9 @@ def _field(driver: Any, label: str) -> Any:
                                               f"'{legend} (')]]")
         label = label.replace(" (valgfri)", "")
     for element in scope.find_elements(By.CSS_SELECTOR, "label"):
-        text = element.text.replace("(valgfri)", "").strip()
-        if text == label:
+        # (A paragraph is typeset "§ 104" with a no-break space, which .text may give as a space.)
+        text = element.text.replace("(valgfri)", "").replace("\xa0", " ").strip()
+        if text == label.replace("\xa0", " "):
             return driver.find_element(By.ID, element.get_attribute("for"))
     raise AssertionError(f"no label {label!r} on {driver.current_url}")
 
