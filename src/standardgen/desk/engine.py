@@ -119,6 +119,7 @@ class Desk:
         self.checker = CaseChecker(self.by_slug, self.wording.file.deadlines.notice_days)
         self.labels = _labels(self.folder)
         self.caseworkers = load_caseworkers(standards)
+        self._groups: dict[tuple[str, str, tuple[tuple[str, int], ...]], tuple[Group, ...]] = {}
         size = renderers or cores()
         self._pdf = _Pool(lambda: PdfLetterRenderer(self.folder), size)
         compiled = compile_template(self.folder)
@@ -158,6 +159,18 @@ class Desk:
 
     def groups(self, standard: str, kind: str,
                repeats: Mapping[str, int] | None = None) -> tuple[Group, ...]:
+        """The form's fieldsets. Made once per standard, kind and number of goals: the JSON
+        Schema behind them takes pydantic ~6 ms to generate, and every request needs them."""
+        key = (standard, kind, tuple(sorted((repeats or {}).items())))
+        found = self._groups.get(key)
+        if found is None:
+            found = self._make_groups(standard, kind, repeats)
+            if all(count <= casedata.MAX_SLOTS for _, count in key[2]):  # a bounded cache
+                self._groups.setdefault(key, found)
+        return found
+
+    def _make_groups(self, standard: str, kind: str,
+                     repeats: Mapping[str, int] | None) -> tuple[Group, ...]:
         loaded = self.by_slug[standard]
         labels = replace(self.labels, profile=loaded.profile)
         form = loaded.municipality.case_number
@@ -292,10 +305,11 @@ def repeat_counts(data: Mapping[str, Any], prefix: str = "") -> dict[str, int]:
     return counts
 
 
-def pdf_pages_as_png(pdf: bytes, scale: float = 1.25) -> list[str]:
-    """Each page of ``pdf`` as a PNG data URL (PDFium, 90 dpi: the address window legible).
-    Grey and quickly compressed: a third of the time of colour at the default level (27 against
-    73 ms for a three-page letter), for a picture that is there to show where the pages break."""
+def pdf_pages_as_png(pdf: bytes, scale: float = 1.0) -> list[str]:
+    """Each page of ``pdf`` as a PNG data URL (PDFium, 72 dpi). Grey and quickly compressed:
+    the picture is there to show where the pages break and what the envelope's window shows;
+    encoding it is most of a preview's time (a three-page letter: ~30 ms so, ~70 ms at 90 dpi,
+    more in colour), and 20 caseworkers at once share two cores."""
     import base64
     import io
 

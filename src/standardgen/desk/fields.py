@@ -30,6 +30,7 @@ _AUTOCOMPLETE = {"caseworker.name": "name", "caseworker.phone": "tel",
                  "citizen.name": "off", "citizen.cpr": "off", ADDRESS: "off"}
 _INPUT_TYPE = {"caseworker.phone": "tel", "caseworker.email": "email"}
 _INPUTMODE = {"citizen.cpr": "numeric", "caseworker.phone": "tel", "caseworker.email": "email"}
+EITHER_OR = "hearing"  # the group whose fields the case rules require one way or the other
 # A slot's number in a field name: ASCII digits only ("²".isdigit() is true, int("²") fails) and
 # few of them (int() refuses more than 4,300 digits).
 _INDEX = re.compile(r"[0-9]{1,6}")
@@ -215,8 +216,10 @@ class _Walker:
                 self.nested += self.repeated(resolved, path)
             else:
                 # Within its group a field is "(valgfri)" only if the group may have it empty.
+                # A partshøring's fields are either-or (a date, or why none was held): its
+                # group's hint says so, and none of them is "(valgfri)".
                 conditional = path in self.needs.conditional or prefix in self.needs.conditional
-                optional = not own and not conditional and prefix not in ("hearing",)
+                optional = not own and not conditional and prefix != EITHER_OR
                 field = self.leaf(path, resolved, present and own, optional)
                 when = self.needs.conditional.get(path)
                 yield replace(field, hint=f"{field.hint} {when}".strip()) if when else field
