@@ -398,8 +398,8 @@ def test_an_error_in_a_request_is_a_danish_page_and_a_log_line_without_personal_
 
     browser = client()
     html = submit(browser, example("bevilget.yaml")).text
-    monkeypatch.setattr(desk, "pdf", broken)
-    response = browser.post("/sag/hent/brev.pdf", data={"csrf": csrf(html), "sag": packed(html)})
+    monkeypatch.setattr(desk, "docx", broken)  # (the PDF was made for the preview already)
+    response = browser.post("/sag/hent/brev.docx", data={"csrf": csrf(html), "sag": packed(html)})
     assert response.status_code == 500
     assert "Der skete en uventet fejl" in response.text
     assert response.headers["cache-control"] == "no-store"

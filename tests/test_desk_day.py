@@ -277,3 +277,23 @@ def test_a_case_number_of_another_form_is_refused_with_the_municipalitys_example
     assert "fx 2026-085-0001" in links[0][1] and "Solbakke Kommunes form" in links[0][1]
     spaced = submit(client(), example("§ 85"), case_number="SAG 2026/1234")
     assert "ingen mellemrum eller skråstreg" in summary_links(spaced.text)[0][1]
+
+
+def test_the_previewed_pdf_is_downloaded_without_a_second_rendering(monkeypatch: Any) -> None:
+    desk = shared_desk()
+    browser = client()
+    html = submit(browser, example("afslag.yaml")).text
+    shown = re.findall(r'<img src="(data:image/png;base64,[^"]+)"', html)
+
+    def again(case: Any) -> bytes:
+        raise AssertionError("rendered twice")
+
+    monkeypatch.setattr(desk, "pdf", again)
+    pdf = _download(browser, html, "brev.pdf")
+    assert pdf.headers["content-disposition"] == 'attachment; filename="2026-104-0003.pdf"'
+    assert pdf_pages_as_png(pdf.content) == shown
+    # A case file changed by one byte is checked (and refused) as any other.
+    tampered = base64.urlsafe_b64encode(base64.urlsafe_b64decode(packed(html)).replace(
+        b"2026-104-0003", b"150385-0000")).decode()
+    refused = browser.post("/sag/hent/brev.pdf", data={"csrf": csrf(html), "sag": tampered})
+    assert refused.status_code == 422

@@ -194,8 +194,9 @@ class _Pages:
                            values=values, issues=issues, at_field=at_field,
                            caseworkers=desk.caseworkers)
 
-    def checked_page(self, request: Request, checked: Checked, *, values: Mapping[str, str],
-                     repeats: Mapping[str, int] | None = None) -> Response:
+    async def checked_page(self, request: Request, checked: Checked, *,
+                           values: Mapping[str, str],
+                           repeats: Mapping[str, int] | None = None) -> Response:
         """The preview when the case may get a letter, else the form with every problem."""
         data = checked.data
         standard, kind = str(data.get("standard", "")), str(data.get("result", ""))
@@ -206,7 +207,7 @@ class _Pages:
             except WordingError as exc:  # a fault in the letter's wording file, not the case
                 return HTMLResponse(self.error_page(500, f"Brevskabelonen har en fejl: {exc}"),
                                     500)
-            pages = self.ctx.desk.page_images(case)
+            pages = await run_in_threadpool(self.ctx.desk.page_images, checked.yaml, case)
             return self.render(request, "preview.html", letter=letter,
                                packed=casedata.pack(checked.yaml), pages=pages,
                                follow_up=self.ctx.desk.has_follow_up(case))
@@ -270,9 +271,10 @@ class _Pages:
         checked = await run_in_threadpool(desk.check_form, values, standard, kind, repeats)
         if checked.form_rules:
             # The form's own rules failed: show what was typed, slot for slot.
-            return self.checked_page(request, checked, values=values, repeats=repeats)
-        return self.checked_page(request, checked, values=casedata.to_form(checked.data),
-                                 repeats=_repeats(checked.data))
+            return await self.checked_page(request, checked, values=values, repeats=repeats)
+        return await self.checked_page(request, checked,
+                                       values=casedata.to_form(checked.data),
+                                       repeats=_repeats(checked.data))
 
     async def edit(self, request: Request) -> Response:
         """Back from the preview to the form, filled in with the case."""
@@ -283,7 +285,7 @@ class _Pages:
         data = checked.data
         standard, kind = str(data.get("standard", "")), str(data.get("result", ""))
         if not self.ctx.desk.valid_choice(standard, kind):
-            return self.checked_page(request, checked, values={})
+            return await self.checked_page(request, checked, values={})
         return self.redirect(request, casedata.to_form(data), "form")
 
     async def same_citizen(self, request: Request) -> Response:
@@ -331,7 +333,7 @@ class _Pages:
         data = checked.data
         if not self.ctx.desk.valid_choice(str(data.get("standard", "")),
                                           str(data.get("result", ""))):
-            return self.checked_page(request, checked, values=casedata.to_form(data))
+            return await self.checked_page(request, checked, values=casedata.to_form(data))
         # A draft or a finished case: checked again behind a GET, so Back never re-posts.
         return self.redirect(request, casedata.to_form(data), "check")
 
@@ -342,11 +344,17 @@ class _Pages:
         form = await self.posted(request)
         if isinstance(form, Response):
             return form
+        if what == "brev.pdf":  # the letter just previewed: the very bytes its pages showed
+            kept = self.ctx.desk.checked_pdf(_unpacked(form))
+            if kept is not None:
+                return Response(kept[1], media_type="application/pdf", headers={
+                    "content-disposition": f'attachment; filename="{kept[0]}.pdf"'})
         checked = await run_in_threadpool(self._check_packed, form)
         source = checked.source
         if not checked.ok or source is None:  # a case with any error produces nothing
-            return self.checked_page(request, checked, values=casedata.to_form(checked.data),
-                                     repeats=_repeats(checked.data))
+            return await self.checked_page(request, checked,
+                                           values=casedata.to_form(checked.data),
+                                           repeats=_repeats(checked.data))
         case = source.case
         suffix, media = _DOWNLOADS[what]
         if what == "sag.yaml":
@@ -494,6 +502,15 @@ def _busy_message(busy: Busy) -> str:
         return "Der kører allerede to kørsler. Vent, til en af dem er færdig."
     return (f"Skrivebordet har allerede {MAX_HELD} kørsler, hvis breve ikke er hentet. Hent "
             f"dem, eller vent {ZIP_SECONDS // 60} minutter: så slettes de.")
+
+
+def _unpacked(form: FormData) -> bytes:
+    """The case file a form carries back (empty when it is broken: then the check says so)."""
+    packed = form.get("sag")
+    try:
+        return casedata.unpack(packed if isinstance(packed, str) else "")
+    except InputError:
+        return b""
 
 
 def _repeats(data: Mapping[str, Any]) -> dict[str, int]:

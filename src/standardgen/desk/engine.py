@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import queue
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -119,6 +122,7 @@ class Desk:
         self.checker = CaseChecker(self.by_slug, self.wording.file.deadlines.notice_days)
         self.labels = _labels(self.folder)
         self.caseworkers = load_caseworkers(standards)
+        self._previewed = _Kept(PREVIEWED)
         self._groups: dict[tuple[str, str, tuple[tuple[str, int], ...]], tuple[Group, ...]] = {}
         size = renderers or cores()
         self._pdf = _Pool(lambda: PdfLetterRenderer(self.folder), size)
@@ -250,10 +254,17 @@ class Desk:
         with self._docx.take() as renderer:
             return renderer.render(letter)
 
-    def page_images(self, case: Case) -> list[str]:
-        """The letter's PDF pages as PNG data URLs, rendered from the very bytes a download
-        gives (the renderer is deterministic: the same case, the same bytes)."""
-        return pdf_pages_as_png(self.pdf(case))
+    def page_images(self, raw: bytes, case: Case) -> list[str]:
+        """The letter's PDF pages as PNG data URLs, from the very bytes "Hent brevet som PDF"
+        then gives for this case file (``raw``): they are kept for it (:meth:`checked_pdf`)."""
+        pdf = self.pdf(case)
+        self._previewed.put(_previewed_key(raw), (case.case_number + case.kind.file_suffix, pdf))
+        return pdf_pages_as_png(pdf)
+
+    def checked_pdf(self, raw: bytes) -> tuple[str, bytes] | None:
+        """The file name and PDF of a case file previewed today in its exact bytes, checked
+        then: a download of it needs neither a second check nor a second rendering."""
+        return self._previewed.get(_previewed_key(raw))
 
     def draft(self, form: Mapping[str, str], standard: str, kind: str,
               repeats: Mapping[str, int]) -> tuple[bytes, str]:
@@ -303,6 +314,39 @@ def repeat_counts(data: Mapping[str, Any], prefix: str = "") -> dict[str, int]:
         elif isinstance(value, list) and value and all(isinstance(i, Mapping) for i in value):
             counts[path] = len(value)
     return counts
+
+
+#: Previewed letters kept in memory for their download: ~100 kB each, for ten minutes.
+PREVIEWED = 64
+PREVIEWED_SECONDS = 10 * 60
+
+
+def _previewed_key(raw: bytes) -> str:
+    # Today's date in the key: a case is checked on the day it is written (a decision date in
+    # the future is a warning today, not tomorrow).
+    return hashlib.sha256(dt.date.today().isoformat().encode() + b"\0" + raw).hexdigest()
+
+
+class _Kept:
+    """A few recent values by key, in memory only, each for at most PREVIEWED_SECONDS."""
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[str, tuple[float, tuple[str, bytes]]] = OrderedDict()
+        self._size, self._lock = size, threading.Lock()
+
+    def put(self, key: str, value: tuple[str, bytes]) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic(), value)
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def get(self, key: str) -> tuple[str, bytes] | None:
+        with self._lock:
+            found = self._items.get(key)
+        if found is None or time.monotonic() - found[0] > PREVIEWED_SECONDS:
+            return None
+        return found[1]
 
 
 def pdf_pages_as_png(pdf: bytes, scale: float = 1.0) -> list[str]:
