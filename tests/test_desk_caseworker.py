@@ -52,11 +52,21 @@ class Caseworker:
             self.driver.find_element(By.XPATH, f"//label[starts-with(normalize-space(), "
                                                f"'{label}')]").click()
         self.press("Udfyld sagen")
+        self.element("case_number")
+        # The desk's script fills in what it remembers once the page has loaded.
+        deadline = time.monotonic() + 30
+        while self.driver.execute_script("return document.readyState") != "complete":
+            assert time.monotonic() < deadline, "the form never finished loading"
+            time.sleep(0.05)
 
     def element(self, name: str) -> Any:
+        """The field ``name`` (waiting for the page that has it: a click may still load)."""
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.wait import WebDriverWait
 
-        return self.driver.find_element(By.NAME, name)
+        return WebDriverWait(self.driver, 30).until(
+            expected_conditions.presence_of_element_located((By.NAME, name)))
 
     def type(self, name: str, value: str) -> None:
         """Type ``value`` into the field, unless it already holds it (remembered, a default)."""
