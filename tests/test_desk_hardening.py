@@ -10,8 +10,10 @@ import fcntl
 import io
 import os
 import re
+import resource
 import shutil
 import signal
+import socket
 import stat
 import tempfile
 import time
@@ -19,6 +21,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from starlette.testclient import TestClient
 
@@ -43,6 +46,8 @@ from deskprocess import DeskProcess, desk_process, start_batch
 from standardgen.core.tempdirs import LOCK_NAME, sweep_stale
 from standardgen.desk.batch import BatchRunner
 from standardgen.desk.casedata import MAX_CASE, to_yaml
+from standardgen.desk.connections import HEADER_SECONDS
+from standardgen.desk.security import BodyLimit
 
 TEMPLATES = ROOT / "templates"
 
@@ -375,3 +380,84 @@ def test_a_case_over_the_limit_is_refused_when_it_is_uploaded() -> None:
                                            "application/yaml")})
     assert response.status_code == 422
     assert f"sagen er for stor (257 KiB; højst {MAX_CASE // 1024} KiB)" in response.text
+
+
+# --- 6: slow clients ---------------------------------------------------------------------------
+
+SLOW = 1000
+DESK_TOKEN = "k" * 24
+
+
+def _slow_connection(port: int) -> socket.socket:
+    """A client that sends half a request's headers and then nothing."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Langsom: ")
+    return sock
+
+
+def _closed_by_peer(sock: socket.socket) -> bool:
+    sock.setblocking(False)
+    try:
+        return sock.recv(1) == b""
+    except BlockingIOError:
+        return False
+    except OSError:  # reset: closed too
+        return True
+
+
+@pytest.mark.slow
+def test_a_desk_under_1000_slow_connections_answers_a_real_request_within_2_s(
+        tmp_path: Path) -> None:
+    """On loopback only, bounded: 1,000 half-sent requests (no token needed for those) to a
+    desk with a token and the common limit of 1,024 open files; then a caseworker's request."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < SLOW + 200:
+        pytest.skip(f"this process may open only {hard} files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4 * SLOW)), hard))
+    own = tmp_path / "tmp"
+    own.mkdir()
+    slow: list[socket.socket] = []
+    try:
+        with desk_process(own, env={"STANDARDGEN_DESK_TOKEN": DESK_TOKEN},
+                          limit_files=1024) as desk:
+            port = int(desk.url.rsplit(":", 1)[1])
+            slow = [_slow_connection(port) for _ in range(SLOW)]
+            start = time.monotonic()
+            with desk.client(headers={"authorization": f"Bearer {DESK_TOKEN}"},
+                             timeout=10) as browser:
+                response = browser.get("/")
+            elapsed = time.monotonic() - start
+            assert response.status_code == 200
+            assert elapsed < 2.0, f"{elapsed:.1f} s"
+            # Every slow one is closed once its headers are overdue (no 90-second squatters).
+            time.sleep(HEADER_SECONDS + 2)
+            still_open = sum(not _closed_by_peer(sock) for sock in slow)
+            assert still_open == 0
+            desk.stop()
+            errors = desk.process.stderr.read().decode() if desk.process.stderr else ""
+    finally:
+        for sock in slow:
+            sock.close()
+    assert "Too many open files" not in errors and "Traceback" not in errors
+
+
+def test_a_body_that_comes_too_slowly_gets_a_408_and_the_connection_closed() -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def never(*args: Any) -> None:
+        raise AssertionError("the app must not run")
+
+    async def trickle() -> dict[str, Any]:
+        await anyio.sleep(0.05 if not sent else 10)
+        return {"type": "http.request", "body": b"x", "more_body": True}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    guard = BodyLimit(never, lambda path: 1024, lambda status, text: text.encode(), gap=0.5,
+                      total=1.0)
+    scope = {"type": "http", "method": "POST", "path": "/sag", "headers": []}
+    anyio.run(guard, scope, trickle, send)  # type: ignore[arg-type]
+    assert sent[0]["status"] == 408
+    assert (b"connection", b"close") in sent[0]["headers"]
+    assert "for langsomt" in sent[1]["body"].decode()

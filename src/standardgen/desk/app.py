@@ -50,8 +50,8 @@ MAX_FIELDS = 1000
 ZIP_CHUNK = 256 * 1024  # a batch's zip is sent from the disk this much at a time
 
 _TITLES = {400: "Forkert forespørgsel", 401: "Adgangsnøgle mangler", 403: "Afvist",
-           404: "Siden findes ikke", 405: "Metoden er ikke tilladt", 413: "For stor",
-           500: "Der skete en fejl", 503: "Prøv igen om lidt"}
+           404: "Siden findes ikke", 405: "Metoden er ikke tilladt", 408: "For langsom",
+           413: "For stor", 500: "Der skete en fejl", 503: "Prøv igen om lidt"}
 _TEXTS = {403: "Formularen var udløbet eller kom ikke fra skrivebordet. Gå tilbage, genindlæs "
                "siden og prøv igen.",
           404: "Adressen findes ikke på skrivebordet.",

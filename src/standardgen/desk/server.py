@@ -81,10 +81,12 @@ def run(standards: Sequence[Path], host: str, port: int,
 def _serve(app: Any, host: str, port: int, on_start: Callable[[str], None]) -> None:
     import uvicorn
 
+    from standardgen.desk.connections import connection_cap, server_options
+
     # No access log: the paths are harmless, but a log is the first place personal data leaks.
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None,
                             log_level="warning", server_header=False, date_header=False,
-                            timeout_graceful_shutdown=5)
+                            timeout_graceful_shutdown=5, **server_options(connection_cap()))
     logging.getLogger("standardgen.desk").setLevel(logging.INFO)
     server = uvicorn.Server(config)
     hangup = _Hangup(server)
