@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx2 as httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -39,15 +40,18 @@ from deskclient import (
     form_values,
     open_form,
     packed,
+    served,
     shared_desk,
     summary_links,
 )
 from deskprocess import DeskProcess, desk_process, start_batch
 from standardgen.core.tempdirs import LOCK_NAME, sweep_stale
+from standardgen.desk.app import create_app
 from standardgen.desk.batch import BatchRunner
 from standardgen.desk.casedata import MAX_CASE, to_yaml
 from standardgen.desk.connections import HEADER_SECONDS
 from standardgen.desk.security import BodyLimit
+from standardgen.desk.server import allowed_hosts
 
 TEMPLATES = ROOT / "templates"
 
@@ -300,7 +304,6 @@ DESK_FILES = sorted(path.relative_to(TEMPLATES).as_posix()
 
 def _desk_over(monkeypatch: pytest.MonkeyPatch, overrides: Path) -> Any:
     from standardgen.core.templates import templates_dir
-    from standardgen.desk.app import create_app
     from standardgen.desk.engine import Desk
 
     monkeypatch.setenv("STANDARDGEN_TEMPLATES", str(overrides))
@@ -461,3 +464,31 @@ def test_a_body_that_comes_too_slowly_gets_a_408_and_the_connection_closed() -> 
     assert sent[0]["status"] == 408
     assert (b"connection", b"close") in sent[0]["headers"]
     assert "for langsomt" in sent[1]["body"].decode()
+
+
+# --- 6: behind a reverse proxy with TLS ----------------------------------------------------------
+
+PROXY = {"host": "skrivebord.example", "x-forwarded-proto": "https",
+         "x-forwarded-for": "10.0.0.7"}
+
+
+def test_behind_a_tls_proxy_on_this_machine_the_desk_answers_to_its_name_and_scheme() -> None:
+    case = example("bevilget.yaml")
+    path = f"/sag?standard={case['standard']}&kind={case['result']}"
+    app = create_app(shared_desk(), allowed_hosts=allowed_hosts("127.0.0.1", "skrivebord.example"))
+    with served(app) as url, httpx.Client(base_url=url, timeout=60) as proxy:
+        page = proxy.get(path, headers=PROXY)
+        assert page.status_code == 200
+        cookie = page.headers["set-cookie"]
+        assert "secure" in cookie.lower()  # the cookie never travels in plain text
+        values = {**form_values(case), "csrf": csrf(page.text)}
+        posted = {**PROXY, "cookie": cookie.split(";", 1)[0]}
+        answer = proxy.post("/sag", data=values,
+                            headers={**posted, "origin": "https://skrivebord.example"})
+        assert answer.status_code == 200, answer.status_code
+        plain = proxy.post("/sag", data=values,
+                           headers={**posted, "origin": "http://skrivebord.example"})
+        assert plain.status_code == 403
+    unnamed = create_app(shared_desk(), allowed_hosts=allowed_hosts("127.0.0.1"))
+    with served(unnamed) as url, httpx.Client(base_url=url, timeout=60) as proxy:
+        assert proxy.get(path, headers=PROXY).status_code == 400

@@ -136,8 +136,9 @@ class _Pages:
             csrf=self.ctx.csrf.token(cookie), kinds=self.ctx.desk.kinds(), **values)
         response = HTMLResponse(html, status)
         if fresh:
+            # Secure behind a TLS proxy: the cookie never travels in plain text after that.
             response.set_cookie(security.CSRF_COOKIE, cookie, httponly=True, samesite="strict",
-                                path="/")
+                                path="/", secure=request.url.scheme == "https")
         return response
 
     def error_page(self, status: int, message: str) -> bytes:
