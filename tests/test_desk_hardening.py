@@ -387,7 +387,7 @@ def test_a_case_over_the_limit_is_refused_when_it_is_uploaded() -> None:
 
 # --- 6: slow clients ---------------------------------------------------------------------------
 
-SLOW = 1000
+SLOW = 1100  # the issue's count, which took main down (its Done-when asks for 1,000)
 DESK_TOKEN = "k" * 24
 
 
@@ -409,9 +409,9 @@ def _closed_by_peer(sock: socket.socket) -> bool:
 
 
 @pytest.mark.slow
-def test_a_desk_under_1000_slow_connections_answers_a_real_request_within_2_s(
+def test_a_desk_under_1100_slow_connections_answers_a_real_request_within_2_s(
         tmp_path: Path) -> None:
-    """On loopback only, bounded: 1,000 half-sent requests (no token needed for those) to a
+    """On loopback only, bounded: 1,100 half-sent requests (no token needed for those) to a
     desk with a token and the common limit of 1,024 open files; then a caseworker's request."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard != resource.RLIM_INFINITY and hard < SLOW + 200:
