@@ -170,7 +170,8 @@ def test_a_batch_zip_waits_on_the_disk_and_is_deleted_after_its_first_download(
     assert zipfile.ZipFile(io.BytesIO(response.content)).testzip() is None
     assert browser.get(f"{location}/breve.zip").status_code == 404
     assert list(own_tmp.iterdir()) == []
-    assert browser.get(location).status_code == 200  # the report stays a while
+    report = browser.get(location)  # the report stays a while, and says where the letters went
+    assert "Brevene er hentet og slettet fra skrivebordet" in report.text
 
 
 def test_a_batch_zip_nobody_fetches_is_deleted_after_a_short_while(own_tmp: Path) -> None:
@@ -182,6 +183,7 @@ def test_a_batch_zip_nobody_fetches_is_deleted_after_a_short_while(own_tmp: Path
         time.sleep(0.1)
     assert list(own_tmp.iterdir()) == []
     assert browser.get(f"{location}/breve.zip").status_code == 404
+    assert "ikke hentet inden for 10 minutter" in browser.get(location).text
 
 
 def test_the_batches_held_at_once_are_capped(own_tmp: Path) -> None:
