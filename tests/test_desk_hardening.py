@@ -186,6 +186,36 @@ def test_a_batch_zip_nobody_fetches_is_deleted_after_a_short_while(own_tmp: Path
     assert "ikke hentet inden for 10 minutter" in browser.get(location).text
 
 
+def test_a_download_broken_off_keeps_the_zip_for_another_try(own_tmp: Path) -> None:
+    browser = client()
+    location, _ = _batch(browser, _many_cases(20))  # a zip of several chunks
+    cookie = browser.cookies["desk_csrf"]
+    first_chunk = anyio.Event()
+    chunks: list[int] = []
+
+    async def receive() -> dict[str, Any]:  # the browser goes away after the first chunk
+        await first_chunk.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            chunks.append(len(message["body"]))
+            first_chunk.set()
+            await anyio.sleep(0.05)
+
+    scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
+             "http_version": "1.1", "method": "GET", "scheme": "http", "root_path": "",
+             "path": f"{location}/breve.zip", "raw_path": f"{location}/breve.zip".encode(),
+             "query_string": b"", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 5000),
+             "headers": [(b"host", b"127.0.0.1"), (b"cookie", f"desk_csrf={cookie}".encode())]}
+    anyio.run(browser.app, scope, receive, send)
+    whole = browser.get(f"{location}/breve.zip")
+    assert len(chunks) >= 1 and sum(chunks) < len(whole.content)
+    assert whole.status_code == 200
+    assert zipfile.ZipFile(io.BytesIO(whole.content)).testzip() is None
+    assert list(own_tmp.iterdir()) == []
+
+
 def test_the_batches_held_at_once_are_capped(own_tmp: Path) -> None:
     desk = shared_desk()
     browser = client(batches=BatchRunner(desk.standard_paths, desk.folder, max_held=1))
