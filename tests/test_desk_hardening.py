@@ -208,7 +208,7 @@ def test_a_download_broken_off_keeps_the_zip_for_another_try(own_tmp: Path) -> N
              "path": f"{location}/breve.zip", "raw_path": f"{location}/breve.zip".encode(),
              "query_string": b"", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 5000),
              "headers": [(b"host", b"127.0.0.1"), (b"cookie", f"desk_csrf={cookie}".encode())]}
-    anyio.run(browser.app, scope, receive, send)
+    anyio.run(browser.app, scope, receive, send)  # type: ignore[arg-type]
     whole = browser.get(f"{location}/breve.zip")
     assert len(chunks) >= 1 and sum(chunks) < len(whole.content)
     assert whole.status_code == 200
