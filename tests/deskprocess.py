@@ -38,8 +38,9 @@ class DeskProcess:
     url: str
     tmp: Path
 
-    def client(self, **options: object) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=60, **options)  # type: ignore[arg-type]
+    def client(self, *, timeout: float = 60, headers: Mapping[str, str] | None = None
+               ) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=timeout, headers=headers)
 
     def left_behind(self) -> list[str]:
         """Everything under the desk's temporary folder, relative to it."""

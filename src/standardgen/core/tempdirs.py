@@ -14,6 +14,7 @@ only when it has not changed for :data:`UNLOCKED_STALE_SECONDS`.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -34,6 +35,15 @@ UNLOCKED_STALE_SECONDS = 12 * 3600
 
 _held: dict[Path, int] = {}  # folder -> the descriptor of its locked lock file
 _guard = threading.Lock()
+
+
+def _remove_held() -> None:
+    """At exit: every folder this process still holds (a caller that forgot, a test)."""
+    for folder in list(_held):
+        remove_tempdir(folder)
+
+
+atexit.register(_remove_held)
 
 
 def private_tempdir(prefix: str) -> Path:

@@ -52,8 +52,8 @@ MAX_FIELDS = 1000
 ZIP_CHUNK = 256 * 1024  # a batch's zip is sent from the disk this much at a time
 
 _TITLES = {400: "Forkert forespørgsel", 401: "Adgangsnøgle mangler", 403: "Afvist",
-           404: "Siden findes ikke", 405: "Metoden er ikke tilladt", 413: "For stor",
-           500: "Der skete en fejl", 503: "Prøv igen om lidt"}
+           404: "Siden findes ikke", 405: "Metoden er ikke tilladt", 408: "For langsom",
+           413: "For stor", 500: "Der skete en fejl", 503: "Prøv igen om lidt"}
 _TEXTS = {403: "Formularen var udløbet eller kom ikke fra skrivebordet. Gå tilbage, genindlæs "
                "siden og prøv igen.",
           404: "Adressen findes ikke på skrivebordet.",
@@ -144,8 +144,9 @@ class _Pages:
             csrf=self.ctx.csrf.token(cookie), kinds=self.ctx.desk.kinds(), **values)
         response = HTMLResponse(html, status)
         if fresh:
+            # Secure behind a TLS proxy: the cookie never travels in plain text after that.
             response.set_cookie(security.CSRF_COOKIE, cookie, httponly=True, samesite="strict",
-                                path="/")
+                                path="/", secure=request.url.scheme == "https")
         return response
 
     def error_page(self, status: int, message: str) -> bytes:
@@ -245,10 +246,12 @@ class _Pages:
         added = values.pop("tilfoej", "")
         return self.redirect(request, values, f"add:{added}" if added else "check")
 
-    def redirect(self, request: Request, values: Mapping[str, str], mode: str) -> Response:
-        """Post/Redirect/Get: the posted values in memory, the page behind a GET."""
+    def redirect(self, request: Request, values: Mapping[str, str], mode: str,
+                 raw: bytes = b"") -> Response:
+        """Post/Redirect/Get: the posted values (or case file) in memory, the page behind a
+        GET."""
         owner = request.cookies.get(security.CSRF_COOKIE, "")
-        key = self.ctx.recent.put(owner, values, mode)
+        key = self.ctx.recent.put(owner, values, mode, raw)
         return RedirectResponse(f"/sag/vis/{key}", 303)
 
     async def shown(self, request: Request) -> Response:
@@ -268,6 +271,11 @@ class _Pages:
             repeats[name] = max(1, repeats.get(name, 0)) + 1
         if entry.mode != "check":
             return self.case_page(request, standard, kind, values, repeats=repeats)
+        if entry.raw:  # an uploaded case file: checked as `standardgen letter` reads it
+            checked = await run_in_threadpool(desk.check_yaml, entry.raw)
+            return await self.checked_page(request, checked,
+                                           values=casedata.to_form(checked.data),
+                                           repeats=_repeats(checked.data))
         checked = await run_in_threadpool(desk.check_form, values, standard, kind, repeats)
         if checked.form_rules:
             # The form's own rules failed: show what was typed, slot for slot.
@@ -335,7 +343,7 @@ class _Pages:
                                           str(data.get("result", ""))):
             return await self.checked_page(request, checked, values=casedata.to_form(data))
         # A draft or a finished case: checked again behind a GET, so Back never re-posts.
-        return self.redirect(request, casedata.to_form(data), "check")
+        return self.redirect(request, casedata.to_form(data), "check", checked.yaml)
 
     async def download(self, request: Request) -> Response:
         what = request.path_params["what"]

@@ -19,6 +19,7 @@ a value from every letter.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import gc
 import io
@@ -126,6 +127,7 @@ class BatchRunner:
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._closed = False
+        atexit.register(self.close)  # whatever else the process forgets: no batch outlives it
 
     def start(self, raw: bytes, owner: str) -> str:
         """Start a batch; its id. :class:`Busy` when it cannot start now."""

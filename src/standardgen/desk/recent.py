@@ -24,6 +24,7 @@ class Posted:
     owner: str
     values: Mapping[str, str]
     mode: str  # "check": check and show the preview or the problems; "form": show the form
+    raw: bytes = b""  # an uploaded case file: checked as it is, not as form values
     created: float = field(default_factory=time.monotonic)
 
 
@@ -32,11 +33,12 @@ class Recent:
         self._entries: OrderedDict[str, Posted] = OrderedDict()
         self._lock = threading.Lock()
 
-    def put(self, owner: str, values: Mapping[str, str], mode: str = "check") -> str:
+    def put(self, owner: str, values: Mapping[str, str], mode: str = "check",
+            raw: bytes = b"") -> str:
         key = secrets.token_urlsafe(16)
         with self._lock:
             self._expire()
-            self._entries[key] = Posted(owner, dict(values), mode)
+            self._entries[key] = Posted(owner, dict(values), mode, raw)
             while len(self._entries) > MAX_ENTRIES:
                 self._entries.popitem(last=False)
         return key

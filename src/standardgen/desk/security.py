@@ -17,8 +17,11 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
+
+import anyio
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -40,6 +43,10 @@ HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
 )
+#: A request body must come with at most this many seconds between two pieces, and whole
+#: within the other (4 MiB, the largest batch, at 70 KB/s).
+BODY_GAP_SECONDS = 10.0
+BODY_SECONDS = 60.0
 CSRF_COOKIE = "desk_csrf"
 CSRF_FIELD = "csrf"
 
@@ -85,10 +92,15 @@ class Guard:
 
 
 class BodyLimit:
-    """Refuse a request body over its path's limit, before any parser sees it."""
+    """Refuse a request body over its path's limit, before any parser sees it, and one that
+    comes too slowly: a client that sends a byte now and then would otherwise hold its
+    connection for as long as it likes (408 after ``gap`` seconds without a piece, or
+    ``total`` seconds for the whole body)."""
 
-    def __init__(self, app: ASGIApp, limits: Callable[[str], int], page: ErrorPage) -> None:
+    def __init__(self, app: ASGIApp, limits: Callable[[str], int], page: ErrorPage, *,
+                 gap: float = BODY_GAP_SECONDS, total: float = BODY_SECONDS) -> None:
         self.app, self.limits, self.page = app, limits, page
+        self.gap, self.total = gap, total
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
@@ -102,8 +114,14 @@ class BodyLimit:
             await self._refuse(send, limit)
             return
         body, more = bytearray(), True
+        deadline = time.monotonic() + self.total
         while more:
-            message = await receive()
+            try:
+                with anyio.fail_after(max(0.0, min(self.gap, deadline - time.monotonic()))):
+                    message = await receive()
+            except TimeoutError:
+                await self._too_slow(send)
+                return
             if message["type"] == "http.disconnect":
                 return
             body += message.get("body", b"")
@@ -121,6 +139,11 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _too_slow(self, send: Send) -> None:
+        message = "Det, du sendte, kom for langsomt frem. Prøv igen."
+        for part in _html_response(408, self.page(408, message), ((b"connection", b"close"),)):
+            await send(part)
 
     async def _refuse(self, send: Send, limit: int) -> None:
         message = f"Det, du sendte, er for stort: højst {limit // 1024} KiB."

@@ -46,18 +46,19 @@ def access_token(host: str, environ: dict[str, str] | os._Environ[str] = os.envi
     return token
 
 
-def allowed_hosts(host: str) -> tuple[str, ...]:
-    """The Host names a request may carry. On this machine: its usual names and the address
-    the desk listens on (``--bind 127.0.0.2`` is reached as 127.0.0.2); bound beyond it, any
-    (the token guards it, and a proxy in front may use a name of its own)."""
+def allowed_hosts(host: str, proxy_name: str | None = None) -> tuple[str, ...]:
+    """The Host names a request may carry. On this machine: its usual names, the address the
+    desk listens on (``--bind 127.0.0.2`` is reached as 127.0.0.2) and the name a reverse proxy
+    in front of it serves it under; bound beyond it, any (the token guards it)."""
     if not is_loopback(host):
         return ("*",)
     own = f"[{host.strip('[]')}]" if ":" in host else host
-    return tuple(dict.fromkeys(("127.0.0.1", "localhost", "[::1]", own)))
+    names = ("127.0.0.1", "localhost", "[::1]", own, *([proxy_name] if proxy_name else []))
+    return tuple(dict.fromkeys(names))
 
 
 def run(standards: Sequence[Path], host: str, port: int,
-        on_start: Callable[[str], None]) -> None:
+        on_start: Callable[[str], None], proxy_name: str | None = None) -> None:
     from standardgen.desk.app import create_app
     from standardgen.desk.batch import FOLDER_PREFIX, BatchRunner
     from standardgen.desk.engine import Desk
@@ -70,7 +71,7 @@ def run(standards: Sequence[Path], host: str, port: int,
         desk = Desk(standards)
         batches = BatchRunner(desk.standard_paths, desk.folder)
         try:
-            app = create_app(desk, token=token, allowed_hosts=allowed_hosts(host),
+            app = create_app(desk, token=token, allowed_hosts=allowed_hosts(host, proxy_name),
                              batches=batches)
             _serve(app, host, port, on_start)
         finally:
@@ -81,10 +82,12 @@ def run(standards: Sequence[Path], host: str, port: int,
 def _serve(app: Any, host: str, port: int, on_start: Callable[[str], None]) -> None:
     import uvicorn
 
+    from standardgen.desk.connections import connection_cap, server_options
+
     # No access log: the paths are harmless, but a log is the first place personal data leaks.
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None,
                             log_level="warning", server_header=False, date_header=False,
-                            timeout_graceful_shutdown=5)
+                            timeout_graceful_shutdown=5, **server_options(connection_cap()))
     logging.getLogger("standardgen.desk").setLevel(logging.INFO)
     server = uvicorn.Server(config)
     hangup = _Hangup(server)
