@@ -297,3 +297,18 @@ def test_the_previewed_pdf_is_downloaded_without_a_second_rendering(monkeypatch:
         b"2026-104-0003", b"150385-0000")).decode()
     refused = browser.post("/sag/hent/brev.pdf", data={"csrf": csrf(html), "sag": tampered})
     assert refused.status_code == 422
+
+
+def test_back_in_the_form_dates_and_numbers_are_shown_the_danish_way() -> None:
+    browser = client()
+    html = submit(browser, example("§ 85"), **{"extent.hours_per_week": "2,5"}).text
+    form = browser.post("/sag/ret", data={"csrf": csrf(html), "sag": packed(html)}).text
+    assert 'name="decision_date" value="' in form
+    assert re.search(r'name="decision_date" value="\d\d\.\d\d\.\d{4}"', form)
+    assert 'name="extent.hours_per_week" value="2,5"' in form
+    shown = re.search(r'name="decision_date" value="([^"]+)"', form)
+    assert shown
+    # Sent again as shown, the case is the same case.
+    again = submit(browser, example("§ 85"), decision_date=shown.group(1),
+                   **{"extent.hours_per_week": "2,5"})
+    assert packed(again.text) == packed(html)

@@ -37,6 +37,7 @@ from standardgen.desk import casedata, security
 from standardgen.desk.batch import MAX_HELD, ZIP_SECONDS, BatchRunner, Busy, Job
 from standardgen.desk.casedata import MAX_CASE, Issue, packed_size
 from standardgen.desk.engine import Checked, Desk, repeat_counts
+from standardgen.desk.fields import all_fields
 from standardgen.desk.recent import Recent
 from standardgen.render.templating import environment
 
@@ -190,9 +191,10 @@ class _Pages:
         desk = self.ctx.desk
         groups = desk.groups(standard, kind, repeats)
         at_field = {issue.field.name: issue.message for issue in issues if issue.field}
+        shown = casedata.as_typed(values, all_fields(groups))
         return self.render(request, "case.html", status, standard=desk.by_slug[standard],
                            kind=kind, kind_label=desk.kind_label(kind), groups=groups,
-                           values=values, issues=issues, at_field=at_field,
+                           values=shown, issues=issues, at_field=at_field,
                            caseworkers=desk.caseworkers)
 
     async def checked_page(self, request: Request, checked: Checked, *,

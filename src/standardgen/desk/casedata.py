@@ -23,7 +23,7 @@ import yaml
 from standardgen.cases.model import CASE_NUMBER
 from standardgen.core.codes import Code
 from standardgen.core.cpr import looks_like_cpr, mask_in_text
-from standardgen.core.dates import DateError, parse_date
+from standardgen.core.dates import DateError, parse_date, short_date
 from standardgen.core.problems import InputError, Problem, Severity
 from standardgen.core.yamlsource import Loc, YamlDocument, parse_yaml_bytes
 from standardgen.desk.fields import ADDRESS, FormField, is_index
@@ -210,6 +210,27 @@ def to_form(data: Mapping[str, Any]) -> dict[str, str]:
 
     walk(data, "")
     return values
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DECIMAL = re.compile(r"^\d+\.\d+$")
+
+
+def as_typed(values: Mapping[str, str], fields: Sequence[FormField]) -> dict[str, str]:
+    """Values as a Danish caseworker types them, for the form: an ISO date from a case file
+    as 04.05.2026, a decimal point as a comma. What was typed stays as it was typed."""
+    shown = dict(values)
+    for spec in fields:
+        value = shown.get(spec.name, "")
+        if spec.widget == "date" and _ISO_DATE.match(value):
+            try:
+                day = parse_date(value)
+            except DateError:
+                continue  # not a real day: shown as it is, with its problem
+            shown[spec.name] = short_date(day)
+        elif spec.widget == "number" and _DECIMAL.match(value):
+            shown[spec.name] = value.replace(".", ",")
+    return shown
 
 
 def address_text(address: Mapping[str, Any]) -> str:
