@@ -219,3 +219,16 @@ def test_the_desk_page_lists_the_fields_as_declared() -> None:
     page = (ROOT / "docs" / "skrivebordet.md").read_text(encoding="utf-8")
     assert markdown_table() in page, (
         "docs/skrivebordet.md is out of date: python -m standardgen.cases.vocabulary")
+
+
+def test_a_column_under_its_key_and_its_label_is_one_column_twice(tmp_path: Path) -> None:
+    from standardgen.cases.read import load_cases
+
+    raw = (CASES / "batch.csv").read_text(encoding="utf-8")
+    header, *rows = raw.splitlines()
+    sheet = tmp_path / "sager.csv"
+    sheet.write_text("\n".join([header + ";Borgerens navn", *(r + ";X" for r in rows)]) + "\n",
+                     encoding="utf-8")
+    problems = [p for p in load_cases([sheet]).problems if p.code == Code.DUPLICATE_COLUMN]
+    assert [p.message for p in problems] == [
+        "kolonnen 'Borgerens navn' står to gange (under to navne, eller to gange)"]

@@ -368,7 +368,8 @@ def _header_problems(name: str, header: list[str]) -> list[Problem]:
                                     f"ukendt kolonne '{column}'", Code.UNKNOWN_COLUMN))
         elif header.index(column) != index - 1:
             problems.append(Problem(name, 1, index, Severity.ERROR,
-                                    f"kolonnen '{column}' står to gange", Code.DUPLICATE_COLUMN))
+                                    f"kolonnen '{vocabulary().label(column)}' står to gange "
+                                    "(under to navne, eller to gange)", Code.DUPLICATE_COLUMN))
     return problems
 
 
