@@ -312,3 +312,16 @@ def test_back_in_the_form_dates_and_numbers_are_shown_the_danish_way() -> None:
     again = submit(browser, example("§ 85"), decision_date=shown.group(1),
                    **{"extent.hours_per_week": "2,5"})
     assert packed(again.text) == packed(html)
+
+
+def test_a_goal_is_removed_and_the_next_moves_up() -> None:
+    browser = client()
+    html = browser.get("/sag", params={"standard": SLUG_104, "kind": "bevilget"}).text
+    goals = {"follow_up.goals.0.theme": "Relationer", "follow_up.goals.0.description": "Første",
+             "follow_up.goals.1.theme": "Mobilitet", "follow_up.goals.1.description": "Andet"}
+    values = {**form_values(example("bevilget.yaml")), **goals, "csrf": csrf(html),
+              "fjern": "follow_up.goals.0"}
+    form = browser.post("/sag", data=values).text
+    assert "Andet" in form and "Første" not in form
+    assert "follow_up.goals.1.theme" not in form
+    assert re.search(r'name="follow_up.goals.0.theme" value="Mobilitet" checked', form)

@@ -245,7 +245,9 @@ class _Pages:
         if not desk.valid_choice(standard, kind):
             return self.render(request, "index.html", 422, **self.index_values(),
                                issues=_choice_issues(desk, standard, kind))
-        added = values.pop("tilfoej", "")
+        added, removed = values.pop("tilfoej", ""), values.pop("fjern", "")
+        if removed:  # "Fjern mål": the form again, without that goal
+            return self.redirect(request, casedata.without_slot(values, removed), "form")
         return self.redirect(request, values, f"add:{added}" if added else "check")
 
     def redirect(self, request: Request, values: Mapping[str, str], mode: str,

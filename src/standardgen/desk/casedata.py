@@ -239,6 +239,25 @@ def address_text(address: Mapping[str, Any]) -> str:
     return "\n".join(part for part in (str(address.get("street") or ""), town) if part)
 
 
+def without_slot(form: Mapping[str, str], slot: str) -> dict[str, str]:
+    """The form without the repeated group's slot ``slot`` (``follow_up.goals.1``), the slots
+    after it moved up one ("Fjern mål")."""
+    name, _, number = slot.rpartition(".")
+    if not name or not is_index(number):
+        return dict(form)
+    gone, prefix = int(number), name + "."
+    kept: dict[str, str] = {}
+    for key, value in form.items():
+        index, _, rest = key[len(prefix):].partition(".") if key.startswith(prefix) else ("", "",
+                                                                                         "")
+        if not is_index(index):
+            kept[key] = value
+        elif int(index) != gone:
+            moved = int(index) - 1 if int(index) > gone else int(index)
+            kept[f"{prefix}{moved}.{rest}"] = value
+    return kept
+
+
 def posted_slots(form: Mapping[str, str], name: str) -> int:
     """How many slots of the repeated group ``name`` a posted form had (bounded)."""
     prefix = name + "."
