@@ -190,8 +190,8 @@ def test_a_reduction_before_the_notice_is_refused_on_the_date(tmp_path: Path) ->
                 if "effective_date" in row)
     result = run("letter", case, "--standards", SOL_STANDARDS, "--out", tmp_path / "out")
     assert result.exit_code == 1
-    assert re.search(rf"kort-varsel\.yaml:{line}:\d+: .*varsles mindst 14 dage: tidligst "
-                     r"2026-06-15", result.output), result.output
+    assert re.search(rf"kort-varsel\.yaml:{line}:\d+: .*varsles mindst 14 dage, så tidligst "
+                     r"15\. juni 2026", result.output), result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
