@@ -325,3 +325,16 @@ def test_a_goal_is_removed_and_the_next_moves_up() -> None:
     assert "Andet" in form and "Første" not in form
     assert "follow_up.goals.1.theme" not in form
     assert re.search(r'name="follow_up.goals.0.theme" value="Mobilitet" checked', form)
+
+
+def test_previews_drawn_at_once_in_many_threads_are_all_drawn() -> None:
+    """PDFium is not thread-safe: 20 sessions previewing at once crashed the desk's process
+    before the pages were drawn one at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    browser = client()
+    html = submit(browser, example("bevilget.yaml")).text
+    pdf = _download(browser, html, "brev.pdf").content
+    with ThreadPoolExecutor(8) as pool:
+        drawn = list(pool.map(lambda _: pdf_pages_as_png(pdf), range(24)))
+    assert all(pages == drawn[0] for pages in drawn) and drawn[0]
