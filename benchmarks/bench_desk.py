@@ -38,12 +38,13 @@ import yaml  # noqa: E402
 from standardgen.desk.casedata import to_form  # noqa: E402
 
 STANDARDS = ROOT / "standards"
-# Today's figures (p50, p95 in ms): the desk before issue 21 (commit 12c8000, the layout move
+# Today's figures (p50, p95 in ms): the desk before issue 21 (commit 12c8000; the layout move
 # changed no desk behaviour), 20 clients for 30 s doing the same round, measured with this
-# script on the same shared 2-core machine on 2026-12-05 (898 rounds; a second run gave 225/435
-# and 334/551 in 997 rounds). The preview then was HTML only; since issue 21 a submit is a
+# script on the same shared 2-core machine on 2026-12-05, right before the branch's own run
+# (1246 rounds; two earlier, busier runs gave 246/501 and 225/435 for the preview, 370/644 and
+# 334/551 for the download). The preview then was HTML only; since issue 21 a submit is a
 # redirect and a GET, the preview draws the PDF's pages, and the download reuses that PDF.
-TODAY = {"preview": (245.7, 500.6), "download": (370.4, 644.4)}
+TODAY = {"preview": (184.1, 267.4), "download": (283.8, 402.3)}
 CASE = ROOT / "examples" / "cases" / "bevilget.yaml"
 HOST = "127.0.0.1"
 
