@@ -122,6 +122,9 @@ class Code(StrEnum):
     IMPORT_INHERITED = "import-inherited"
     IMPORT_DROPPED = "import-dropped"
     EXISTS = "exists"
+    # Hostile files (issue 20): names and contents that must not escape their folder
+    UNSAFE_PATH = "unsafe-path"
+    IMPORT_ID = "import-id"
     # The desk (desk/)
     PACKED = "packed"
     DESK_TOKEN = "desk-token"
@@ -237,6 +240,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.IMPORT_TABLE: "En tabel er importeret som tekst.",
     Code.IMPORT_INHERITED: "En værdi er taget fra kommunefilen, ikke fra Word-filen.",
     Code.IMPORT_DROPPED: "Indhold i Word-filen er ikke importeret.",
+    Code.UNSAFE_PATH: "Et filnavn peger uden for den mappe, der skal skrives i.",
+    Code.IMPORT_ID: "Et id i Word-filens skjulte oplysninger har forkert form og bruges ikke.",
     Code.EXISTS: "Filen findes allerede og overskrives ikke.",
     Code.PACKED: "Sagen i skrivebordets formular er ødelagt.",
     Code.DESK_TOKEN: "Adgangsnøglen til skrivebordet kan ikke bruges.",

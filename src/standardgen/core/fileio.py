@@ -10,8 +10,24 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from standardgen.core.codes import Code
+from standardgen.core.problems import InputError, Problem, Severity, display_path
+
 #: Threads that wait for the disk at once in ``write_all_atomic``.
 _SYNC_THREADS = 16
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder / name``, or :class:`InputError` when that path, resolved (``..``, an absolute
+    name, a symbolic link on the way), lies outside ``folder``: a name taken from a document must
+    never place a file anywhere else."""
+    target = folder / name
+    root = folder.resolve()
+    if not target.resolve().is_relative_to(root) or target.resolve() == root:
+        raise InputError([Problem(display_path(target), 0, 0, Severity.ERROR,
+                                  f"filnavnet '{name}' peger uden for mappen "
+                                  f"{display_path(folder)}; intet er skrevet", Code.UNSAFE_PATH)])
+    return target
 
 
 def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:

@@ -19,6 +19,7 @@ from lxml import etree
 
 from standardgen.core.codes import Code
 from standardgen.core.markup import Span
+from standardgen.core.patterns import SLUG
 from standardgen.core.problems import InputError, Problem, Severity, display_path
 from standardgen.standards.wordmeta import W, read_properties
 
@@ -78,6 +79,7 @@ class WordFile:
     title: str  # from the document properties
     changes: list[Change]
     body_size: float
+    warnings: list[Problem] = field(default_factory=list)  # about the hidden properties
 
     @property
     def name(self) -> str:
@@ -167,8 +169,10 @@ class _Reader:
                 self.links, _ = self._relations(f"word/_rels/{part}.rels")
                 headers += [p for p in self._paragraphs_in(root) if p.plain]
                 self.links = saved
-        return WordFile(self.path, items, headers, read_properties(self.parts.raw(CUSTOM)),
-                        self._core_title(), self.changes, self.default_size)
+        properties, warnings = checked_properties(read_properties(self.parts.raw(CUSTOM)),
+                                                  display_path(self.path))
+        return WordFile(self.path, items, headers, properties, self._core_title(), self.changes,
+                        self.default_size, warnings)
 
     # --- package ------------------------------------------------------------------------------
 
@@ -399,6 +403,30 @@ class _Reader:
 
 
 CUSTOM = "docProps/custom.xml"
+# The hidden properties that name files (the standard's own, its municipality's, its profile's):
+# anyone can edit them in Word, so they are checked against their pattern before any path is
+# built from them (`../../x` as a slug would otherwise write outside --out).
+_ID_PROPERTIES = ("slug", "municipality", "profile")
+
+
+def checked_properties(found: dict[str, str], name: str) -> tuple[dict[str, str], list[Problem]]:
+    """``found`` without the ids that do not match their pattern, and a warning for each."""
+    kept, warnings = dict(found), []
+    for key in _ID_PROPERTIES:
+        value = kept.get(key)
+        if value is not None and not re.fullmatch(SLUG, value):
+            del kept[key]
+            warnings.append(Problem(
+                name, 0, 0, Severity.WARNING,
+                f"den skjulte egenskab standardgen.{key} '{shown_id(value)}' må kun indeholde "
+                "små bogstaver a-z, tal og bindestreger; den bruges ikke", Code.IMPORT_ID))
+    return kept, warnings
+
+
+def shown_id(value: str) -> str:
+    """A hostile value shortened for a one-line message."""
+    flat = " ".join(value.split())
+    return flat if len(flat) <= 60 else flat[:57] + "..."
 
 
 def _text_of(element: Any, tag: str) -> str:

@@ -1,0 +1,93 @@
+"""Hostile files (issue 20): no command writes outside its folder, reads outside its repository
+or template folder, hangs, or answers with a traceback or an English message.
+
+The hostile inputs live in ``tests/data/hostile`` (``make_docx.py`` there writes the Word ones).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import STANDARDS, run
+
+HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A municipality repository four folders down, so that ``../../../..`` stays in tmp_path."""
+    root = tmp_path / "a" / "b" / "c" / "repo"
+    shutil.copytree(STANDARDS / "municipalities", root / "standards" / "municipalities")
+    return root
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {path for path in folder.rglob("*") if path.is_file()}
+
+
+# --- 1. import writes only inside --out ----------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["slug-parent", "slug-workflow", "slug-absolute"])
+def test_import_never_writes_outside_out(name: str, repo: Path, tmp_path: Path) -> None:
+    out = repo / "standards"
+    before = files_under(tmp_path)
+    result = run("import", HOSTILE / f"{name}.docx", "--out", out)
+    written = files_under(tmp_path) - before
+    assert result.exit_code == 0, result.output
+    assert written == {out / "aktivitets-og-samvaerstilbud.yaml"}
+    assert not Path("/tmp/standardgen-escaped.yaml").exists()
+    assert "advarsel: den skjulte egenskab standardgen.slug" in result.output
+    assert "den bruges ikke" in result.output
+
+
+def test_import_never_reads_a_municipality_file_outside_municipalities(repo: Path) -> None:
+    secret = repo.parent.parent / "secret"
+    secret.mkdir()
+    (secret / "town.yaml").write_text("name: Hemmelig Kommune\n", encoding="utf-8")
+    result = run("import", HOSTILE / "municipality-parent.docx", "--out", repo / "standards")
+    assert result.exit_code == 0, result.output
+    text = (repo / "standards" / "aktivitets-og-samvaerstilbud.yaml").read_text(encoding="utf-8")
+    assert "municipality: norddjurs" in text
+    assert "standardgen.municipality '../../secret/town'" in result.output
+
+
+def test_import_refuses_a_municipality_option_that_leaves_the_folder(repo: Path) -> None:
+    result = run("import", HOSTILE / "slug-parent.docx", "--out", repo / "standards",
+                 "--municipality", "../../secret/town")
+    assert result.exit_code == 1
+    assert result.output.startswith("--municipality:0:0: fejl: kommunens id må kun")
+    assert not (repo / "standards" / "aktivitets-og-samvaerstilbud.yaml").exists()
+
+
+def test_a_bookmark_id_of_the_wrong_shape_is_generated_again() -> None:
+    from standardgen.standards.wordmeta import parse_mark
+
+    assert parse_mark("_sgc_et_afsnit") is not None
+    assert parse_mark("_sgc___") is None  # would be the id "---"
+    assert parse_mark("_sgc_a__b") is None  # "a--b"
+
+
+def test_inside_refuses_every_way_out(tmp_path: Path) -> None:
+    from standardgen.core.fileio import inside
+    from standardgen.core.problems import InputError
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "link").symlink_to(tmp_path)
+    assert inside(tmp_path / "out", "a.yaml") == tmp_path / "out" / "a.yaml"
+    for name in ("../a.yaml", "/etc/a.yaml", "link/a.yaml", "."):
+        with pytest.raises(InputError) as caught:
+            inside(tmp_path / "out", name)
+        assert "peger uden for mappen" in caught.value.problems[0].message
+
+
+# --- 14. a deeply nested JSON property -----------------------------------------------------------
+
+def test_a_deeply_nested_json_property_is_a_located_warning(repo: Path) -> None:
+    result = run("import", HOSTILE / "service-deep-json.docx", "--out", repo / "standards")
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    assert ("service-deep-json.docx:0:0: advarsel: den skjulte egenskab standardgen.service er "
+            "ikke gyldig JSON") in result.output
