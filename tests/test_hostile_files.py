@@ -91,3 +91,48 @@ def test_a_deeply_nested_json_property_is_a_located_warning(repo: Path) -> None:
     assert result.exception is None
     assert ("service-deep-json.docx:0:0: advarsel: den skjulte egenskab standardgen.service er "
             "ikke gyldig JSON") in result.output
+
+
+# --- 3. the logo: the repository's own, a real PNG, an SVG without code --------------------------
+
+def logo_check(standards: Path, name: str) -> str:
+    """``check`` of ``standards`` with the municipality's logo set to ``name``."""
+    town = standards / "municipalities" / "norddjurs.yaml"
+    town.write_text(town.read_text(encoding="utf-8") + f"logo: {name}\n", encoding="utf-8")
+    result = run("check", standards)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return str(result.output)
+
+
+@pytest.mark.parametrize(("name", "found"), [
+    ("logo-script.svg", "logoet indeholder <script>"),
+    ("logo-onload.svg", "logoet indeholder hændelsen onload="),
+    ("logo-external-image.svg", "logoet indeholder en henvisning til 'https://tracker.example"),
+    ("logo-entity.svg", "logoet må ikke have en DOCTYPE med entiteter"),
+    ("logo-not-png.png", "logoet er ikke en PNG-fil"),
+])
+def test_a_logo_with_code_or_the_wrong_content_is_refused(name: str, found: str,
+                                                          standards_copy: Path) -> None:
+    shutil.copy(HOSTILE / name, standards_copy / "municipalities" / name)
+    output = logo_check(standards_copy, name)
+    assert "municipalities/norddjurs.yaml:" in output
+    assert f": fejl: {found}" in output
+
+
+def test_a_logo_outside_the_repository_is_refused(standards_copy: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.svg"
+    shutil.copy(HOSTILE / "logo-clean.svg", outside)
+    (standards_copy / "municipalities" / "link.svg").symlink_to(outside)
+    output = logo_check(standards_copy, "link.svg")
+    assert "elsewhere.svg' ligger uden for kommunens arkiv" in output, output
+
+
+def test_an_absolute_logo_path_is_refused(standards_copy: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.svg"
+    shutil.copy(HOSTILE / "logo-clean.svg", outside)
+    assert "ligger uden for kommunens arkiv" in logo_check(standards_copy, str(outside))
+
+
+def test_a_clean_logo_passes(standards_copy: Path) -> None:
+    shutil.copy(HOSTILE / "logo-clean.svg", standards_copy / "municipalities" / "logo.svg")
+    assert "logoet" not in logo_check(standards_copy, "logo.svg")
