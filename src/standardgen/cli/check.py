@@ -11,7 +11,8 @@ import click
 from standardgen.cli.common import count, report, require_paths
 from standardgen.cli.i18n import DanishCommand
 from standardgen.cli.options import paths_argument
-from standardgen.core.problems import InputError, Problem, promote_warnings
+from standardgen.core.codes import Code
+from standardgen.core.problems import InputError, Problem, Severity, promote_warnings
 
 
 @click.command(cls=DanishCommand)
@@ -39,18 +40,31 @@ def check(paths: tuple[Path, ...], strict: bool, fmt: str, lix_sections: bool) -
 
 def override_problems() -> list[Problem]:
     """A municipality's own wording files are validated as strictly as ours."""
-    from standardgen.core.templates import builtin_templates, override_folders
+    from standardgen.core.templates import builtin_templates, escaping_links, override_folders
 
-    problems: list[Problem] = []
+    problems: list[Problem] = escaping_links()
     builtin = builtin_templates().resolve()
     for folder in override_folders():
         if folder == builtin:  # run from this repository: its templates/ are the built-in ones
             continue
+        problems += _own_templates(folder, builtin)
         if (folder / "letter" / "wording.yaml").is_file():
             problems.extend(_letter_wording(folder))
         if (folder / "diff" / "wording.yaml").is_file():
             problems.extend(_diff_wording(folder / "diff" / "wording.yaml"))
     return problems
+
+
+def _own_templates(folder: Path, builtin: Path) -> list[Problem]:
+    """Which built-in templates the municipality's folder replaces: said, so that a letter or
+    page that looks different can be traced to its file (`check` does not render a letter)."""
+    from standardgen.core.templates import confined
+
+    return [Problem(str(path), 0, 0, Severity.INFO,
+                    "kommunens egen skabelon bruges i stedet for standardgens", Code.TEMPLATE)
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and confined(folder, path)
+            and (builtin / path.relative_to(folder)).is_file()]
 
 
 def _letter_wording(folder: Path) -> list[Problem]:

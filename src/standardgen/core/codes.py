@@ -125,6 +125,7 @@ class Code(StrEnum):
     # Hostile files (issue 20): names and contents that must not escape their folder
     UNSAFE_PATH = "unsafe-path"
     IMPORT_ID = "import-id"
+    TEMPLATE_LINK = "template-link"
     # The desk (desk/)
     PACKED = "packed"
     DESK_TOKEN = "desk-token"
@@ -242,6 +243,7 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.IMPORT_DROPPED: "Indhold i Word-filen er ikke importeret.",
     Code.UNSAFE_PATH: "Et filnavn peger uden for den mappe, der skal skrives i.",
     Code.IMPORT_ID: "Et id i Word-filens skjulte oplysninger har forkert form og bruges ikke.",
+    Code.TEMPLATE_LINK: "En skabelon i kommunens skabelonmappe er et symbolsk link ud af mappen.",
     Code.EXISTS: "Filen findes allerede og overskrives ikke.",
     Code.PACKED: "Sagen i skrivebordets formular er ødelagt.",
     Code.DESK_TOKEN: "Adgangsnøglen til skrivebordet kan ikke bruges.",
