@@ -6,7 +6,10 @@ The hostile inputs live in ``tests/data/hostile`` (``make_docx.py`` there writes
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,3 +139,52 @@ def test_an_absolute_logo_path_is_refused(standards_copy: Path, tmp_path: Path) 
 def test_a_clean_logo_passes(standards_copy: Path) -> None:
     shutil.copy(HOSTILE / "logo-clean.svg", standards_copy / "municipalities" / "logo.svg")
     assert "logoet" not in logo_check(standards_copy, "logo.svg")
+
+
+# --- 8. form read: cycles, values that are not text, fields the form does not have --------------
+
+def form_read(name: str) -> subprocess.CompletedProcess[str]:
+    """``form read`` in a child process with a time limit: a cycle must not hang the test run."""
+    import standardgen
+
+    # The child runs the code this test process imported (src/ of this checkout).
+    env = {**os.environ, "PYTHONPATH": str(Path(standardgen.__file__).parents[1])}
+    return subprocess.run([sys.executable, "-m", "standardgen", "form", "read", HOSTILE / name],
+                          capture_output=True, text=True, timeout=60, check=False, env=env)
+
+
+def test_form_read_stops_at_a_field_that_holds_itself() -> None:
+    result = form_read("form-kids-cycle.pdf")
+    assert result.returncode == 1
+    assert result.stderr.count("feltet indeholder sig selv (/Kids)") == 1
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("form-dictionary-value.pdf",
+     "side 2, feltet 'provider_status': værdien er ikke tekst (men en ordbog)"),
+    ("form-huge-value.pdf",
+     "side 2, feltet 'overall_assessment': værdien er for lang (60000 tegn; højst 10000)"),
+    ("form-unknown-field.pdf", "feltet 'goal_57_description': feltet hører ikke til standardgens "
+                               "opfølgningsskema"),
+    ("form-unknown-field.pdf", "feltet 'bankkonto': feltet hører ikke til"),
+])
+def test_form_read_refuses_values_and_fields_the_form_cannot_have(name: str,
+                                                                   message: str) -> None:
+    result = form_read(name)
+    assert result.returncode == 1
+    assert f"{name}:0:0: fejl: {message}" in result.stderr
+    assert "pikepdf" not in result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_form_read_decodes_a_text_stream() -> None:
+    result = form_read("form-stream-value.pdf")
+    assert result.returncode == 0, result.stderr
+    assert "provider_status: Leverandøren oplyser, at borgeren kommer fast." in result.stdout
+
+
+def test_form_read_accepts_bytes_before_the_pdf_header() -> None:
+    result = form_read("form-junk-before-header.pdf")
+    assert result.returncode == 0, result.stderr
+    assert "case_number: 2026-104-0001" in result.stdout
