@@ -6,6 +6,7 @@ The hostile inputs live in ``tests/data/hostile`` (``make_docx.py`` there writes
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import STANDARDS, run
+from conftest import ROOT, STANDARDS, run
 
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 
@@ -188,3 +189,63 @@ def test_form_read_accepts_bytes_before_the_pdf_header() -> None:
     result = form_read("form-junk-before-header.pdf")
     assert result.returncode == 0, result.stderr
     assert "case_number: 2026-104-0001" in result.stdout
+
+
+# --- 10. two runs into one folder ----------------------------------------------------------------
+
+def standardgen_child(*args: str | Path) -> subprocess.Popen[str]:
+    import standardgen
+
+    env = {**os.environ, "PYTHONPATH": str(Path(standardgen.__file__).parents[1])}
+    return subprocess.Popen([sys.executable, "-m", "standardgen", *map(str, args)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["letter", "form"])
+def test_two_runs_into_one_folder_keep_each_other_s_files(command: str, tmp_path: Path) -> None:
+    from standardgen.letters.sample import multiply_csv
+
+    rows = 300 if command == "letter" else 40
+    batches = []
+    for prefix in ("A", "B"):
+        batch = multiply_csv(ROOT / "examples" / "cases" / "batch.csv",
+                             tmp_path / f"{prefix}.csv", rows)
+        batch.write_text(batch.read_text(encoding="utf-8").replace("B-0", f"{prefix}-0"),
+                         encoding="utf-8")
+        batches.append(batch)
+    out = tmp_path / "out"
+    runs = [standardgen_child(command, batch, "--standards", STANDARDS, "--out", out,
+                              "--format", "pdf", "--jobs", "1") for batch in batches]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    written = [path.name for path in out.iterdir()]
+    first = {name[1:] for name in written if name.startswith("A-")}
+    second = {name[1:] for name in written if name.startswith("B-")}
+    assert first == second  # every file of both runs, none removed by the other
+    assert len(written) == 2 * len(first) >= (2 * rows if command == "letter" else rows)
+    assert sum("venter: en anden kørsel skriver i" in err for _, err in outputs) <= 1
+
+
+@pytest.mark.parametrize("command", ["letter", "form"])
+def test_a_run_waits_for_the_run_that_writes_in_its_folder(command: str, tmp_path: Path) -> None:
+    """The other run is this test: it holds the folder's lock with a temporary file of its own
+    half written, which the new run must neither remove nor race."""
+    out = tmp_path / "out"
+    out.mkdir()
+    pending = out / f".C-1{'-opfoelgning' if command == 'form' else ''}.pdf.0a1b2c3d.tmp"
+    pending.write_bytes(b"%PDF-1.7 half written")
+    folder = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(folder, fcntl.LOCK_EX)
+    try:
+        child = standardgen_child(command, ROOT / "examples" / "cases" / "bevilget.yaml",
+                                  "--standards", STANDARDS, "--out", out, "--format", "pdf")
+        with pytest.raises(subprocess.TimeoutExpired):
+            child.wait(timeout=8)  # it waits for the lock
+        assert pending.exists()
+    finally:
+        os.close(folder)
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err
+    assert "venter: en anden kørsel skriver i" in err
+    assert not pending.exists()  # removed as stale once the other run was gone

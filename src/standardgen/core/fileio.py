@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import os
 import secrets
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -141,6 +143,24 @@ def _sync(path: Path) -> OSError | None:
     except OSError as exc:
         return exc
     return None
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the only right to write in ``folder`` (an advisory lock on the folder itself, so no
+    lock file is left among the letters). Two runs into one folder used to remove each other's
+    temporary files (each cleans up what a killed run left) and lose letters; the second run now
+    waits for the first, and says so. The lock goes with the process, however it ends."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            sys.stderr.write(f"venter: en anden kørsel skriver i {display_path(folder)}\n")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def private_dir(folder: Path) -> str | None:

@@ -17,7 +17,7 @@ from standardgen.cases.check import CaseChecker
 from standardgen.cases.model import Case, CaseSource
 from standardgen.cases.read import load_cases
 from standardgen.core.codes import Code
-from standardgen.core.fileio import private_dir, remove_temporaries
+from standardgen.core.fileio import folder_lock, private_dir, remove_temporaries
 from standardgen.core.pool import cores, run_all, running, sigterm_exits
 from standardgen.core.problems import Problem, Severity, display_path, errors
 from standardgen.forms import fields
@@ -161,7 +161,6 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
     if found:
         plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING, found,
                                      Code.PRIVATE_DIR))
-    _remove_temporaries(out)
     pdf = Format.pdf.value in fmt.extensions
     workers = (jobs or cores()) - 1 if pdf and len(plan.jobs) >= SERIAL_BELOW else 0
     setup = Setup(out, renderer.folder, renderer.field_font)
@@ -173,7 +172,10 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
         outcomes[chunk[0]] = outcome
 
     local = ChunkWriter(setup, renderer)
-    with sigterm_exits(), running(workers, write_chunk, init_worker, (setup,)) as pool:
+    # The lock keeps a second run into the same folder from removing this run's temporary files.
+    with sigterm_exits(), folder_lock(out), running(workers, write_chunk, init_worker,
+                                                    (setup,)) as pool:
+        _remove_temporaries(out)
         if pdf:
             renderer.prepare_pdf()  # while the workers start
         with long_lived_heap():
