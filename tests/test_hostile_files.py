@@ -324,3 +324,40 @@ def test_diff_places_removed_sections_as_before(seed: int) -> None:
         return pairs
 
     assert _align_sections(old, new) == reference()
+
+
+# --- 13. a YAML case has the CSV's limits -------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "where", "message"), [
+    ("case-long-applied-for.yaml", ":9:14: fejl: teksten er for lang (12145 tegn; højst 10000, "
+                                   "som i en CSV-celle)", ""),
+    ("case-many-facts.yaml", ":27:3: fejl: listen er for lang (3002 punkter, ", "højst 10000 tegn"),
+])
+def test_a_yaml_case_has_the_limits_of_a_csv_row(name: str, where: str, message: str,
+                                                  tmp_path: Path) -> None:
+    result = run("letter", HOSTILE / name, "--standards", STANDARDS, "--out", tmp_path)
+    assert result.exit_code == 1
+    assert f"{name}{where}" in result.output
+    assert message in result.output
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_the_desk_s_case_check_has_the_same_limits() -> None:
+    from standardgen.cases.check import check_case
+    from standardgen.standards.catalogue import load_catalogue
+
+    standards = {item.slug: item for item in load_catalogue([STANDARDS]).standards}
+    text = (HOSTILE / "case-many-facts.yaml").read_text(encoding="utf-8")
+    checked = check_case(text, "upload.yaml", standards)
+    assert not checked.ok
+    assert [p.code for p in checked.problems] == ["case-size"]
+
+
+def test_a_file_full_of_unknown_keys_stops_after_50_problems(tmp_path: Path) -> None:
+    result = run("letter", HOSTILE / "case-unknown-keys.yaml", "--standards", STANDARDS,
+                 "--out", tmp_path)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if ": fejl: " in line]
+    assert len(lines) == 51
+    assert lines[0].endswith(":0:0: fejl: kontrollen af filen stoppede efter de første 50 fejl; "
+                             "150 fejl mere er ikke vist (ret de viste, og kør igen)")

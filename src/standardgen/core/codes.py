@@ -36,6 +36,7 @@ class Code(StrEnum):
     UNKNOWN_KEY = "unknown-key"
     MISSING = "missing"
     INVALID_VALUE = "invalid-value"
+    TOO_MANY_PROBLEMS = "too-many-problems"
     QUOTE_TEXT = "quote-text"
     GUIDANCE = "guidance"
     TEMPLATES = "templates"
@@ -126,6 +127,7 @@ class Code(StrEnum):
     UNSAFE_PATH = "unsafe-path"
     IMPORT_ID = "import-id"
     TEMPLATE_LINK = "template-link"
+    CASE_SIZE = "case-size"
     # The desk (desk/)
     PACKED = "packed"
     DESK_TOKEN = "desk-token"
@@ -158,6 +160,7 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.UNKNOWN_KEY: "Nøglen kendes ikke (ofte en stavefejl).",
     Code.MISSING: "Et påkrævet felt mangler.",
     Code.INVALID_VALUE: "En værdi har forkert form eller type.",
+    Code.TOO_MANY_PROBLEMS: "Kontrollen af en fil stoppede efter de første 50 fejl.",
     Code.QUOTE_TEXT: "En tekst, der citeres i breve, har en form, der ikke kan citeres.",
     Code.GUIDANCE: "En vejledningstekst [[VEJLEDNING: ...]] er endnu ikke erstattet.",
     Code.TEMPLATES: "En skabelonmappe mangler (kommunens egen eller standardgens).",
@@ -244,6 +247,7 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.UNSAFE_PATH: "Et filnavn peger uden for den mappe, der skal skrives i.",
     Code.IMPORT_ID: "Et id i Word-filens skjulte oplysninger har forkert form og bruges ikke.",
     Code.TEMPLATE_LINK: "En skabelon i kommunens skabelonmappe er et symbolsk link ud af mappen.",
+    Code.CASE_SIZE: "En tekst eller liste i en sag er længere end en CSV-celle må være.",
     Code.EXISTS: "Filen findes allerede og overskrives ikke.",
     Code.PACKED: "Sagen i skrivebordets formular er ødelagt.",
     Code.DESK_TOKEN: "Adgangsnøglen til skrivebordet kan ikke bruges.",
