@@ -361,3 +361,23 @@ def test_a_file_full_of_unknown_keys_stops_after_50_problems(tmp_path: Path) -> 
     assert len(lines) == 51
     assert lines[0].endswith(":0:0: fejl: kontrollen af filen stoppede efter de første 50 fejl; "
                              "150 fejl mere er ikke vist (ret de viste, og kør igen)")
+
+
+# --- 11. import: text boxes, footnotes and altChunks are named, not dropped silently -------------
+
+def test_import_names_text_it_leaves_out(repo: Path) -> None:
+    result = run("import", HOSTILE / "hidden-text.docx", "--out", repo / "standards")
+    assert result.exit_code == 0, result.output
+    name = f"{HOSTILE / 'hidden-text.docx'}"
+    for line in (
+        ":3:1: advarsel: afsnit 3: teksten i et tekstfelt 'Husk at medbringe madpakke.' "
+        "importeres ikke",
+        ":4:1: advarsel: afsnit 4: fodnoten 'Takster for 2024 står på kommunens hjemmeside.' "
+        "importeres ikke",
+        ":4:1: advarsel: afsnit 4: et indsat dokument (altChunk) med teksten 'Tekst fra et "
+        "indsat HTML-dokument.' importeres ikke",
+    ):
+        assert line in result.output.replace(name, ""), result.output
+    assert result.output.count("tekstfelt") == 1  # the box's VML fallback is not a second box
+    text = (repo / "standards" / "aktivitets-og-samvaerstilbud.yaml").read_text(encoding="utf-8")
+    assert "Tilbuddet har åbent på hverdage." in text  # the paragraph around the box is kept

@@ -9,6 +9,7 @@ joins the paragraph to the next one) and listed, so that the caller can refuse t
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -155,6 +156,10 @@ class _Reader:
         self.in_toc = False
         self.toc_touched = False
         self.fields: list[str] = []  # open complex fields; a TOC field spans paragraphs
+        self.warnings: list[Problem] = []  # text the import leaves out, located
+        self.chunks: dict[str, str] = {}  # altChunk relation id -> part
+        self.notes = {**self._notes("footnotes.xml", "footnote"),
+                      **self._notes("endnotes.xml", "endnote")}
 
     def read(self) -> WordFile:
         document = self.parts.xml("word/document.xml")
@@ -172,7 +177,39 @@ class _Reader:
         properties, warnings = checked_properties(read_properties(self.parts.raw(CUSTOM)),
                                                   display_path(self.path))
         return WordFile(self.path, items, headers, properties, self._core_title(), self.changes,
-                        self.default_size, warnings)
+                        self.default_size, warnings + self.warnings)
+
+    # --- text the import does not take: said, located ----------------------------------------
+
+    def _notes(self, part: str, kind: str) -> dict[tuple[str, str], str]:
+        root = self.parts.xml(f"word/{part}")
+        if root is None:
+            return {}
+        return {(kind, note.get(w("id"), "")): " ".join(_text_of(note, "t").split())
+                for note in root.iter(w(kind))}
+
+    def _left_out(self, number: int, what: str, text: str) -> None:
+        from standardgen.importer.structure import shown
+
+        self.warnings.append(Problem(
+            display_path(self.path), number, 1 if number else 0, Severity.WARNING,
+            f"afsnit {number}: {what} '{shown(text)}' importeres ikke; flyt teksten ind i "
+            "brødteksten, hvis den skal med", Code.IMPORT_DROPPED))
+
+    def _hidden_text(self, element: Any, number: int) -> None:
+        """Text boxes and foot- and endnote references in paragraph ``number``."""
+        boxes = dict.fromkeys(" ".join(_text_of(box, "t").split())
+                              for box in element.iter(w("txbxContent"))
+                              if box.getparent() is not None)
+        for text in boxes:  # a box is there twice (DrawingML and its VML fallback): once here
+            if text:
+                self._left_out(number, "teksten i et tekstfelt", text)
+        for kind in ("footnote", "endnote"):
+            for ref in element.iter(w(f"{kind}Reference")):
+                text = self.notes.get((kind, ref.get(w("id"), "")), "")
+                if text:
+                    what = "fodnoten" if kind == "footnote" else "slutnoten"
+                    self._left_out(number, what, text)
 
     # --- package ------------------------------------------------------------------------------
 
@@ -186,6 +223,8 @@ class _Reader:
             kind = rel.get("Type", "")
             if kind.endswith("/hyperlink"):
                 links[rel.get("Id", "")] = rel.get("Target", "")
+            elif kind.endswith("/aFChunk"):
+                self.chunks[rel.get("Id", "")] = rel.get("Target", "")
             elif kind.endswith("/header") or kind.endswith("/footer"):
                 headers.append(rel.get("Target", ""))
         return links, sorted(set(headers), key=lambda n: (not n.startswith("header"), n))
@@ -259,6 +298,9 @@ class _Reader:
                 items += found
             elif child.tag in (w("ins"), w("moveTo"), w("customXml")):
                 items += self._blocks(child)  # paragraphs wrapped in a tracked insertion
+            elif child.tag == w("altChunk"):  # another document (HTML, RTF, .docx) pasted in
+                self._left_out(self.count, "et indsat dokument (altChunk) med teksten", _chunk_text(
+                    self.parts, self.chunks.get(child.get(f"{{{R}}}id", ""), "")))
         return _join_deleted_marks(items)
 
     def _paragraphs_in(self, container: Any) -> list[Para]:
@@ -285,6 +327,7 @@ class _Reader:
     def _paragraph(self, element: Any) -> list[Para]:
         self.count += 1
         number = self.count
+        self._hidden_text(element, number)
         ppr = element.find(w("pPr"))
         style_el = ppr.find(w("pStyle")) if ppr is not None else None
         ident = style_el.get(w("val")) if style_el is not None else self.default_style
@@ -427,6 +470,17 @@ def shown_id(value: str) -> str:
     """A hostile value shortened for a one-line message."""
     flat = " ".join(value.split())
     return flat if len(flat) <= 60 else flat[:57] + "..."
+
+
+def _chunk_text(parts: _Parts, target: str) -> str:
+    """What an altChunk part says, for the warning: the text of an HTML or text part, else
+    its name (an RTF or .docx part is not read)."""
+    name = posixpath.normpath(f"word/{target}")
+    raw = parts.raw(name) if name.endswith((".html", ".htm", ".xhtml", ".txt")) else None
+    if raw is None:
+        return target
+    text = re.sub(rb"<[^>]*>", b" ", raw[:4000]).decode("utf-8", "replace")
+    return " ".join(text.split())
 
 
 def _text_of(element: Any, tag: str) -> str:

@@ -43,6 +43,56 @@ def with_property(base: bytes, name: str, value: str) -> bytes:
                    lambda text: re.sub(pattern, lambda m: m.group(1) + value, text))
 
 
+TEXT_BOX = (
+    '<w:p><w:r><w:t xml:space="preserve">Tilbuddet har åbent på hverdage.</w:t></w:r>'
+    '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:extent '
+    'cx="1" cy="1"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>Husk at medbringe '
+    'madpakke.</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData>'
+    '</a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>'
+    '<w:txbxContent><w:p><w:r><w:t>Husk at medbringe madpakke.</w:t></w:r></w:p>'
+    '</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'
+    '</w:p>')
+FOOTNOTE_REF = ('<w:p><w:r><w:t xml:space="preserve">Prisen fastsættes hvert år.</w:t></w:r>'
+                '<w:r><w:footnoteReference w:id="2"/></w:r></w:p>')
+ALT_CHUNK = '<w:altChunk r:id="rIdChunk1"/>'
+FOOTNOTES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:type="separator" w:id="0"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:id="2"><w:p><w:r><w:t>Takster for 2024 står på kommunens hjemmeside.</w:t>'
+    '</w:r></w:p></w:footnote></w:footnotes>')
+CHUNK = "<html><body><p>Tekst fra et indsat HTML-dokument.</p></body></html>"
+
+
+def hidden_text(base: bytes) -> bytes:
+    """A text box, a footnote and an altChunk after the first heading's paragraph."""
+    def body(text: str) -> str:
+        first = text.index("</w:p>", text.index("</w:p>") + 1) + len("</w:p>")
+        return text[:first] + TEXT_BOX + FOOTNOTE_REF + ALT_CHUNK + text[first:]
+
+    def relations(text: str) -> str:
+        return text.replace("</Relationships>", (
+            '<Relationship Id="rIdFoot1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/footnotes" Target="footnotes.xml"/><Relationship Id="rIdChunk1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk" '
+            'Target="chunk1.html"/></Relationships>'))
+
+    def types(text: str) -> str:
+        return text.replace("</Types>", (
+            '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxml'
+            'formats-officedocument.wordprocessingml.footnotes+xml"/><Override PartName="/word/'
+            'chunk1.html" ContentType="application/xhtml+xml"/></Types>'))
+
+    data = rewrite(rewrite(rewrite(base, "word/document.xml", body),
+                           "word/_rels/document.xml.rels", relations), "[Content_Types].xml", types)
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/footnotes.xml", FOOTNOTES)
+        package.writestr("word/chunk1.html", CHUNK)
+    return out.getvalue()
+
+
 def main() -> None:
     base = published()
     files = {
@@ -51,6 +101,7 @@ def main() -> None:
         "slug-absolute.docx": with_property(base, "slug", "/tmp/standardgen-escaped"),
         "municipality-parent.docx": with_property(base, "municipality", "../../secret/town"),
         "service-deep-json.docx": with_property(base, "service", "[" * 5_000 + "]" * 5_000),
+        "hidden-text.docx": hidden_text(base),
     }
     for name, data in files.items():
         (HERE / name).write_bytes(data)
