@@ -381,3 +381,35 @@ def test_import_names_text_it_leaves_out(repo: Path) -> None:
     assert result.output.count("tekstfelt") == 1  # the box's VML fallback is not a second box
     text = (repo / "standards" / "aktivitets-og-samvaerstilbud.yaml").read_text(encoding="utf-8")
     assert "Tilbuddet har åbent på hverdage." in text  # the paragraph around the box is kept
+
+
+# --- weak messages: line endings and encodings ----------------------------------------------------
+
+def test_a_file_with_cr_only_line_endings_is_read(tmp_path: Path) -> None:
+    result = run("letter", HOSTILE / "case-cr-only.yaml", "--standards", STANDARDS, "--out",
+                 tmp_path, "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert "filen er tom" not in result.output
+    assert len(list(tmp_path.glob("*.pdf"))) == 1
+
+
+def test_a_standard_with_cr_only_line_endings_is_checked(standards_copy: Path) -> None:
+    standard = standards_copy / "aktivitets-og-samvaerstilbud.yaml"
+    standard.write_bytes(standard.read_bytes().replace(b"\n", b"\r"))
+    result = run("check", standards_copy)
+    assert result.exit_code == 0, result.output
+    assert "filen er tom" not in result.output
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("case-utf16.yaml", "fejl: filen er gemt som UTF-16; gem den igen med tegnsættet UTF-8"),
+    ("case-utf32be.yaml", "fejl: filen er gemt som UTF-32; gem den igen med tegnsættet UTF-8"),
+    ("batch-utf16.csv", "fejl: filen er gemt som UTF-16 (fx Excels 'Unicode-tekst'); gem den som "
+                        "'CSV UTF-8'"),
+])
+def test_utf16_and_utf32_are_named_not_called_binary(name: str, message: str,
+                                                     tmp_path: Path) -> None:
+    result = run("letter", HOSTILE / name, "--standards", STANDARDS, "--out", tmp_path)
+    assert result.exit_code == 1
+    assert f"{name}:0:0: {message}" in result.output
+    assert "binær" not in result.output

@@ -29,6 +29,7 @@ from standardgen.core.yamlsource import (
     YamlDocument,
     iter_yaml_files,
     load_yaml,
+    wide_encoding,
 )
 from standardgen.standards.profiles import service_profiles
 
@@ -348,6 +349,10 @@ def _read_csv_text(path: Path, name: str) -> str:
     if path.stat().st_size > MAX_CSV_BYTES:
         raise fail("filen er for stor", Code.SIZE)
     raw = path.read_bytes()
+    wide = wide_encoding(raw)
+    if wide:
+        raise fail(f"filen er gemt som {wide} (fx Excels 'Unicode-tekst'); gem den som "
+                   "'CSV UTF-8'", Code.ENCODING)
     if b"\x00" in raw:
         raise fail("filen er binær, ikke en CSV-tekstfil", Code.BINARY)
     try:
