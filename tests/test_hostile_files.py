@@ -413,3 +413,38 @@ def test_utf16_and_utf32_are_named_not_called_binary(name: str, message: str,
     assert result.exit_code == 1
     assert f"{name}:0:0: {message}" in result.output
     assert "binær" not in result.output
+
+
+# --- weak messages: Word files ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("password.docx", "Word-filen er beskyttet med adgangskode; fjern adgangskoden"),
+    ("deep-tables.docx", "Word-dokumentet har elementer (fx tabeller i tabeller) indlejret i mere "
+                         "end 256 niveauer"),
+])
+def test_word_files_that_cannot_be_read_say_why(name: str, message: str, repo: Path) -> None:
+    result = run("import", HOSTILE / name, "--out", repo / "standards")
+    assert result.exit_code == 1
+    assert f"{name}:0:0: fejl: {message}" in result.output
+    assert "ikke et Word-dokument" not in result.output and "beskadiget" not in result.output
+
+
+def test_a_zip_bomb_with_understated_headers_is_read_in_bounded_memory(repo: Path) -> None:
+    """400 MiB in a 450 KB file whose headers say 15 KB: ZipFile.read decompressed it in one
+    call (~870 MB of memory) before it found the size wrong."""
+    import standardgen
+
+    script = ("import resource, runpy, sys\n"
+              "sys.argv = ['standardgen', *sys.argv[1:]]\n"
+              "try:\n    runpy.run_module('standardgen', run_name='__main__')\n"
+              "except SystemExit:\n    pass\n"
+              "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+              "file=sys.stderr)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(standardgen.__file__).parents[1])}
+    result = subprocess.run([sys.executable, "-c", script, "import",
+                             HOSTILE / "understated-bomb.docx", "--out", repo / "standards"],
+                            capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert "understated-bomb.docx:0:0: fejl: filen er ikke et Word-dokument (.docx), eller den " \
+           "er beskadiget" in result.stdout + result.stderr
+    kib = int(result.stderr.rsplit("maxrss ", 1)[1])
+    assert kib < 200 * 1024, f"{kib // 1024} MiB"

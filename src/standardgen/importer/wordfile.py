@@ -109,8 +109,11 @@ def read(path: Path) -> WordFile:
         raise fail("filen findes ikke")
     if path.stat().st_size > MAX_BYTES:
         raise fail(f"filen er for stor (højst {MAX_BYTES // 1024 // 1024} MiB)")
+    raw = path.read_bytes()
+    if raw.startswith(OLE_SIGNATURE):
+        raise fail(_ole_message(raw))
     try:
-        package = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+        package = zipfile.ZipFile(io.BytesIO(raw))
         names = set(package.namelist())
         if "word/document.xml" not in names:
             raise fail("filen er ikke et Word-dokument (.docx)")
@@ -118,24 +121,63 @@ def read(path: Path) -> WordFile:
             raise fail(f"filen er for stor udpakket (højst {MAX_UNPACKED // 1024 // 1024} MiB)")
         parts = _Parts(package, names)
         return _Reader(path, parts).read()
+    except _TooLarge:
+        raise fail(f"filen er for stor udpakket (højst {MAX_UNPACKED // 1024 // 1024} MiB)"
+                   ) from None
     except zipfile.BadZipFile:
-        raise fail("filen er ikke et Word-dokument (.docx); gem den som .docx i Word") from None
-    except etree.XMLSyntaxError:
+        raise fail("filen er ikke et Word-dokument (.docx), eller den er beskadiget; gem den som "
+                   ".docx i Word") from None
+    except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower():
+            raise fail(f"Word-dokumentet har elementer (fx tabeller i tabeller) indlejret i mere "
+                       f"end {MAX_XML_DEPTH} niveauer; gør tabellerne fladere") from None
         raise fail("Word-dokumentet er beskadiget (ugyldig XML)") from None
 
 
+# A Word file saved with a password is not a zip but an OLE compound file holding the encrypted
+# package (MS-OFFCRYPTO); so is a Word 97-2003 .doc.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_XML_DEPTH = 256  # lxml's limit without huge_tree
+
+
+def _ole_message(raw: bytes) -> str:
+    if "EncryptionInfo".encode("utf-16-le") in raw:
+        return ("Word-filen er beskyttet med adgangskode; fjern adgangskoden (Filer > Oplysninger "
+                "> Beskyt dokument > Kryptér med adgangskode) og gem den igen")
+    return "filen er et ældre Word-dokument (.doc); gem den som Word-dokument (.docx)"
+
+
+class _TooLarge(Exception):
+    """The parts read so far hold more than MAX_UNPACKED bytes, whatever the headers said."""
+
+
 class _Parts:
+    """The parts of the package, read a megabyte at a time and counted as they come out: a zip's
+    headers may understate a part's size, and ``ZipFile.read`` decompresses in one call of up
+    to 2 GiB before it compares (~870 MB of memory for a 450 KB file)."""
+
     def __init__(self, package: zipfile.ZipFile, names: set[str]) -> None:
         self.package, self.names = package, names
+        self.unpacked = 0
 
     def xml(self, name: str) -> Any:
         if name not in self.names:
             return None
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-        return etree.fromstring(self.package.read(name), parser)
+        return etree.fromstring(self._read(name), parser)
 
     def raw(self, name: str) -> bytes | None:
-        return self.package.read(name) if name in self.names else None
+        return self._read(name) if name in self.names else None
+
+    def _read(self, name: str) -> bytes:
+        chunks = []
+        with self.package.open(name) as part:
+            while chunk := part.read(1 << 20):
+                self.unpacked += len(chunk)
+                if self.unpacked > MAX_UNPACKED:
+                    raise _TooLarge
+                chunks.append(chunk)
+        return b"".join(chunks)
 
 
 def _on(element: Any) -> bool | None:

@@ -93,6 +93,53 @@ def hidden_text(base: bytes) -> bytes:
     return out.getvalue()
 
 
+DEEP_TABLES = 300  # lxml refuses XML nested deeper than 256 elements without huge_tree
+BOMB_BYTES = 400 * 1024 * 1024  # what the bomb's document.xml really holds
+
+
+def deep_tables(base: bytes) -> bytes:
+    cell = '<w:p><w:r><w:t>Inderst</w:t></w:r></w:p>'
+    for _ in range(DEEP_TABLES):
+        cell = f"<w:tbl><w:tr><w:tc>{cell}</w:tc></w:tr></w:tbl><w:p/>"
+
+    def body(text: str) -> str:
+        return text.replace("<w:body>", "<w:body>" + cell, 1)
+
+    return rewrite(base, "word/document.xml", body)
+
+
+def understated_bomb(base: bytes) -> bytes:
+    """document.xml holds BOMB_BYTES, but the zip's headers say it holds what the real one
+    holds: a reader that trusts them and decompresses in one call takes ~BOMB_BYTES of memory."""
+    source = zipfile.ZipFile(io.BytesIO(base))
+    real = source.getinfo("word/document.xml")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            if info.filename != "word/document.xml":
+                target.writestr(info, source.read(info))
+                continue
+            bomb = zipfile.ZipInfo(info.filename, info.date_time)
+            bomb.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(bomb, "w") as part:
+                part.write(b"<w:document><w:body><w:p><w:r><w:t>")
+                block = b"a" * (1 << 20)
+                for _ in range(BOMB_BYTES >> 20):
+                    part.write(block)
+                part.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    data = bytearray(out.getvalue())
+    # Rewrite the uncompressed size in the local header and the central directory entry.
+    name = b"word/document.xml"
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = 0
+        while (at := data.find(signature, at)) >= 0:
+            name_at = at + (30 if offset == 22 else 46)
+            if data[name_at:name_at + len(name)] == name:
+                data[at + offset:at + offset + 4] = real.file_size.to_bytes(4, "little")
+            at += 4
+    return bytes(data)
+
+
 def main() -> None:
     base = published()
     files = {
@@ -102,6 +149,8 @@ def main() -> None:
         "municipality-parent.docx": with_property(base, "municipality", "../../secret/town"),
         "service-deep-json.docx": with_property(base, "service", "[" * 5_000 + "]" * 5_000),
         "hidden-text.docx": hidden_text(base),
+        "deep-tables.docx": deep_tables(base),
+        "understated-bomb.docx": understated_bomb(base),
     }
     for name, data in files.items():
         (HERE / name).write_bytes(data)
