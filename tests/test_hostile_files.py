@@ -383,7 +383,7 @@ def test_import_names_text_it_leaves_out(repo: Path) -> None:
     assert "Tilbuddet har åbent på hverdage." in text  # the paragraph around the box is kept
 
 
-# --- weak messages: line endings and encodings ----------------------------------------------------
+# --- weak messages: line endings and encodings -----------------------------------------------
 
 def test_a_file_with_cr_only_line_endings_is_read(tmp_path: Path) -> None:
     result = run("letter", HOSTILE / "case-cr-only.yaml", "--standards", STANDARDS, "--out",
@@ -415,7 +415,7 @@ def test_utf16_and_utf32_are_named_not_called_binary(name: str, message: str,
     assert "binær" not in result.output
 
 
-# --- weak messages: Word files ---------------------------------------------------------------------
+# --- weak messages: Word files ------------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "message"), [
     ("password.docx", "Word-filen er beskyttet med adgangskode; fjern adgangskoden"),
