@@ -448,3 +448,65 @@ def test_a_zip_bomb_with_understated_headers_is_read_in_bounded_memory(repo: Pat
            "er beskadiget" in result.stdout + result.stderr
     kib = int(result.stderr.rsplit("maxrss ", 1)[1])
     assert kib < 200 * 1024, f"{kib // 1024} MiB"
+
+
+# --- weak messages: a file where the output folder should be ------------------------------------
+
+@pytest.mark.parametrize("command", [
+    ["letter", ROOT / "examples" / "cases" / "bevilget.yaml", "--standards", STANDARDS],
+    ["form", ROOT / "examples" / "cases" / "bevilget.yaml", "--standards", STANDARDS],
+    ["build", STANDARDS],
+])
+@pytest.mark.parametrize(("below", "message"), [
+    ("", "der ligger en fil med det navn, hvor standardgen skal lave en mappe"),
+    ("under", "en del af stien er en fil, ikke en mappe"),
+])
+def test_a_file_where_the_output_folder_should_be_is_said_in_danish(
+        command: list[str | Path], below: str, message: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "ud"
+    blocker.write_text("en fil, ikke en mappe\n", encoding="utf-8")
+    result = run(*command, "--out", blocker / below if below else blocker)
+    assert result.exit_code == 1
+    assert f":0:0: fejl: {message}" in result.output
+    assert "File exists" not in result.output and "Not a directory" not in result.output
+
+
+# --- weak messages: a full disk during build ------------------------------------------------------
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes()
+            for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def test_a_full_disk_during_build_names_the_file_and_leaves_the_last_site(
+        standards_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk is full after two files (the write is made to fail as a full disk fails: an
+    OSError with ENOSPC naming the file): the site stays as the last build left it."""
+    import errno
+
+    from standardgen.publish import build
+
+    out = tmp_path / "output"
+    assert run("build", standards_copy, "--out", out).exit_code == 0
+    before = site_files(out / "site")
+    standard = standards_copy / "aktivitets-og-samvaerstilbud.yaml"
+    standard.write_text(standard.read_text(encoding="utf-8").replace(
+        "Myndighedsafdelingen", "Visitationen"), encoding="utf-8")
+    written = []
+    real = build.write_atomic
+
+    def filling(target: Path, data: bytes, mode: int = 0o644) -> None:
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        written.append(target)
+        real(target, data, mode)
+
+    monkeypatch.setattr(build, "write_atomic", filling)
+    result = run("build", standards_copy, "--out", out)
+    assert result.exit_code == 1
+    line = next(line for line in result.output.splitlines() if "disken er fuld" in line)
+    assert line.startswith(f"{out / 'site'}/")
+    assert line.endswith(f":0:0: fejl: disken er fuld; frigør plads, og kør igen; intet er "
+                         f"ændret i {out / 'site'}")
+    assert site_files(out / "site") == before
+    assert sorted(path.name for path in out.iterdir()) == [".standardgen-cache.json", "site"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import functools
 import os
@@ -17,6 +18,29 @@ from standardgen.core.problems import InputError, Problem, Severity, display_pat
 
 #: Threads that wait for the disk at once in ``write_all_atomic``.
 _SYNC_THREADS = 16
+
+
+# The file-system errors a user can meet, in Danish: the system's own text is English
+# ("File exists" for a file where the output folder should be).
+_OS_ERRORS = {
+    errno.EEXIST: "der ligger en fil med det navn, hvor standardgen skal lave en mappe; flyt "
+                  "filen, eller vælg en anden mappe med --out",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe; flyt filen, eller vælg en anden "
+                   "mappe med --out",
+    errno.EISDIR: "er en mappe, ikke en fil",
+    errno.ENOENT: "findes ikke",
+    errno.EACCES: "adgang nægtet; du har ikke ret til at skrive eller læse her",
+    errno.EPERM: "adgang nægtet; du har ikke ret til at skrive eller læse her",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.ENOSPC: "disken er fuld; frigør plads, og kør igen",
+    errno.EDQUOT: "din diskkvote er brugt op; frigør plads, og kør igen",
+    errno.ENAMETOOLONG: "navnet er for langt",
+}
+
+
+def os_error_message(exc: OSError) -> str:
+    """A file-system error as a Danish sentence (without the file's name)."""
+    return _OS_ERRORS.get(exc.errno or 0) or f"filen kan ikke bruges ({exc.strerror or exc})"
 
 
 def inside(folder: Path, name: str) -> Path:

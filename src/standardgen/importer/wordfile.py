@@ -231,11 +231,9 @@ class _Reader:
                 for note in root.iter(w(kind))}
 
     def _left_out(self, number: int, what: str, text: str) -> None:
-        from standardgen.importer.structure import shown
-
         self.warnings.append(Problem(
             display_path(self.path), number, 1 if number else 0, Severity.WARNING,
-            f"afsnit {number}: {what} '{shown(text)}' importeres ikke; flyt teksten ind i "
+            f"afsnit {number}: {what} '{shown_id(text)}' importeres ikke; flyt teksten ind i "
             "brødteksten, hvis den skal med", Code.IMPORT_DROPPED))
 
     def _hidden_text(self, element: Any, number: int) -> None:
