@@ -510,3 +510,35 @@ def test_a_full_disk_during_build_names_the_file_and_leaves_the_last_site(
                          f"ændret i {out / 'site'}")
     assert site_files(out / "site") == before
     assert sorted(path.name for path in out.iterdir()) == [".standardgen-cache.json", "site"]
+
+
+def test_a_full_disk_during_form_counts_forms_not_files(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the first form's two files the disk is full (each later write fails as a full disk
+    fails). The summary said "N skemaer" and one error per file."""
+    import errno
+
+    from standardgen.core import fileio
+    from standardgen.forms import worker
+    from standardgen.letters.sample import multiply_csv
+
+    batch = multiply_csv(ROOT / "examples" / "cases" / "batch.csv", tmp_path / "b.csv", 12)
+    real = fileio.write_all_atomic
+    room = [2]
+
+    def filling(files: Any, mode: int = 0o644) -> list[OSError | None]:
+        fits, rest = list(files[:room[0]]), list(files[room[0]:])
+        room[0] -= len(fits)
+        full = OSError(errno.ENOSPC, "No space left on device")
+        return [*real(fits, mode), *([full] * len(rest))]
+
+    monkeypatch.setattr(worker, "write_all_atomic", filling)
+    result = run("form", batch, "--standards", STANDARDS, "--out", tmp_path / "out",
+                 "--format", "both", "--jobs", "1")
+    assert result.exit_code == 1
+    failed = [line for line in result.output.splitlines() if "kunne ikke skrives" in line]
+    planned = len(failed) + 1
+    assert all(line.endswith("-opfoelgning.docx): disken er fuld; frigør plads, og kør igen")
+               for line in failed), failed
+    assert result.output.splitlines()[-1].startswith(
+        f"1 af {planned} skemaer til {tmp_path / 'out'} fra 12 sager: {len(failed)} fejl")

@@ -185,12 +185,18 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
         plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING,
                                      f"{died}; hovedprocessen skrev resten af skemaerne",
                                      Code.WORKER_DIED))
-    written = []
+    written: list[Path] = []
+    failed: dict[Path, list[tuple[Path, str]]] = {}  # one problem per form, not per file
     for _, outcome in sorted(outcomes.items()):
         written += outcome.written
-        plan.problems += [Problem(display_path(path), 0, 0, Severity.ERROR,
-                                  f"skemaet kunne ikke skrives: {reason}", Code.WRITE)
-                          for path, reason in outcome.failed]
+        for path, reason in outcome.failed:
+            failed.setdefault(path.with_suffix(""), []).append((path, reason))
+    for files in failed.values():
+        names = " og ".join(path.name for path, _ in files)
+        reasons = "; ".join(dict.fromkeys(reason for _, reason in files))
+        plan.problems.append(Problem(display_path(files[0][0]), 0, 0, Severity.ERROR,
+                                     f"skemaet kunne ikke skrives ({names}): {reasons}",
+                                     Code.WRITE))
     return written
 
 
