@@ -542,3 +542,12 @@ def test_a_full_disk_during_form_counts_forms_not_files(tmp_path: Path,
                for line in failed), failed
     assert result.output.splitlines()[-1].startswith(
         f"1 af {planned} skemaer til {tmp_path / 'out'} fra 12 sager: {len(failed)} fejl")
+
+
+def test_a_letter_s_file_name_cannot_leave_its_folder(tmp_path: Path) -> None:
+    from standardgen.core.fileio import child
+
+    assert child(tmp_path, "2026-1.pdf") == tmp_path / "2026-1.pdf"
+    for name in ("../x.pdf", "/etc/x.pdf", "..", "a\\b.pdf", ""):
+        with pytest.raises(ValueError, match="unsafe file name"):
+            child(tmp_path, name)

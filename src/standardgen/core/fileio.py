@@ -56,6 +56,15 @@ def inside(folder: Path, name: str) -> Path:
     return target
 
 
+def child(folder: Path, name: str) -> Path:
+    """``folder / name`` for a name that cannot leave ``folder`` (no separator, not ``..``),
+    checked without touching the disk: one call per letter in a batch of thousands. A link
+    already at that name is replaced by the rename of ``write_atomic``, never followed."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise ValueError(f"unsafe file name {name!r}")  # a bug: the name's pattern allows none
+    return folder / name
+
+
 def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
     """Write ``data`` to a temporary file beside ``target`` and rename it into place.
 

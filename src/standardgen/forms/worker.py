@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from standardgen.core.fileio import os_error_message, write_all_atomic
+from standardgen.core.fileio import child, os_error_message, write_all_atomic
 from standardgen.forms.render import FormRenderer, TemplateContractError
 
 SUFFIX = "-opfoelgning"
@@ -53,7 +53,7 @@ Chunk = tuple[int, Sequence[Task]]  # a chunk's number (to keep the plan's order
 
 
 def output_path(out: Path, case_number: str, extension: str) -> Path:
-    return out / f"{case_number}{SUFFIX}.{extension}"
+    return child(out, f"{case_number}{SUFFIX}.{extension}")
 
 
 class ChunkWriter:
