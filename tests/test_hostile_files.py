@@ -551,3 +551,10 @@ def test_a_letter_s_file_name_cannot_leave_its_folder(tmp_path: Path) -> None:
     for name in ("../x.pdf", "/etc/x.pdf", "..", "a\\b.pdf", ""):
         with pytest.raises(ValueError, match="unsafe file name"):
             child(tmp_path, name)
+
+
+def test_a_csv_with_cr_only_line_endings_is_read(tmp_path: Path) -> None:
+    result = run("letter", HOSTILE / "batch-cr-only.csv", "--standards", STANDARDS, "--out",
+                 tmp_path, "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert len(list(tmp_path.glob("*.pdf"))) == 3

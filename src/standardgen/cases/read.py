@@ -356,10 +356,13 @@ def _read_csv_text(path: Path, name: str) -> str:
     if b"\x00" in raw:
         raise fail("filen er binær, ikke en CSV-tekstfil", Code.BINARY)
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise fail("filen er ikke gemt som UTF-8 (vælg 'CSV UTF-8' ved gem)",
                    Code.ENCODING) from None
+    # CR alone ends every line (Excel for Mac's "CSV (Macintosh)"): the csv module would read
+    # the whole file as one line and refuse it in English.
+    return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
