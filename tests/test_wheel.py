@@ -102,8 +102,8 @@ def test_the_wheel_carries_templates_data_and_licences(dist: Path) -> None:
 
 
 def test_installed_standardgen_works_in_an_empty_folder(installed: Path, tmp_path: Path) -> None:
-    probe = subprocess.run([str(installed / "python"), "-c", "import standardgen.render."
-                            "templating as t; print(t.__file__); print(t.builtin_templates())"],
+    probe = subprocess.run([str(installed / "python"), "-c", "import standardgen.core."
+                            "templates as t; print(t.__file__); print(t.builtin_templates())"],
                            cwd=tmp_path, env=_env(installed, tmp_path), capture_output=True,
                            text=True, check=True).stdout.split()
     assert all(str(installed.parent) in line for line in probe), probe  # not this checkout
