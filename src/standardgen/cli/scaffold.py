@@ -3,13 +3,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from standardgen.cli.common import DEFAULT_STANDARDS
 from standardgen.cli.i18n import DanishCommand
 from standardgen.core.codes import Code
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def paragraph_option(f: F) -> F:
+    return click.option("--paragraph", metavar="PARAGRAF", show_default="104",
+                        help="Ydelsens paragraf (fx 85) eller profil (fx sel-85): afsnit, blokke "
+                             "og vejledning følger den.")(f)
+
+
+def _profile(paragraph: str | None) -> str:
+    from standardgen.scaffold import standard
+
+    if paragraph is None:
+        return standard.DEFAULT_PROFILE
+    problem = standard.paragraph_problem(paragraph)
+    if problem:
+        raise click.BadParameter(problem, param_hint="'--paragraph'")
+    return standard.profile_named(paragraph) or standard.DEFAULT_PROFILE
 
 
 @click.command(cls=DanishCommand)
@@ -19,14 +40,16 @@ from standardgen.core.codes import Code
 @click.option("--title", help="Standardens titel, fx 'Kvalitetsstandard: Praktisk hjælp'.")
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_STANDARDS,
               show_default=True, help="Mappen med standarderne.")
-def new(slug: str, municipality: str | None, title: str | None, out: Path) -> None:
+@paragraph_option
+def new(slug: str, municipality: str | None, title: str | None, out: Path,
+        paragraph: str | None) -> None:
     """Opret OUT/SLUG.yaml med alle afsnit og vejledning, der skal erstattes (og kommunefilen,
     hvis den mangler)."""
     from standardgen.scaffold import standard
     from standardgen.standards import revision
     from standardgen.standards.catalogue import load_catalogue
 
-    request = standard.NewStandard(slug, out, municipality, title)
+    request = standard.NewStandard(slug, out, municipality, title, _profile(paragraph))
     problem = request.usage_problem()
     if problem:
         raise click.UsageError(problem)
@@ -47,18 +70,34 @@ def new(slug: str, municipality: str | None, title: str | None, out: Path) -> No
               show_default=True, help="CI-fil, der kontrollerer og udgiver ved hver ændring.")
 @click.option("--standard", "slug", default="ny-standard", show_default=True,
               help="Slug (filnavn) for den første standard.")
-def init(folder: Path, municipality: str, ci: str, slug: str) -> None:
+@paragraph_option
+@click.option("--source", metavar="KILDE", show_default="det kørende hjul",
+              help="Hvad CI installerer: et hjul (.whl) eller en Git-adresse med fast version "
+                   "(git+https://...@v0.1.0).")
+@click.option("--git/--no-git", default=True, show_default=True,
+              help="Kør git init og slå git-krogen mod CPR-numre til (kun uden for et "
+                   "git-arkiv).")
+def init(folder: Path, municipality: str, ci: str, slug: str, paragraph: str | None,
+         source: str | None, git: bool) -> None:
     """Opret et arkiv til kommunens kvalitetsstandarder i MAPPE (standard: denne mappe):
-    kommunefil, en standard med vejledning, skemaer, editorindstillinger, CI og en README."""
-    from standardgen.scaffold import repository
+    kommunefil, en standard med vejledning, skemaer, editorindstillinger, CI, git-krog, sager/
+    og en README."""
+    from standardgen.scaffold import origin, repository
     from standardgen.standards import revision
 
-    request = repository.InitRequest(folder, municipality, ci, slug)  # type: ignore[arg-type]
+    request = repository.InitRequest(folder, municipality, ci, slug,  # type: ignore[arg-type]
+                                     _profile(paragraph), git)
     problem = request.usage_problem()
     if problem:
         raise click.UsageError(problem)
-    for path in repository.create(request, revision.today()):
+    try:
+        installed = origin.resolve(source)
+    except origin.SourceError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--source'") from None
+    for path in repository.create(request, revision.today(), installed):
         click.echo(f"skrevet: {path}")
+    if git:
+        click.echo(repository.start_git(folder))
     where = "" if folder == Path(".") else f"cd {folder}, "
     click.echo(f"Næste skridt: {where}erstat teksterne i [[VEJLEDNING: ...]] i standards/, "
                "kontrollér med 'standardgen check', og se siden med 'standardgen serve'.")
