@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -219,6 +220,110 @@ def _write_case(path: Path) -> Path:
     }
     path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
     return path
+
+
+# --- the first push: the CI that init wrote, replayed as written (issue 24) ---------------------
+
+# What the GitHub expressions in a `run:` step stand for in the municipality's repository.
+_GITHUB = {"github.repository_owner": "testby",
+           "github.event.repository.name": "kvalitetsstandarder"}
+_ACTIONS = {"actions/checkout", "actions/setup-python", "actions/cache",
+            "actions/upload-pages-artifact"}
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_the_ci_that_init_writes_runs_green_as_written(installed: Path, tmp_path: Path,
+                                                       ci: str) -> None:
+    """``init`` from the installed wheel, the scaffold filled in, a commit through the hook; then
+    the CI job's shell steps exactly as the file has them, in a clone in an empty folder with a
+    new virtual environment (setup-python's, or the python image's) and nothing else installed:
+    pip gets standardgen from ``.standardgen/`` and its dependencies from the package index."""
+    env = _git_env(installed, tmp_path)
+    done = _run(installed, tmp_path, "init", "kommune", "--municipality", "Testby", "--ci", ci)
+    assert done.returncode == 0, done.stderr
+    repo = tmp_path / "kommune"
+    _fill_in(repo / "standards")
+    for args in (["add", "."], ["commit", "-qm", "Kvalitetsstandarder"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+    work = tmp_path / "checkout"
+    subprocess.run(["git", "clone", "-q", str(repo), str(work)], env=env, check=True)
+    ci_env = _ci_env(tmp_path, ci)
+    for name, script in (_github_steps(work) if ci == "github" else _gitlab_steps(work)):
+        shell = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script]
+        step = subprocess.run(shell, cwd=work, env=ci_env, capture_output=True, text=True,
+                              timeout=900)
+        assert step.returncode == 0, (name, script, step.stdout[-3000:], step.stderr[-3000:])
+    site = work / ("output/site" if ci == "github" else "public")
+    assert "Testby Kommune" in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "ny-standard" / "ny-standard.pdf").is_file()
+    installed_from = subprocess.run([str(tmp_path / "ci-venv/bin/pip"), "show", "-f",
+                                     "standardgen"], capture_output=True, text=True, env=ci_env)
+    assert "Location: " + str(tmp_path / "ci-venv") in installed_from.stdout
+
+
+def _git_env(bin_dir: Path, home: Path) -> dict[str, str]:
+    env = _env(bin_dir, home)  # the installed standardgen on PATH: the hook runs it
+    for name, value in (("NAME", "Test"), ("EMAIL", "test@testby.dk")):
+        env[f"GIT_AUTHOR_{name}"] = env[f"GIT_COMMITTER_{name}"] = value
+    return env
+
+
+def _ci_env(tmp_path: Path, ci: str) -> dict[str, str]:
+    """A CI runner's environment: a fresh virtual environment first on PATH, `sudo` (a GitHub
+    runner has it without a password; we are root here, so it only runs its arguments), the
+    variables the CI file reads, and this machine's pip settings (how it reaches the index)."""
+    venv = tmp_path / "ci-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    if shutil.which("sudo") is None:
+        (shims / "sudo").write_text('#!/bin/sh\nexec "$@"\n', encoding="utf-8")
+        (shims / "sudo").chmod(0o755)
+    keep = {k: v for k, v in os.environ.items() if k.startswith("PIP_") or k in ("LANG", "LC_ALL")}
+    path = f"{venv / 'bin'}{os.pathsep}{shims}{os.pathsep}/usr/local/sbin:/usr/local/bin:" \
+           "/usr/sbin:/usr/bin:/sbin:/bin"
+    env = {**keep, "PATH": path, "HOME": str(tmp_path), "CI": "true",
+           "DEBIAN_FRONTEND": "noninteractive"}
+    if ci == "gitlab":
+        env.update(CI_PAGES_URL="https://testby.gitlab.io/kvalitetsstandarder",
+                   CI_COMMIT_BRANCH="main", CI_DEFAULT_BRANCH="main")
+    return env
+
+
+def _github_steps(work: Path) -> list[tuple[str, str]]:
+    """The build job's `run:` steps, with the GitHub expressions they use filled in; the
+    `uses:` steps are the runner's (checkout: the clone; setup-python: the venv; cache and the
+    Pages upload change nothing the job checks)."""
+    workflow = yaml.safe_load((work / ".github/workflows/kvalitetsstandarder.yml")
+                              .read_text(encoding="utf-8"))
+    steps = []
+    for step in workflow["jobs"]["build"]["steps"]:
+        if "uses" in step:
+            assert step["uses"].split("@")[0] in _ACTIONS, step
+            continue
+        script = re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", lambda m: _GITHUB[m.group(1)], step["run"])
+        assert "${{" not in script, script
+        steps.append((step.get("name", script), script))
+    assert [s["uses"] for s in workflow["jobs"]["publish"]["steps"]] == ["actions/deploy-pages@v4"]
+    return steps
+
+
+def _gitlab_steps(work: Path) -> list[tuple[str, str]]:
+    """Each job in stage order, its before_script (or the default one) and script as one shell
+    script, as the runner joins them; a job whose rules do not match the default branch is
+    left out as GitLab would."""
+    pipeline = yaml.safe_load((work / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert pipeline["default"]["image"].startswith("python:3.11")  # our venv's Python
+    jobs = [(name, job) for name, job in pipeline.items()
+            if isinstance(job, dict) and "stage" in job]
+    jobs.sort(key=lambda item: pipeline["stages"].index(item[1]["stage"]))
+    steps = []
+    for name, job in jobs:
+        for rule in job.get("rules", []):
+            assert rule == {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}, rule
+        before = job.get("before_script", pipeline["default"]["before_script"])
+        steps.append((name, "\n".join([*before, *job["script"]])))
+    return steps
 
 
 # --- README: the municipality's path, as written ------------------------------------------------
