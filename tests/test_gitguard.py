@@ -85,11 +85,11 @@ def test_check_refuses_a_tracked_file_committed_without_the_hook(repo: Path) -> 
     assert _git(repo, "commit", "-qm", "Forbi krogen", "--no-verify").returncode == 0
     result = run("check", "--format", "json")
     problems = [p for p in json.loads(result.stdout) if p["code"] == "cpr-in-git"]
+    message = ("filen indeholder et CPR-nummer (150385-XXXX); personoplysninger hører til i "
+               "sager/, som git ignorerer; fjern filen fra git med 'git rm --cached "
+               "standards/kladde.md'")
     assert problems == [{"file": "standards/kladde.md", "line": 1, "column": 6,
-                         "severity": "error", "code": "cpr-in-git",
-                         "message": "filen indeholder et CPR-nummer (150385-XXXX); "
-                                    "personoplysninger hører til i sager/, som git ignorerer; "
-                                    "fjern filen fra git med 'git rm --cached standards/kladde.md'"}]
+                         "severity": "error", "code": "cpr-in-git", "message": message}]
     assert result.exit_code == 1
 
 

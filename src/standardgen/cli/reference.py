@@ -12,7 +12,7 @@ standardgen.cli.reference FOLDER`` writes them as files.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -116,11 +116,11 @@ def _type(node: dict[str, Any]) -> str:
     names = {"string": "tekst", "integer": "heltal", "number": "tal", "boolean": "ja/nej",
              "array": "liste", "object": "gruppe"}
     if isinstance(kind, list):
-        return ", ".join(names.get(k, k) for k in kind)
+        return ", ".join(names.get(str(k), str(k)) for k in kind)
     return names.get(kind, "tekst, liste eller gruppe")
 
 
-def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+def _table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join(cell.replace("|", "\\|").replace("\n", " ") for cell in row)
               + " |" for row in rows]
