@@ -289,13 +289,29 @@ def test_help_is_danish(command: tuple[str, ...]) -> None:
         assert named <= shown | {"OUT"}, (named, shown)
 
 
-def test_every_option_in_the_readme_is_in_the_help() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command, options in re.findall(r"### `standardgen ([a-z]+(?: read)?)([^`]*)`", readme):
-        command = "form render" if command == "form" else command  # 'form PATH' is short for it
-        shown = run(*command.split(), "--help").output
-        for option in re.findall(r"--[a-z-]+", options):
-            assert option in shown, (command, option)
+COMMAND_NAMES = {"build", "check", "desk", "diff", "doctor", "form", "import", "init", "letter",
+                 "new", "schema", "serve", "status"}
+
+
+def test_every_option_the_user_pages_name_is_in_the_help() -> None:
+    """The Danish pages are written by hand: each `standardgen COMMAND ... --option` they show
+    (in code, on one line) must be an option of that command."""
+    pages = [p for folder in ("it", "redaktoer", "sagsbehandler")
+             for p in sorted((ROOT / "docs" / folder).glob("*.md"))]
+    assert len(pages) >= 10, pages
+    seen = 0
+    for page in [ROOT / "README.md", *pages]:
+        for line in page.read_text(encoding="utf-8").splitlines():
+            for command, rest in re.findall(r"standardgen ([a-z]+(?: read)?)\b([^`#\n]*)", line):
+                options = re.findall(r"(?<![\w-])--[a-z][a-z-]+", rest)
+                if command not in COMMAND_NAMES or not options:
+                    continue
+                command = "form render" if command == "form" else command  # short for it
+                shown = run(*command.split(), "--help").output
+                for option in options:
+                    assert option in shown, (page.name, line, option)
+                    seen += 1
+    assert seen >= 20, seen  # the pages do show options: a scan that finds none fails
 
 
 def test_build_summary_reads_as_a_sentence(municipality_repo: Path) -> None:
@@ -308,18 +324,28 @@ def test_build_summary_reads_as_a_sentence(municipality_repo: Path) -> None:
                             "eller advarsler\n")
 
 
+def test_the_readme_is_short_and_its_links_lead_somewhere() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) < 120
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme)
+    assert len(links) >= 15, links
+    assert [link for link in links if not (ROOT / link).is_file()] == []
+
+
 # --- 12: the README's contributor path --------------------------------------------------------
 
-def test_the_readme_contributor_path_names_real_targets() -> None:
-    from test_wheel import readme_block
+def test_the_documented_contributor_path_names_real_targets() -> None:
+    from test_wheel import docs_block
 
-    lines = readme_block("contributor")
-    assert lines == ["make site", "make quick", "make test"]
+    lines = docs_block("contributing/index.md", "contributor")
+    assert lines == ["make site", "make quick", "make test", "make docs"]
     dry = {line: subprocess.run([*line.split(), "-n"], cwd=ROOT, capture_output=True, text=True,
                                 check=True).stdout for line in lines}
     assert "standardgen build standards --out output" in dry["make site"]
     assert '-m pytest -m "not client and not slow"' in dry["make quick"]
-    assert all(tool in dry["make test"] for tool in ("ruff check", "mypy src", "-m pytest\n"))
+    assert all(tool in dry["make test"] for tool in ("ruff check", "mypy src", "-m pytest\n",
+                                                     "mkdocs build --strict"))
+    assert "mkdocs build --strict" in dry["make docs"]
 
 
 @pytest.mark.slow

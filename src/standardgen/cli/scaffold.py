@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from standardgen.cli.common import DEFAULT_STANDARDS
+from standardgen.cli.common import DEFAULT_STANDARDS, require_paths
 from standardgen.cli.i18n import DanishCommand
 from standardgen.core.codes import Code
 
@@ -34,17 +34,43 @@ def _profile(paragraph: str | None) -> str:
 
 
 @click.command(cls=DanishCommand)
-@click.argument("slug")
+@click.argument("slug", required=False)
 @click.option("--municipality", help="Kommunen: filen OUT/municipalities/ID.yaml, uden .yaml; "
               "findes den ikke, oprettes den med vejledning.")
 @click.option("--title", help="Standardens titel, fx 'Kvalitetsstandard: Praktisk hjælp'.")
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_STANDARDS,
-              show_default=True, help="Mappen med standarderne.")
+              show_default=True, help="Mappen med standarderne; med --case sagsfilen (standard: "
+                                      "sager/SLUG-RESULTAT.yaml), med --examples mappen "
+                                      "(standard: eksempel).")
 @paragraph_option
-def new(slug: str, municipality: str | None, title: str | None, out: Path,
-        paragraph: str | None) -> None:
+@click.option("--case", "kind", metavar="RESULTAT",
+              help="Skriv en sag med vejledning i stedet for en standard: brevtypen (bevilget, "
+                   "delvis_bevilget, afslag, aendring eller ophoer) til standarden --standard.")
+@click.option("--standard", "standard_slug", metavar="SLUG",
+              help="Med --case: standarden (i standards/), hvis serviceprofil sagen følger.")
+@click.option("--examples", is_flag=True,
+              help="Skriv de medfølgende eksempler: en færdig sag for hver brevtype med de "
+                   "standarder og den kommunefil, de bruger.")
+@click.pass_context
+def new(ctx: click.Context, slug: str | None, municipality: str | None, title: str | None,
+        out: Path, paragraph: str | None, kind: str | None, standard_slug: str | None,
+        examples: bool) -> None:
     """Opret OUT/SLUG.yaml med alle afsnit og vejledning, der skal erstattes (og kommunefilen,
-    hvis den mangler)."""
+    hvis den mangler); eller en sag med --case, eller eksemplerne med --examples."""
+    given = ctx.get_parameter_source("out") is not click.core.ParameterSource.DEFAULT
+    if examples:
+        _new_examples(out if given else Path("eksempel"))
+    elif kind is not None:
+        _new_case(kind, standard_slug, out if given else None)
+    elif slug is None:
+        raise click.UsageError("angiv SLUG for en ny standard, --case for en sag eller "
+                               "--examples for eksemplerne")
+    else:
+        _new_standard(slug, out, municipality, title, paragraph)
+
+
+def _new_standard(slug: str, out: Path, municipality: str | None, title: str | None,
+                  paragraph: str | None) -> None:
     from standardgen.scaffold import standard
     from standardgen.standards import revision
     from standardgen.standards.catalogue import load_catalogue
@@ -60,6 +86,47 @@ def new(slug: str, municipality: str | None, title: str | None, out: Path,
     todo = [p for p in load_catalogue([target]).problems if p.code == Code.GUIDANCE]
     click.echo(f"{len(todo)} vejledningstekster skal erstattes; se dem med "
                f"'standardgen check {target}'.")
+
+
+def _new_case(kind: str, slug: str | None, out: Path | None) -> None:
+    import yaml
+
+    from standardgen.cases.check import case_schema
+    from standardgen.cases.letter_kinds import get_kind, kind_names
+    from standardgen.core.fileio import private_dir, write_atomic
+    from standardgen.core.templates import template_file
+    from standardgen.scaffold.case import render_case
+    from standardgen.standards.catalogue import load_catalogue
+
+    if kind not in kind_names():
+        raise click.BadParameter(f"ukendt brevtype '{kind}'; brug en af: "
+                                 f"{', '.join(kind_names())}", param_hint="'--case'")
+    catalogue = load_catalogue(require_paths([]))
+    known = {item.slug: item for item in catalogue.standards if item.profile is not None
+             and item.profile.letters}
+    if slug not in known:
+        choices = ", ".join(sorted(known)) or "ingen standarder med breve i standards/"
+        raise click.BadParameter(f"angiv standarden, sagen hører til; kendte: {choices}",
+                                 param_hint="'--standard'")
+    target = out or Path("sager") / f"{slug}-{kind}.yaml"
+    if target.exists():
+        raise click.UsageError(f"filen findes allerede: {target}; vælg en anden med --out")
+    wording = yaml.safe_load(template_file("desk/wording.yaml").read_text(encoding="utf-8"))
+    text = render_case(case_schema(known[slug], kind), wording, get_kind(kind).label)
+    if not target.parent.exists():
+        private_dir(target.parent)  # a folder for personal data is private (0700)
+    write_atomic(target, text.encode("utf-8"), mode=0o600)
+    click.echo(f"skrevet: {target}")
+    click.echo(f"Erstat vejledningen, og skriv brevet med 'standardgen letter {target}'.")
+
+
+def _new_examples(target: Path) -> None:
+    from standardgen.scaffold.case import copy_examples
+
+    for path in copy_examples(target):
+        click.echo(f"skrevet: {path}")
+    click.echo(f"Prøv: standardgen letter {target}/cases --standards {target}/standards "
+               f"--out {target}/breve")
 
 
 @click.command(cls=DanishCommand)
