@@ -217,14 +217,17 @@ def _municipality(request: NewStandard) -> tuple[str, str]:
         found = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
         if len(found) != 1:
             choices = f" (fundet: {', '.join(found)})" if found else ""
-            raise _fail(folder, f"angiv kommunen med --municipality{choices}")
+            raise _fail(folder, f"angiv kommunen med --municipality ID{choices}; findes "
+                                "kommunefilen ikke, skrives den med vejledning")
         name = found[0]
     else:
         name = request.municipality
     path = folder / f"{name}.yaml"
     if not re.fullmatch(SLUG, name) or not path.is_file():
-        raise _fail(folder, f"kommunefilen '{MUNICIPALITY_DIR}/{name}.yaml' findes ikke; "
-                            "opret den først")
+        found = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        there = f" (fundet: {', '.join(found)})" if found else ""
+        raise _fail(folder, f"kommunefilen '{MUNICIPALITY_DIR}/{name}.yaml' findes ikke{there}; "
+                            "et id er små bogstaver a-z, tal og bindestreger")
     town, problems = validation.parse(load_yaml(path), Municipality)
     if errors(problems):
         raise InputError(errors(problems))
