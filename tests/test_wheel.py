@@ -92,9 +92,15 @@ def test_the_wheel_carries_templates_data_and_licences(dist: Path) -> None:
                 assert prefix + inside in names, inside
     assert "standardgen-0.1.0.dist-info/licenses/LICENSE" in names
     assert "standardgen/templates/site/static/fonts/OFL.txt" in names
+    # The examples a new user starts from: one complete case per letter kind (issue 24).
+    shipped = {p.relative_to(ROOT / "examples" / "solbakke").as_posix()
+               for p in (ROOT / "examples" / "solbakke").rglob("*") if p.is_file()}
+    assert {f"standardgen/examples/{name}" for name in shipped} <= names
+    assert "standardgen/templates/new/guidance.yaml" in names
     with tarfile.open(next(dist.glob("*.tar.gz"))) as sdist:
         inside = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert {"LICENSE", "setup.py", "templates/letter/letter.typ",
+            "examples/solbakke/cases/2026-085-0005.yaml",
             "src/standardgen/data/profiles/serviceloven.yaml",
             "src/standardgen/data/profiles/sel-85.yaml",
             "src/standardgen/data/letter_kinds.yaml"} <= inside
@@ -103,8 +109,8 @@ def test_the_wheel_carries_templates_data_and_licences(dist: Path) -> None:
 
 
 def test_installed_standardgen_works_in_an_empty_folder(installed: Path, tmp_path: Path) -> None:
-    probe = subprocess.run([str(installed / "python"), "-c", "import standardgen.render."
-                            "templating as t; print(t.__file__); print(t.builtin_templates())"],
+    probe = subprocess.run([str(installed / "python"), "-c", "import standardgen.core."
+                            "templates as t; print(t.__file__); print(t.builtin_templates())"],
                            cwd=tmp_path, env=_env(installed, tmp_path), capture_output=True,
                            text=True, check=True).stdout.split()
     assert all(str(installed.parent) in line for line in probe), probe  # not this checkout
@@ -259,6 +265,35 @@ def test_the_ci_that_init_writes_runs_green_as_written(installed: Path, tmp_path
     installed_from = subprocess.run([str(tmp_path / "ci-venv/bin/pip"), "show", "-f",
                                      "standardgen"], capture_output=True, text=True, env=ci_env)
     assert "Location: " + str(tmp_path / "ci-venv") in installed_from.stdout
+
+
+def test_init_packs_the_installed_files_again_when_the_wheel_is_gone(
+        dist: Path, tmp_path: Path) -> None:
+    """pip's record names the wheel file it installed; once that file is gone, init packs the
+    installed files into a wheel again: the same members with the same bytes."""
+    original = next(dist.glob("standardgen-*.whl"))
+    moved = tmp_path / "kopi" / original.name
+    moved.parent.mkdir()
+    shutil.copy(original, moved)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    own = subprocess.run([str(venv / "bin/python"), "-c", "import sysconfig; print(sysconfig."
+                          "get_paths()['purelib'])"], check=True, capture_output=True, text=True)
+    (Path(own.stdout.strip()) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin/python"), "install",
+                    "--quiet", "--no-deps", "--no-index", str(moved)], check=True, env=clean)
+    moved.unlink()
+    done = _run(venv / "bin", tmp_path, "init", "k", "--municipality", "Testby", "--no-git")
+    assert done.returncode == 0, done.stderr
+    note = (tmp_path / "k/.standardgen/kilde.txt").read_text(encoding="utf-8")
+    assert "pakket igen som hjul" in note
+    repacked = tmp_path / "k/.standardgen" / original.name
+    with zipfile.ZipFile(original) as a, zipfile.ZipFile(repacked) as b:
+        members = {n: a.read(n) for n in a.namelist() if not n.endswith("RECORD")}
+        assert members == {n: b.read(n) for n in b.namelist() if not n.endswith("RECORD")}
+        record = b.read(next(n for n in b.namelist() if n.endswith("RECORD"))).decode()
+    assert len(record.splitlines()) == len(members) + 1
 
 
 def _git_env(bin_dir: Path, home: Path) -> dict[str, str]:
