@@ -50,7 +50,7 @@ test: lint typecheck pytest docs ## Lint, type-check, the tests and the docs sit
 
 # The fast lane while editing: no external client (LibreOffice, Chromium, Nu, poppler) and
 # nothing marked slow (the installed-wheel test, big batches). `make test` stays the full suite.
-quick: $(STAMP) ## The tests that need no external client and are not slow (under a minute)
+quick: $(STAMP) ## The tests that need no external client and are not slow
 	$(BIN)/python -m pytest -m "not client and not slow" -q
 
 bench: $(STAMP) ## Benchmarks (benchmarks/), side by side with their baselines

@@ -213,7 +213,7 @@ def _sentence(guidance: str) -> str:
 
 
 def _write_case(path: Path) -> Path:
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)  # init writes sager/
     case = {
         "case_number": "2026-1", "standard": "ny-standard", "result": "bevilget",
         "decision_date": "2026-03-02",
