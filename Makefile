@@ -44,7 +44,7 @@ pytest: $(STAMP) $(NODE_STAMP) ## The test suite only
 # The reference pages are generated from the code at build time (docs/hooks/reference.py);
 # --strict makes every warning an error, a broken internal link or anchor among them.
 docs: $(STAMP) ## Build the documentation site into output/docs (warnings are errors)
-	$(BIN)/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 test: lint typecheck pytest docs ## Lint, type-check, the tests and the docs site (what CI runs)
 

@@ -136,3 +136,19 @@ def test_a_broken_internal_link_fails_the_build(tmp_path: Path, link: str) -> No
     done = _build(copy, tmp_path / "site")
     assert done.returncode != 0
     assert "kom-i-gang.md" in done.stderr
+
+
+@pytest.mark.slow
+def test_a_new_page_lands_in_the_menu_without_an_edit_to_the_config(tmp_path: Path) -> None:
+    """Another change adds docs/memo.md: the site builds (strict) and its menu names the page
+    under "Flere sider", with no edit to mkdocs.yml."""
+    copy = tmp_path / "repo"
+    copy.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", copy / "docs")
+    (copy / "docs" / "memo.md").write_text("# Digital Post med MeMo\n\nTekst.\n",
+                                           encoding="utf-8")
+    done = _build(copy, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Flere sider" in index and 'href="memo.html"' in index
