@@ -120,3 +120,20 @@ def test_check_in_standardgens_own_repository_leaves_its_test_numbers_alone(
 
     root = gitguard.repository_root(Path(__file__).parent)
     assert root is None or not gitguard.is_municipality_repository(root)
+
+
+def test_a_letter_written_outside_output_is_refused_too(repo: Path) -> None:
+    """A PDF or Word letter is binary, but its body holds the full CPR number: the hook reads
+    their text (PDFium, the Word file's XML)."""
+    assert run("new", "--examples").exit_code == 0
+    example = repo / "eksempel"
+    letter = run("letter", example / "cases" / "2026-085-0001.yaml", "--standards",
+                 example / "standards", "--out", repo / "arkiv")
+    assert letter.exit_code == 0, letter.output
+    assert _git(repo, "add", "arkiv").returncode == 0
+    commit = _git(repo, "commit", "-qm", "Breve")
+    assert commit.returncode != 0
+    refused = sorted(line.split(":", 1)[0] for line in commit.stderr.splitlines()
+                     if "fejl: filen indeholder et CPR-nummer" in line)
+    assert refused == ["arkiv/2026-085-0001.docx", "arkiv/2026-085-0001.pdf"], commit.stderr
+    assert "arkiv/2026-085-0001.pdf:0:0:" in commit.stderr

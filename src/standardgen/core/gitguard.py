@@ -59,20 +59,64 @@ def _file_problems(root: Path, path: str, data: bytes) -> list[Problem]:
         return [Problem(where, 0, 0, Severity.ERROR,
                         f"sagsfiler må ikke ligge i git ({CASES}/ er udelukket i .gitignore); "
                         f"fjern filen fra git med 'git rm --cached {path}'", Code.CASE_IN_GIT)]
-    if len(data) > _LARGEST or b"\0" in data[:8192]:
-        return []  # not text: an image, a wheel, a PDF made elsewhere
-    text = data.decode("utf-8", errors="replace")
+    if len(data) > _LARGEST:
+        return []  # a data dump or media, not a document someone wrote
+    text = _text(data)
+    if text is None:
+        return []  # not text, and not a document whose text we can read (an image, a wheel)
     found = list(find_in_text(text))
     if not found:
         return []
     offset, masked = found[0]
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    if data.startswith((b"%PDF-", b"PK\x03\x04")):
+        line = column = 0  # a PDF or Word file has no lines of its own to point at
     more = f" (og {len(found) - 1} til)" if len(found) > 1 else ""
     return [Problem(where, line, column, Severity.ERROR,
                     f"filen indeholder et CPR-nummer ({masked}){more}; personoplysninger hører "
                     f"til i {CASES}/, som git ignorerer; fjern filen fra git med "
                     f"'git rm --cached {path}'", Code.CPR_IN_GIT)]
+
+
+def _text(data: bytes) -> str | None:
+    """The text a file shows a reader: plain text, a PDF's pages, a Word file's paragraphs (a
+    letter written outside output/ is binary, but its body holds the full CPR number)."""
+    if data.startswith(b"%PDF-"):
+        return _pdf_text(data)
+    if data.startswith(b"PK\x03\x04"):
+        return _docx_text(data)
+    if b"\0" in data[:8192]:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def _pdf_text(data: bytes) -> str | None:
+    import pypdfium2 as pdfium  # only when a PDF is in git: check stays fast
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        return "\n".join(document[i].get_textpage().get_text_range()
+                         for i in range(len(document)))
+    finally:
+        document.close()
+
+
+def _docx_text(data: bytes) -> str | None:
+    import io
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read("word/document.xml").decode("utf-8", errors="replace")
+    except (zipfile.BadZipFile, KeyError):
+        return None  # a zip that is not a Word file (the wheel in .standardgen/)
+    # One line per paragraph, the runs of a paragraph joined: what Word shows.
+    return re.sub(r"<[^>]+>", "", re.sub(r"</w:p>", "\n", xml))
 
 
 def _index(root: Path) -> dict[str, str]:
