@@ -98,12 +98,12 @@ def test_the_wheel_carries_templates_data_and_licences(dist: Path) -> None:
     assert {f"standardgen/examples/{name}" for name in shipped} <= names
     assert "standardgen/templates/new/guidance.yaml" in names
     with tarfile.open(next(dist.glob("*.tar.gz"))) as sdist:
-        inside = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+        in_sdist = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert {"LICENSE", "setup.py", "templates/letter/letter.typ",
             "examples/solbakke/cases/2026-085-0005.yaml",
             "src/standardgen/data/profiles/serviceloven.yaml",
             "src/standardgen/data/profiles/sel-85.yaml",
-            "src/standardgen/data/letter_kinds.yaml"} <= inside
+            "src/standardgen/data/letter_kinds.yaml"} <= in_sdist
     # The licence as an SPDX string: no deprecation warning from setuptools any more.
     assert "deprecat" not in (dist / "build.log").read_text(encoding="utf-8").lower()
 
