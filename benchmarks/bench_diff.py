@@ -12,6 +12,7 @@ the structured comparison, and each renderer. Prints medians (ms) and the ratio 
 from __future__ import annotations
 
 import difflib
+import functools
 import sys
 import tempfile
 from pathlib import Path
@@ -71,7 +72,7 @@ def grown() -> None:
     for count in (300, 600):
         old, new = with_sections(base, count, "a"), with_sections(base, count, "b")
         medians[f"compare, {count} renamed sections"] = median_ms(
-            lambda old=old, new=new: compare.compare(old, new), 7)
+            functools.partial(compare.compare, old, new), 7)
     print_ratio_table(medians, width=46, ratio="x 300", digits=1, ratio_digits=2)
 
 

@@ -484,7 +484,7 @@ def test_a_full_disk_during_build_names_the_file_and_leaves_the_last_site(
     OSError with ENOSPC naming the file): the site stays as the last build left it."""
     import errno
 
-    from standardgen.publish import build
+    from standardgen.core import fileio
 
     out = tmp_path / "output"
     assert run("build", standards_copy, "--out", out).exit_code == 0
@@ -492,8 +492,8 @@ def test_a_full_disk_during_build_names_the_file_and_leaves_the_last_site(
     standard = standards_copy / "aktivitets-og-samvaerstilbud.yaml"
     standard.write_text(standard.read_text(encoding="utf-8").replace(
         "Myndighedsafdelingen", "Visitationen"), encoding="utf-8")
-    written = []
-    real = build.write_atomic
+    written: list[Path] = []
+    real = fileio.write_atomic
 
     def filling(target: Path, data: bytes, mode: int = 0o644) -> None:
         if len(written) == 2:
@@ -501,7 +501,7 @@ def test_a_full_disk_during_build_names_the_file_and_leaves_the_last_site(
         written.append(target)
         real(target, data, mode)
 
-    monkeypatch.setattr(build, "write_atomic", filling)
+    monkeypatch.setattr("standardgen.publish.build.write_atomic", filling)
     result = run("build", standards_copy, "--out", out)
     assert result.exit_code == 1
     line = next(line for line in result.output.splitlines() if "disken er fuld" in line)

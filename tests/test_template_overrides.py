@@ -55,7 +55,8 @@ def render_with(name: str, tmp_path: Path) -> list[Path]:
         result = run("diff", NORDDJURS, new, "--format", "html", "--out", out)
     elif group == "init":
         ci = "gitlab" if name.endswith("gitlab-ci.yml") else "github"
-        result = run("init", out, "--municipality", "Bakkeby", "--ci", ci)
+        result = run("init", out, "--municipality", "Bakkeby", "--ci", ci, "--source",
+                     "git+https://git.example.dk/standardgen.git@v0.1.0")
     elif group == "new":
         shutil.copytree(STANDARDS / "municipalities", out / "municipalities")
         result = run("new", "en-ny-ydelse", "--out", out, "--municipality", "bakkeby")

@@ -128,6 +128,9 @@ class Code(StrEnum):
     IMPORT_ID = "import-id"
     TEMPLATE_LINK = "template-link"
     CASE_SIZE = "case-size"
+    # Personal data in git (core/gitguard.py)
+    CPR_IN_GIT = "cpr-in-git"
+    CASE_IN_GIT = "case-in-git"
     # The desk (desk/)
     PACKED = "packed"
     DESK_TOKEN = "desk-token"
@@ -249,6 +252,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.TEMPLATE_LINK: "En skabelon i kommunens skabelonmappe er et symbolsk link ud af mappen.",
     Code.CASE_SIZE: "En tekst eller liste i en sag er længere end en CSV-celle må være.",
     Code.EXISTS: "Filen findes allerede og overskrives ikke.",
+    Code.CPR_IN_GIT: "En fil i git eller klar til commit uden for sager/ har et CPR-nummer.",
+    Code.CASE_IN_GIT: "En sagsfil i sager/ er lagt i git, selv om .gitignore udelukker mappen.",
     Code.PACKED: "Sagen i skrivebordets formular er ødelagt.",
     Code.DESK_TOKEN: "Adgangsnøglen til skrivebordet kan ikke bruges.",
     Code.DESK_BIND: "Skrivebordet lytter på en anden adresse end denne computer uden adgangsnøgle.",

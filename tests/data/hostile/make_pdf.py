@@ -10,6 +10,7 @@ import io
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from click.testing import CliRunner
@@ -33,7 +34,7 @@ def blank_form() -> bytes:
         return (Path(out) / "2026-104-0001-opfoelgning.pdf").read_bytes()
 
 
-def changed(base: bytes, change: Callable[[pikepdf.Pdf, dict[str, pikepdf.Dictionary]], None]
+def changed(base: bytes, change: Callable[[pikepdf.Pdf, dict[str, Any]], None]
             ) -> bytes:
     with pikepdf.open(io.BytesIO(base)) as pdf:
         fields = {str(field.T): field for field in pdf.Root.AcroForm.Fields}
@@ -45,28 +46,28 @@ def changed(base: bytes, change: Callable[[pikepdf.Pdf, dict[str, pikepdf.Dictio
         return out.getvalue()
 
 
-def kids_cycle(pdf: pikepdf.Pdf, fields: dict[str, pikepdf.Dictionary]) -> None:
+def kids_cycle(pdf: pikepdf.Pdf, fields: dict[str, Any]) -> None:
     field = fields["provider_status"]
     field.Kids = pikepdf.Array([field] * 4)  # 4**depth walks without a visited set
 
 
-def dictionary_value(pdf: pikepdf.Pdf, fields: dict[str, pikepdf.Dictionary]) -> None:
+def dictionary_value(pdf: pikepdf.Pdf, fields: dict[str, Any]) -> None:
     fields["provider_status"].V = pikepdf.Dictionary(A=pikepdf.Name("/B"))
 
 
-def stream_value(pdf: pikepdf.Pdf, fields: dict[str, pikepdf.Dictionary]) -> None:
+def stream_value(pdf: pikepdf.Pdf, fields: dict[str, Any]) -> None:
     text = "Leverandøren oplyser, at borgeren kommer fast."
     fields["provider_status"].V = pdf.make_stream(b"\xfe\xff" + text.encode("utf-16-be"))
 
 
-def unknown_field(pdf: pikepdf.Pdf, fields: dict[str, pikepdf.Dictionary]) -> None:
+def unknown_field(pdf: pikepdf.Pdf, fields: dict[str, Any]) -> None:
     for name in ("goal_57_description", "goal_57_theme", "bankkonto"):
         extra = pdf.make_indirect(pikepdf.Dictionary(
             FT=pikepdf.Name("/Tx"), T=pikepdf.String(name), V=pikepdf.String("Indsmuglet")))
         pdf.Root.AcroForm.Fields.append(extra)
 
 
-def huge_value(pdf: pikepdf.Pdf, fields: dict[str, pikepdf.Dictionary]) -> None:
+def huge_value(pdf: pikepdf.Pdf, fields: dict[str, Any]) -> None:
     fields["overall_assessment"].V = pikepdf.String("x" * BIG_VALUE)
 
 
