@@ -152,3 +152,23 @@ def test_check_says_which_templates_are_the_municipality_s_own(override: Path) -
     assert result.exit_code == 0, result.output
     assert (f"{override}/letter/letter.typ:0:0: info: kommunens egen skabelon bruges i stedet "
             "for standardgens") in result.output
+
+
+def test_check_tries_an_overridden_letter_template(override: Path) -> None:
+    """On main `check` said nothing about a letter.typ that broke every letter."""
+    use(override, "letter/letter.typ")
+    with (override / "letter" / "letter.typ").open("a", encoding="utf-8") as typ:
+        typ.write("#let x = (\n")
+    result = run("check", STANDARDS)
+    assert result.exit_code == 1
+    assert (f"{override}/letter/letter.typ:0:0: fejl: et prøvebrev (pdf, eksemplets sag "
+            "2026-083-0001.yaml) kunne ikke laves med kommunens skabeloner: brevet kunne ikke "
+            "skrives: PDF-skabelonen fejlede: unclosed delimiter") in result.output
+
+
+def test_check_tries_an_overridden_word_letter_template(override: Path) -> None:
+    use(override, "letter/document.xml")
+    edit(override / "letter" / "document.xml", "</w:body>", "{{ ingen_saadan_vaerdi }}</w:body>")
+    result = run("check", STANDARDS)
+    assert result.exit_code == 1
+    assert f"{override}/letter/document.xml:0:0: fejl: et prøvebrev (docx," in result.output

@@ -76,6 +76,8 @@ def override_problems() -> list[Problem]:
         if folder == builtin:  # run from this repository: its templates/ are the built-in ones
             continue
         problems += _own_templates(folder, builtin)
+        if any((folder / "letter").glob("*")):
+            problems += _trial_letters()
         if (folder / "letter" / "wording.yaml").is_file():
             problems.extend(_letter_wording(folder))
         if (folder / "diff" / "wording.yaml").is_file():
@@ -93,6 +95,36 @@ def _own_templates(folder: Path, builtin: Path) -> list[Problem]:
             for path in sorted(folder.rglob("*"))
             if path.is_file() and confined(folder, path)
             and (builtin / path.relative_to(folder)).is_file()]
+
+
+# The letter templates a trial letter goes through, per format.
+_LETTER_TEMPLATES = {"pdf": "letter/letter.typ", "docx": "letter/document.xml"}
+
+
+def _trial_letters() -> list[Problem]:
+    """The municipality's letter templates tried on the first case of the examples that ship
+    with standardgen (a fictitious town and citizen), as PDF and as Word, in a private
+    temporary folder that is removed: a template that breaks every letter is named here, not by
+    the first real batch."""
+    import tempfile
+
+    from standardgen.core.templates import template_file, templates_dir
+    from standardgen.letters.batch import Format
+    from standardgen.letters.run import write_letters
+    from standardgen.scaffold.case import examples_folder
+
+    examples = examples_folder()
+    case = sorted((examples / "cases").glob("*.yaml"))[0]
+    problems = []
+    for fmt, name in _LETTER_TEMPLATES.items():
+        with tempfile.TemporaryDirectory(prefix="standardgen-check-") as out:
+            outcome = write_letters([case], [examples / "standards"], Path(out), (Format(fmt),),
+                                    jobs=1, templates=templates_dir())
+        problems += [Problem(str(template_file(name)), 0, 0, Severity.ERROR,
+                             f"et prøvebrev ({fmt}, eksemplets sag {case.name}) kunne ikke "
+                             f"laves med kommunens skabeloner: {problem.message}", Code.TEMPLATE)
+                     for problem in outcome.problems if problem.severity is Severity.ERROR]
+    return problems
 
 
 def _letter_wording(folder: Path) -> list[Problem]:
