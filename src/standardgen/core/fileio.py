@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import functools
 import os
 import secrets
@@ -184,6 +183,11 @@ def folder_lock(folder: Path) -> Iterator[None]:
     lock file is left among the letters). Two runs into one folder used to remove each other's
     temporary files (each cleans up what a killed run left) and lose letters; the second run now
     waits for the first, and says so. The lock goes with the process, however it ends."""
+    if sys.platform == "win32":  # no flock, and a folder cannot be opened: not serialised there
+        yield
+        return
+    import fcntl
+
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         try:
