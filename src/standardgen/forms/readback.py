@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -305,8 +306,8 @@ class _Collector:
             text = str(value)[1:]
         elif isinstance(value, String):
             text = str(value)
-        elif isinstance(value, Stream):  # a rich or long text may come as a stream (PDF 12.7.4.3)
-            text = _stream_text(value)
+        elif isinstance(value, Stream) and (decoded := _stream_text(value)) is not None:
+            text = decoded  # a rich or long text may come as a stream (PDF 12.7.4.3)
         else:
             self.refuse(name, page, f"værdien er ikke tekst (men {_kind(value)}); udfyld feltet "
                         "igen i en PDF-læser")
@@ -327,14 +328,30 @@ class _Collector:
             del self.found[key]
 
 
-def _stream_text(stream: Stream) -> str:
-    data = stream.read_bytes()[:MAX_VALUE * 4]
+def _stream_text(stream: Stream) -> str | None:
+    """A text stream's first MAX_VALUE characters and a little more (enough to see that it is
+    too long), decompressed no further than that: a stream of zeros compresses a thousandfold.
+    None for a filter other than Flate, which no viewer uses for a field value."""
+    limit = MAX_VALUE * 4 + 4
+    raw = stream.read_raw_bytes()
+    filters = stream.get("/Filter")
+    if filters is None:
+        data = raw[:limit]
+    elif str(filters) in ("/FlateDecode", "[ /FlateDecode ]"):
+        try:
+            data = zlib.decompressobj().decompress(raw, limit)
+        except zlib.error:
+            return None
+    else:
+        return None
     if data.startswith((b"\xfe\xff", b"\xff\xfe")):
         return data.decode("utf-16", errors="replace")
     return data.decode("utf-8", errors="replace")  # PDFDocEncoding and UTF-8 agree on ASCII
 
 
 def _kind(value: Any) -> str:
+    if isinstance(value, Stream):
+        return "en strøm, der ikke kan læses"
     if isinstance(value, Dictionary):
         return "en ordbog"
     return f"en {type(value).__name__}"

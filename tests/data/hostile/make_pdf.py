@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ CASE = ROOT / "examples" / "cases" / "bevilget.yaml"
 # Enough for a valid record, so that the hostile value is the only problem.
 FILLED = {"meeting_date": "10.01.2027", "result": "fortsaettelse", "next_follow_up": "15.01.2028",
           "overall_assessment": "Tilbuddet er fortsat relevant."}
-BIG_VALUE = 60_000  # characters: over the per-field limit, far under the file limit
+BIG_VALUE = 60_000
+STREAM_BOMB_MIB = 200  # characters: over the per-field limit, far under the file limit
 
 
 def blank_form() -> bytes:
@@ -60,6 +62,16 @@ def stream_value(pdf: pikepdf.Pdf, fields: dict[str, Any]) -> None:
     fields["provider_status"].V = pdf.make_stream(b"\xfe\xff" + text.encode("utf-16-be"))
 
 
+def stream_bomb(pdf: pikepdf.Pdf, fields: dict[str, Any]) -> None:
+    """200 MiB of spaces in a Flate stream of ~200 KB."""
+    packed = zlib.compressobj(9)
+    block = b" " * (1 << 20)
+    data = b"".join(packed.compress(block) for _ in range(STREAM_BOMB_MIB)) + packed.flush()
+    stream = pikepdf.Stream(pdf, data)
+    stream.Filter = pikepdf.Name("/FlateDecode")
+    fields["provider_status"].V = stream
+
+
 def unknown_field(pdf: pikepdf.Pdf, fields: dict[str, Any]) -> None:
     for name in ("goal_57_description", "goal_57_theme", "bankkonto"):
         extra = pdf.make_indirect(pikepdf.Dictionary(
@@ -76,6 +88,7 @@ def main() -> None:
     for name, change in {"form-kids-cycle.pdf": kids_cycle,
                          "form-dictionary-value.pdf": dictionary_value,
                          "form-stream-value.pdf": stream_value,
+                         "form-stream-bomb.pdf": stream_bomb,
                          "form-unknown-field.pdf": unknown_field,
                          "form-huge-value.pdf": huge_value}.items():
         (HERE / name).write_bytes(changed(base, change))
