@@ -156,13 +156,18 @@ def profile_for(standard: Standard) -> Profile | None:
     the service profile of its paragraph (falling back to the generic profile)."""
     if standard.profile != GENERIC:
         return load_profile(standard.profile)
+    return profile_for_paragraph(standard.service.paragraph) or load_profile(GENERIC)
+
+
+def profile_for_paragraph(paragraph: str) -> Profile | None:
+    """The service profile of a paragraph ("§ 104"), or None when it has none yet."""
     # Guidance left by `standardgen new` ("[[VEJLEDNING: paragraffen, fx § 104]]") names no
     # paragraph yet: drop it before looking.
-    key = paragraph_key(GUIDANCE.sub("", standard.service.paragraph))
+    key = paragraph_key(GUIDANCE.sub("", paragraph))
     for profile in service_profiles():
         if key is not None and key in {paragraph_key(p) for p in profile.paragraphs}:
             return profile
-    return load_profile(GENERIC)
+    return None
 
 
 def known_paragraphs() -> str:
