@@ -91,6 +91,7 @@ class Code(StrEnum):
     END_BEFORE_START = "end-before-start"
     FOLLOW_UP_BEFORE_DECISION = "follow-up-before-decision"
     DECISION_IN_FUTURE = "decision-in-future"
+    NOT_IN_FORCE = "not-in-force"
     UNUSED_FIELD = "unused-field"
     NOTICE = "notice"
     TEMPLATE = "template"
@@ -212,6 +213,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.HEARING_AFTER_DECISION: "Partshøringen ligger efter afgørelsen.",
     Code.END_BEFORE_START: "Slutdatoen ligger før startdatoen.",
     Code.FOLLOW_UP_BEFORE_DECISION: "Opfølgningen ligger før afgørelsen.",
+    Code.NOT_IN_FORCE: "Ingen version af standarden, som brevet kan citere, gjaldt på "
+                       "afgørelsesdatoen.",
     Code.DECISION_IN_FUTURE: "Afgørelsesdatoen ligger i fremtiden.",
     Code.UNUSED_FIELD: "Et udfyldt felt, som brevtypen ikke viser (forkert resultat?).",
     Code.NOTICE: "En ændring til ulempe for borgeren er ikke varslet længe nok.",

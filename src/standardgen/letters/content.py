@@ -7,6 +7,7 @@ quoted block by block. The PDF and Word templates only lay this structure out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,6 +20,7 @@ from standardgen.core.dates import long_date
 from standardgen.letters import deadline
 from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, p, plain
 from standardgen.standards.catalogue import LoadedStandard, quoted_content
+from standardgen.standards.in_force import in_force
 from standardgen.standards.model import BulletList, Paragraph, Standard
 from standardgen.standards.profiles import ExtentField, Profile, QuoteSpec
 
@@ -317,5 +319,11 @@ def _date(day: dt.date | None) -> str | None:
 
 
 def build_letter(case: Case, loaded: LoadedStandard, wording: Wording) -> Letter:
-    """The letter for a case that passed :func:`~standardgen.cases.rules.case_problems`."""
+    """The letter for a case that passed :func:`~standardgen.cases.rules.case_problems`: it
+    quotes the version of the standard in force on the decision date."""
+    version = in_force(loaded.standard, loaded.source, case.decision_date)
+    if version.standard is None:  # case_problems refuses such a case before it gets here
+        raise ValueError(version.reason)
+    if version.standard is not loaded.standard:
+        loaded = dataclasses.replace(loaded, standard=version.standard)
     return _Builder(case, loaded, wording).build()
