@@ -17,6 +17,7 @@ from standardgen.cases.rules import needed, to_disadvantage
 from standardgen.cases.wording import Wording, WordingError
 from standardgen.core import markup
 from standardgen.core.dates import long_date
+from standardgen.core.markup import Span
 from standardgen.letters import deadline
 from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, p, plain
 from standardgen.standards.catalogue import LoadedStandard, quoted_content
@@ -264,7 +265,15 @@ class _Builder:
             p(self.say("complaint.where")), p(self.say("complaint.deadline")),
             Block("strong", (plain(self.say(f"complaint.last_day.{channel}")),)),
             p(self.say("complaint.how")), p(self.say("complaint.reconsider")),
-            p(self.say("complaint.standard")), *self.quote("complaints")))
+            *self._deadlines(), p(self.say("complaint.standard")), *self.quote("complaints")))
+
+    def _deadlines(self) -> tuple[Block, ...]:
+        """The municipality's published case-processing deadlines, as a link (rsl § 3, stk. 2)."""
+        link = self.loaded.standard.link("deadlines")
+        if link is None:
+            return ()
+        return (Block("p", ((Span(self.say("complaint.deadlines") + " "),
+                             Span(link.title, href=link.url), Span(".")),)),)
 
     def _contact(self) -> Part:
         return Part(self.w.heading("contact"), (
