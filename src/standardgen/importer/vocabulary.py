@@ -137,12 +137,13 @@ class Vocabulary:
 
 @lru_cache(maxsize=1024)
 def _guess(words: Vocabulary, key: str) -> RoleMatch:
-    """A heading close to a listed one (difflib), else scored by meaning (cached, as documents
-    repeat headings)."""
+    """A heading scored by meaning; when that is unsure, one close to a listed heading (a typo:
+    difflib, the slower test, so only then). Cached, as documents repeat headings."""
+    scored = meaning().match(key)
+    if scored.confident:
+        return scored
     close = difflib.get_close_matches(key, words.roles, n=1, cutoff=0.88)
-    if close:
-        return RoleMatch(words.roles[close[0]], 0.95)
-    return meaning().match(key)
+    return RoleMatch(words.roles[close[0]], 0.95) if close else scored
 
 
 @lru_cache(maxsize=1)
