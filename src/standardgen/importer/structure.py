@@ -294,7 +294,7 @@ class _Builder:
         if section:
             self.section_of[p.number] = section.title
         text = p.plain
-        if self.approval_sentence(p):
+        if self.approval_sentence(p) or self.generated(text):
             self.place(p)
             return
         if section is None:
@@ -306,6 +306,11 @@ class _Builder:
             p.listed = True
             p.runs = _drop_bullet(p)
         self.add_text(p, to_markup(p.runs), listed=p.listed)
+
+    def generated(self, text: str) -> bool:
+        """A line standardgen's own .docx writes from its ``links`` (kept in the properties)."""
+        return text.startswith(self.words.generated) and any(
+            key.startswith("link.") for key in self.doc.properties)
 
     def special_line(self, section: Section, p: Para) -> bool:
         """A law reference or a contact line, in the sections those belong to."""

@@ -108,6 +108,7 @@ class Vocabulary:
     boilerplate: frozenset[str]
     laws: dict[str, str]
     default_law: str
+    generated: tuple[str, ...] = ()  # lines our own .docx writes from data kept elsewhere
 
     def match(self, heading: str) -> RoleMatch:
         """The role of a section heading: certain when listed, else by meaning."""
@@ -171,7 +172,8 @@ def vocabulary() -> Vocabulary:
     facts = {normalise(label): key for key, labels in data["facts"].items() for label in labels}
     return Vocabulary(roles, facts, frozenset(normalise(h) for h in data["versions_headings"]),
                       frozenset(data["versions_boilerplate"]),
-                      {k.lower(): v for k, v in data["laws"].items()}, data["default_law"])
+                      {k.lower(): v for k, v in data["laws"].items()}, data["default_law"],
+                      tuple(data["generated_lines"]))
 
 
 def normalise(text: str) -> str:
