@@ -185,7 +185,7 @@ def _field_begin(paragraph: Paragraph, code: str) -> None:
             run._r.append(instr)
 
 
-# A § 104 standard headed the way real towns head theirs (tests/data/headings.tsv). Half of these
+# A § 104 standard headed the way real towns head theirs (tests/data/headings.tsv). Five of these
 # headings are not listed in data/import.yaml ("Kan du modtage indsatsen?", "Hvad indgår i
 # indsatsen", "Sådan søger du", "Leverandør af ydelsen" ...): they are recognised by meaning.
 REAL_STYLE: list[tuple[str, list[str]]] = [
