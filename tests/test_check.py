@@ -151,7 +151,8 @@ def test_unknown_profile(standard: Path) -> None:
     problem = only(catalogue_of(standard).problems)
     assert (problem.code, problem.column) == ("profile", 10)
     assert problem.line == line_of(text, "profile:")
-    assert problem.message == "ukendt profil 'dagtilbud'"
+    assert problem.message == ("ukendt profil 'dagtilbud'; kendte profiler: sel-104, sel-112, "
+                               "sel-83, sel-85, serviceloven")
     assert problem.severity is Severity.ERROR
 
 

@@ -193,9 +193,9 @@ def test_several_sections_share_a_role_only_where_the_profile_allows(tmp_path: P
 
 # --- letter kinds: one declaration -------------------------------------------------------------
 
-def test_readme_table_is_the_declaration() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert kinds.markdown_table() in readme
+def test_the_contributor_pages_table_is_the_declaration() -> None:
+    page = (ROOT / "docs" / "contributing" / "behaviour.md").read_text(encoding="utf-8")
+    assert kinds.markdown_table() in page
 
 
 def test_every_kind_has_its_wording() -> None:

@@ -127,6 +127,9 @@ class Code(StrEnum):
     IMPORT_INHERITED = "import-inherited"
     IMPORT_DROPPED = "import-dropped"
     EXISTS = "exists"
+    # Personal data in git (core/gitguard.py)
+    CPR_IN_GIT = "cpr-in-git"
+    CASE_IN_GIT = "case-in-git"
     # The desk (desk/)
     PACKED = "packed"
     DESK_TOKEN = "desk-token"
@@ -250,6 +253,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.IMPORT_INHERITED: "En værdi er taget fra kommunefilen, ikke fra Word-filen.",
     Code.IMPORT_DROPPED: "Indhold i Word-filen er ikke importeret.",
     Code.EXISTS: "Filen findes allerede og overskrives ikke.",
+    Code.CPR_IN_GIT: "En fil i git eller klar til commit uden for sager/ har et CPR-nummer.",
+    Code.CASE_IN_GIT: "En sagsfil i sager/ er lagt i git, selv om .gitignore udelukker mappen.",
     Code.PACKED: "Sagen i skrivebordets formular er ødelagt.",
     Code.DESK_TOKEN: "Adgangsnøglen til skrivebordet kan ikke bruges.",
     Code.DESK_BIND: "Skrivebordet lytter på en anden adresse end denne computer uden adgangsnøgle.",

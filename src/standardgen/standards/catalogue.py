@@ -167,6 +167,13 @@ def _expand(paths: Iterable[Path], problems: list[Problem]) -> list[Path]:
     return files
 
 
+def _found_municipalities(path: Path) -> str:
+    """' (fundet: norddjurs, solbakke)': the municipality files beside the standard or above."""
+    found = sorted({town.stem for folder in path.resolve().parents
+                    for town in (folder / MUNICIPALITY_DIR).glob("*.yaml")})
+    return f" (fundet: {', '.join(found)})" if found else ""
+
+
 def _load_one(
     path: Path, municipalities: dict[Path, Municipality | None], today: dt.date | None
 ) -> tuple[LoadedStandard | None, list[Problem]]:
@@ -190,7 +197,9 @@ def _load_one(
         problems.append(document.problem(
             ("municipality",),
             f"kommunefilen '{MUNICIPALITY_DIR}/{standard.municipality}.yaml' findes hverken i "
-            "standardens mappe eller i en mappe over den", code=Code.MUNICIPALITY))
+            f"standardens mappe eller i en mappe over den{_found_municipalities(path)}; opret "
+            f"den med 'standardgen new SLUG --municipality {standard.municipality}'",
+            code=Code.MUNICIPALITY))
         return None, problems
     town = _municipality(town_path, municipalities, problems)
     if town is None:
@@ -299,8 +308,11 @@ def _no_profile_yet(document: YamlDocument, standard: Standard,
 def _rules(document: YamlDocument, standard: Standard, today: dt.date | None) -> list[Problem]:
     profile = profile_for(standard)
     if profile is None:
-        return [document.problem(("profile",), f"ukendt profil '{standard.profile}'",
-                                 code=Code.PROFILE)]
+        from standardgen.standards.profiles import all_profiles
+
+        known = ", ".join(p.name for p in all_profiles())
+        return [document.problem(("profile",), f"ukendt profil '{standard.profile}'; kendte "
+                                 f"profiler: {known}", code=Code.PROFILE)]
     problems = _profile_rules(document, standard, profile)
     problems += _no_profile_yet(document, standard, profile)
     problems += _quote_rules(document, standard, profile)
