@@ -172,4 +172,11 @@ def profile_for_paragraph(paragraph: str) -> Profile | None:
 
 def known_paragraphs() -> str:
     found = [p for profile in service_profiles() for p in profile.paragraphs]
-    return ", ".join(sorted(found, key=lambda p: (len(paragraph_key(p) or ""), p)))
+    return ", ".join(sorted(found, key=_paragraph_order))
+
+
+def _paragraph_order(paragraph: str) -> tuple[int, str]:
+    """In the law's order: § 82 a, § 82 b, § 83, ..., § 116."""
+    key = paragraph_key(paragraph) or ""
+    number = re.match(r"\d+", key)
+    return (int(number.group(0)) if number else 0, key)
