@@ -72,7 +72,8 @@ def test_init_takes_a_paragraph_too(tmp_path: Path) -> None:
 def test_an_unknown_paragraph_names_the_known_ones(tmp_path: Path) -> None:
     result = run("new", "ny", "--paragraph", "86", "--out", tmp_path)
     assert result.exit_code == 2
-    assert "ukendt paragraf '86'; kendte: § 83, § 85, § 104, § 112" in result.output
+    assert ("ukendt paragraf '86'; kendte: § 82 a, § 82 b, § 83, § 84, § 85, § 95, § 96, § 97, "
+            "§ 98, § 102, § 103, § 104, § 107, § 108, § 112, § 116") in result.output
 
 
 # --- case scaffolds and examples ---------------------------------------------------------------
@@ -189,7 +190,8 @@ def test_an_unknown_profile_names_the_known_ones(standards_copy: Path) -> None:
               if "\nprofile:" in text else text.replace("\ntitle:", "\nprofile: sel85\ntitle:", 1))
     path.write_text(edited, encoding="utf-8")
     result = run("check", path)
-    assert ("ukendt profil 'sel85'; kendte profiler: sel-104, sel-112, sel-83, sel-85, "
+    assert ("ukendt profil 'sel85'; kendte profiler: sel-102, sel-103, sel-104, sel-107, sel-108, "
+            "sel-112, sel-116, sel-82, sel-83, sel-84, sel-85, sel-96, sel-97, sel-98, "
             "serviceloven") in result.output, result.output
 
 

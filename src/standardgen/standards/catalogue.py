@@ -15,7 +15,7 @@ from pathlib import Path
 
 from standardgen.core import markup, validation
 from standardgen.core.codes import Code
-from standardgen.core.guidance import guidance_problems
+from standardgen.core.guidance import GUIDANCE, guidance_problems
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.core.yamlsource import (
     YamlDocument,
@@ -36,9 +36,11 @@ from standardgen.standards.model import (
     Standard,
 )
 from standardgen.standards.profiles import (
+    GENERIC,
     Profile,
     QuoteSpec,
     Requirement,
+    known_paragraphs,
     load_profile,
     profile_for,
 )
@@ -281,6 +283,19 @@ def _logo_problems(document: YamlDocument, logo: Path, town_file: Path) -> list[
 
 # --- rules that span fields -------------------------------------------------------------------
 
+def _no_profile_yet(document: YamlDocument, standard: Standard,
+                    profile: Profile) -> list[Problem]:
+    """Said early, at the standard: a paragraph without a service profile can be published, but
+    ``letter`` and ``form`` would refuse its cases."""
+    paragraph = standard.service.paragraph
+    if profile.letters or standard.profile != GENERIC or GUIDANCE.search(paragraph):
+        return []
+    return [document.problem(
+        ("service", "paragraph"), f"{paragraph} har ingen serviceprofil endnu: standarden kan "
+        "udgives, men ikke bruges til breve og opfølgningsskemaer (serviceprofiler findes for "
+        f"{known_paragraphs()})", code=Code.NO_PROFILE_YET, severity=Severity.INFO)]
+
+
 def _rules(document: YamlDocument, standard: Standard, today: dt.date | None) -> list[Problem]:
     profile = profile_for(standard)
     if profile is None:
@@ -290,6 +305,7 @@ def _rules(document: YamlDocument, standard: Standard, today: dt.date | None) ->
         return [document.problem(("profile",), f"ukendt profil '{standard.profile}'; kendte "
                                  f"profiler: {known}", code=Code.PROFILE)]
     problems = _profile_rules(document, standard, profile)
+    problems += _no_profile_yet(document, standard, profile)
     problems += _quote_rules(document, standard, profile)
     problems += _section_rules(document, standard, profile)
     problems += _markup_rules(document, standard)
