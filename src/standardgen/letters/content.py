@@ -7,6 +7,7 @@ quoted block by block. The PDF and Word templates only lay this structure out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,9 +17,11 @@ from standardgen.cases.rules import needed, to_disadvantage
 from standardgen.cases.wording import Wording, WordingError
 from standardgen.core import markup
 from standardgen.core.dates import long_date
+from standardgen.core.markup import Span
 from standardgen.letters import deadline
 from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, paragraph, plain
 from standardgen.standards.catalogue import LoadedStandard, quoted_content
+from standardgen.standards.in_force import in_force
 from standardgen.standards.model import BulletList, Paragraph, Standard
 from standardgen.standards.profiles import ExtentField, Profile, QuoteSpec
 
@@ -266,7 +269,16 @@ class _Builder:
             paragraph(self.say("complaint.where")), paragraph(self.say("complaint.deadline")),
             Block("strong", (plain(self.say(f"complaint.last_day.{channel}")),)),
             paragraph(self.say("complaint.how")), paragraph(self.say("complaint.reconsider")),
-            paragraph(self.say("complaint.standard")), *self.quote("complaints")))
+            *self._deadlines(), paragraph(self.say("complaint.standard")),
+            *self.quote("complaints")))
+
+    def _deadlines(self) -> tuple[Block, ...]:
+        """The municipality's published case-processing deadlines, as a link (rsl § 3, stk. 2)."""
+        link = self.loaded.standard.link("deadlines")
+        if link is None:
+            return ()
+        return (Block("p", ((Span(self.say("complaint.deadlines") + " "),
+                             Span(link.title, href=link.url), Span(".")),)),)
 
     def _contact(self) -> Part:
         return Part(self.wording.heading("contact"), (
@@ -321,5 +333,11 @@ def _date(day: dt.date | None) -> str | None:
 
 
 def build_letter(case: Case, loaded: LoadedStandard, wording: Wording) -> Letter:
-    """The letter for a case that passed :func:`~standardgen.cases.rules.case_problems`."""
+    """The letter for a case that passed :func:`~standardgen.cases.rules.case_problems`: it
+    quotes the version of the standard in force on the decision date."""
+    version = in_force(loaded.standard, loaded.source, case.decision_date)
+    if version.standard is None:  # case_problems refuses such a case before it gets here
+        raise ValueError(version.reason)
+    if version.standard is not loaded.standard:
+        loaded = dataclasses.replace(loaded, standard=version.standard)
     return _Builder(case, loaded, wording).build()
