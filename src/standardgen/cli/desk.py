@@ -20,7 +20,7 @@ from standardgen.cli.i18n import DanishCommand
                    "en adgangsnøgle i miljøvariablen STANDARDGEN_DESK_TOKEN.")
 @click.option("--proxy-name", default=None, metavar="NAVN",
               help="Navnet, skrivebordet nås under gennem en omvendt proxy med TLS på denne "
-                   "computer (fx skrivebord.kommune.dk). Se docs/skrivebord-drift.md.")
+                   "computer (fx skrivebord.kommune.dk). Se docs/it/skrivebord-drift.md.")
 def desk(standards: tuple[Path, ...], port: int, host: str, proxy_name: str | None) -> None:
     """Start skrivebordet: afgørelsesbreve og opfølgningsskemaer i browseren, intet gemmes."""
     from standardgen.desk.server import run
