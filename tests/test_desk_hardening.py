@@ -524,3 +524,13 @@ def test_behind_a_tls_proxy_on_this_machine_the_desk_answers_to_its_name_and_sch
     unnamed = create_app(shared_desk(), allowed_hosts=allowed_hosts("127.0.0.1"))
     with served(unnamed) as url, httpx.Client(base_url=url, timeout=60) as proxy:
         assert proxy.get(path, headers=PROXY).status_code == 400
+
+
+def test_the_command_takes_the_proxy_s_name(tmp_path: Path) -> None:
+    own = tmp_path / "tmp"
+    own.mkdir()
+    with desk_process(own, "--proxy-name", "skrivebord.example") as desk, \
+            desk.client(headers=PROXY) as proxy:
+        page = proxy.get("/")
+    assert page.status_code == 200
+    assert "secure" in page.headers["set-cookie"].lower()
