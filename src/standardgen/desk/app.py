@@ -329,8 +329,7 @@ class _Pages:
         if job is None:
             return HTMLResponse(self.error_page(404, "Kørslen findes ikke (længere)."), 404)
         return self.render(request, "batch_status.html", job=job,
-                           job_id=request.path_params["job"],
-                           zip_minutes=round(self.ctx.batches.zip_seconds / 60))
+                           job_id=request.path_params["job"])
 
     async def batch_json(self, request: Request) -> Response:
         job = self._job(request)
