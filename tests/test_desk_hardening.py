@@ -473,6 +473,7 @@ def test_a_desk_under_1100_slow_connections_answers_a_real_request_within_2_s(
     finally:
         for sock in slow:
             sock.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     assert "Too many open files" not in errors and "Traceback" not in errors
 
 
