@@ -538,14 +538,18 @@ def test_no_temporary_file_is_left_even_when_a_batch_fails(
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", None)
     browser = client()
-    _batch(browser, (CASES / "batch.csv").read_bytes())
-    from standardgen.desk import batch
+    location, _ = _batch(browser, (CASES / "batch.csv").read_bytes())
+    assert browser.get(f"{location}/breve.zip").status_code == 200  # fetched, so deleted
+    from standardgen.desk.batch import BatchRunner
 
-    def broken(*args: Any, **kwargs: Any) -> Any:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(batch, "write_letters", broken)
+    desk = shared_desk()
+    browser = client(batches=BatchRunner(desk.standard_paths, desk.folder, work=_disk_full))
     _, report = _batch(browser, (CASES / "batch.csv").read_bytes())
     assert "kørslen stoppede uventet (OSError)" in report.text
     assert list(tmp_path.iterdir()) == []
     assert os.environ["TMPDIR"] == str(tmp_path)
+
+
+def _disk_full(*args: Any) -> Any:
+    """A batch whose disk is full (run in the batch's process: a function of this module)."""
+    raise OSError("disk full")

@@ -68,7 +68,7 @@ def _states() -> dict[str, str]:
     env = environment(shared_desk().folder)
     status = env.get_template("desk/batch_status.html")
     running = Job("x", total=40, done=15)
-    report = Job("x", total=2, done=2, finished=True, archive=b"zip", rows=[
+    report = Job("x", total=2, done=2, finished=True, archive=Path("breve.zip"), rows=[
         Row(2, "2026-104-0101", True, ()),
         Row(3, "2026-104-0102", False, ("kolonne 16: '9' må højst være 7",))])
     header = Job("x", finished=True, header_error=True, general=["kolonne 6: ukendt kolonne"])

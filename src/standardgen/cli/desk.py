@@ -18,7 +18,10 @@ from standardgen.cli.i18n import DanishCommand
 @click.option("--bind", "host", default="127.0.0.1", show_default=True,
               help="Adressen, skrivebordet lytter på. Andre adresser end denne computer kræver "
                    "en adgangsnøgle i miljøvariablen STANDARDGEN_DESK_TOKEN.")
-def desk(standards: tuple[Path, ...], port: int, host: str) -> None:
+@click.option("--proxy-name", default=None, metavar="NAVN",
+              help="Navnet, skrivebordet nås under gennem en omvendt proxy med TLS på denne "
+                   "computer (fx skrivebord.kommune.dk). Se docs/it/skrivebord-drift.md.")
+def desk(standards: tuple[Path, ...], port: int, host: str, proxy_name: str | None) -> None:
     """Start skrivebordet: afgørelsesbreve og opfølgningsskemaer i browseren, intet gemmes."""
     from standardgen.desk.server import run
 
@@ -29,4 +32,4 @@ def desk(standards: tuple[Path, ...], port: int, host: str) -> None:
     # English errno and exit 3 once the desk had started).
     if not port_is_free(host, port):
         raise click.ClickException(port_taken(host, port, "kører skrivebordet allerede?"))
-    run(require_paths(standards), host, port, started)
+    run(require_paths(standards), host, port, started, proxy_name)

@@ -267,7 +267,7 @@ def _serve(init: Callable[..., None], args: tuple[Any, ...], task: Callable[[Any
     """A worker's life: set up, then do tasks until told to stop."""
     signal.signal(signal.SIGTERM, exit_cleanly)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _watch_parent()
+    watch_parent()
     init(*args)
     results.send((_READY, True, None))
     while (entry := tasks.get()) is not None:
@@ -278,7 +278,7 @@ def _serve(init: Callable[..., None], args: tuple[Any, ...], task: Callable[[Any
             results.send((number, False, f"{type(exc).__name__}: {exc}"))
 
 
-def _watch_parent() -> None:
+def watch_parent() -> None:
     """End this worker when the main process is gone. A main process killed with SIGKILL
     cannot stop its workers, and a worker waiting for its next task would wait for ever (it
     holds the task queue's pipe open itself); so a thread waits on the parent's sentinel, which

@@ -21,17 +21,18 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from standardgen.core.codes import Code
 from standardgen.core.problems import InputError, Problem, Severity
+from standardgen.core.tempdirs import private_tempdir, remove_tempdir
 
 ENV_VARIABLE = "STANDARDGEN_TEMPLATES"
 OVERRIDE_DIR = "templates"  # a municipality repository's own, beside its standards/
 _PACKAGED = Path(__file__).resolve().parents[1] / "templates"  # an installed wheel
 _CHECKOUT = Path(__file__).resolve().parents[3] / "templates"  # a source checkout
 _CHAIN_FILE = ".standardgen-chain"  # in a merged view: the real folders, one a line
+VIEW_PREFIX = "standardgen-templates-"  # a merged view's folder (a killed run's is swept)
 _IGNORED = ("__pycache__", ".git")
 
 
@@ -138,8 +139,8 @@ def _merged(chain: tuple[Path, ...]) -> Path:
     key = tuple(sorted((name, str(path)) for name, path in winners.items()))
     if key in _views and _views[key].is_dir():
         return _views[key]
-    view = Path(tempfile.mkdtemp(prefix="standardgen-templates-"))
-    atexit.register(shutil.rmtree, view, ignore_errors=True)
+    view = private_tempdir(VIEW_PREFIX)
+    atexit.register(remove_tempdir, view)
     for name, path in winners.items():
         target = view / name
         target.parent.mkdir(parents=True, exist_ok=True)

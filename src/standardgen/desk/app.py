@@ -7,10 +7,11 @@ browser tab forgets it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -18,27 +19,39 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.staticfiles import PathLike, StaticFiles
 
 from standardgen.cases.wording import WordingError
 from standardgen.core.problems import InputError
+from standardgen.core.templates import chain_of
 from standardgen.desk import casedata, security
-from standardgen.desk.batch import BatchRunner
-from standardgen.desk.casedata import Issue
+from standardgen.desk.batch import MAX_HELD, ZIP_SECONDS, BatchRunner, Busy, Job
+from standardgen.desk.casedata import MAX_CASE, Issue, packed_size
 from standardgen.desk.engine import Checked, Desk, repeat_counts
 from standardgen.render.templating import environment
 
-#: Request body limits. A form is small; an upload may be as large as the command line reads.
+#: Request body limits. A filled-in form is small. The preview's downloads and "Ret sagen" post
+#: the case back packed: sized for any case the desk takes (casedata.MAX_CASE, checked when the
+#: case comes in). An upload may be larger, so that a file too large gets that located problem
+#: with its size rather than this layer's bare refusal.
 FORM_LIMIT = 256 * 1024
-UPLOAD_LIMIT = 2 * 1024 * 1024 + 64 * 1024  # a case YAML (2 MiB, as `letter`) plus the form
+UPLOAD_LIMIT = 2 * 1024 * 1024 + 64 * 1024
+CASE_FORM_LIMIT = packed_size(MAX_CASE) + 64 * 1024
 BATCH_LIMIT = 4 * 1024 * 1024
 MAX_FIELDS = 1000
+ZIP_CHUNK = 256 * 1024  # a batch's zip is sent from the disk this much at a time
 
 _TITLES = {400: "Forkert forespørgsel", 401: "Adgangsnøgle mangler", 403: "Afvist",
-           404: "Siden findes ikke", 405: "Metoden er ikke tilladt", 413: "For stor",
-           500: "Der skete en fejl", 503: "Prøv igen om lidt"}
+           404: "Siden findes ikke", 405: "Metoden er ikke tilladt", 408: "For langsom",
+           413: "For stor", 500: "Der skete en fejl", 503: "Prøv igen om lidt"}
 _TEXTS = {403: "Formularen var udløbet eller kom ikke fra skrivebordet. Gå tilbage, genindlæs "
                "siden og prøv igen.",
           404: "Adressen findes ikke på skrivebordet.",
@@ -51,6 +64,8 @@ def limit_for(path: str) -> int:
         return BATCH_LIMIT
     if path == "/sag/indlaes":
         return UPLOAD_LIMIT
+    if path == "/sag/ret" or path.startswith("/sag/hent/"):
+        return CASE_FORM_LIMIT
     return FORM_LIMIT
 
 
@@ -63,10 +78,12 @@ class _Context:
 
 
 def create_app(desk: Desk, *, token: str | None = None,
-               allowed_hosts: Sequence[str] = ("127.0.0.1", "localhost", "[::1]")) -> Any:
-    """The ASGI app: the routes inside the guards (headers and errors, token, size limits)."""
-    ctx = _Context(desk, BatchRunner(desk.standard_paths, desk.folder), security.Csrf(),
-                   desk.folder)
+               allowed_hosts: Sequence[str] = ("127.0.0.1", "localhost", "[::1]"),
+               batches: BatchRunner | None = None) -> Any:
+    """The ASGI app: the routes inside the guards (headers and errors, token, size limits).
+    ``batches``: the batch runner, for a caller that closes it when the desk stops."""
+    ctx = _Context(desk, batches or BatchRunner(desk.standard_paths, desk.folder),
+                   security.Csrf(), desk.folder)
     pages = _Pages(ctx)
     routes = [
         Route("/", pages.index),
@@ -78,7 +95,8 @@ def create_app(desk: Desk, *, token: str | None = None,
         Route("/batch/{job}", pages.batch_status),
         Route("/batch/{job}/status.json", pages.batch_json),
         Route("/batch/{job}/breve.zip", pages.batch_zip),
-        Mount("/static", StaticFiles(directory=ctx.templates / "desk" / "static"), name="static"),
+        Mount("/static", _Static([folder / "desk" / "static"
+                                  for folder in chain_of(ctx.templates)]), name="static"),
     ]
     # An upload stays in memory (BodyLimit bounds it): never spooled to a file on disk.
     MultiPartParser.spool_max_size = BATCH_LIMIT
@@ -118,8 +136,9 @@ class _Pages:
             csrf=self.ctx.csrf.token(cookie), kinds=self.ctx.desk.kinds(), **values)
         response = HTMLResponse(html, status)
         if fresh:
+            # Secure behind a TLS proxy: the cookie never travels in plain text after that.
             response.set_cookie(security.CSRF_COOKIE, cookie, httponly=True, samesite="strict",
-                                path="/")
+                                path="/", secure=request.url.scheme == "https")
         return response
 
     def error_page(self, status: int, message: str) -> bytes:
@@ -141,7 +160,7 @@ class _Pages:
         token = form.get(security.CSRF_FIELD)
         cookie = request.cookies.get(security.CSRF_COOKIE)
         if not (isinstance(token, str) and self.ctx.csrf.valid(cookie, token)
-                and security.same_origin(request.headers)):
+                and security.same_origin(request.headers, request.url.scheme)):
             await form.close()
             return HTMLResponse(self.error_page(403, ""), 403)
         return form
@@ -295,10 +314,10 @@ class _Pages:
             return self.render(request, "batch.html", 422,
                                issues=[Issue("vælg en CSV-fil med sager")])
         owner = request.cookies.get(security.CSRF_COOKIE, "")
-        job_id = self.ctx.batches.start(raw, owner)
-        if job_id is None:
-            return HTMLResponse(self.error_page(503, "Der kører allerede to kørsler. Vent, til "
-                                                "en af dem er færdig."), 503)
+        try:
+            job_id = self.ctx.batches.start(raw, owner)
+        except Busy as busy:
+            return HTMLResponse(self.error_page(503, _busy_message(busy)), 503)
         return RedirectResponse(f"/batch/{job_id}", 303)
 
     def _job(self, request: Request) -> Any:
@@ -321,10 +340,27 @@ class _Pages:
 
     async def batch_zip(self, request: Request) -> Response:
         job = self._job(request)
-        if job is None or not job.finished or not job.archive:
+        path = job.archive if job is not None and job.finished else None
+        try:
+            handle = open(path, "rb") if path is not None else None  # noqa: SIM115
+        except FileNotFoundError:  # deleted a moment ago: fetched, or expired
+            handle = None
+        if job is None or handle is None:
             return HTMLResponse(self.error_page(404, "Der er ingen breve at hente."), 404)
-        return Response(job.archive, media_type="application/zip",
-                        headers={"content-disposition": 'attachment; filename="breve.zip"'})
+        size = os.fstat(handle.fileno()).st_size
+        return StreamingResponse(self._zip_chunks(handle, job), media_type="application/zip",
+                                 headers={"content-disposition": 'attachment; filename="breve.zip"',
+                                          "content-length": str(size)})
+
+    async def _zip_chunks(self, handle: BinaryIO, job: Job) -> AsyncIterator[bytes]:
+        """The zip from the disk, a chunk at a time; deleted once every chunk was sent (a
+        download the browser broke off leaves it for another try)."""
+        try:
+            while chunk := await run_in_threadpool(handle.read, ZIP_CHUNK):
+                yield chunk
+        finally:
+            handle.close()
+        self.ctx.batches.delivered(job)
 
 
 _DOWNLOADS = {
@@ -336,6 +372,28 @@ _DOWNLOADS = {
                                  "wordprocessingml.document"),
     "sag.yaml": ("yaml", "application/yaml"),
 }
+
+
+class _Static(StaticFiles):
+    """The desk's static files from the real template folders, a municipality's own first. A
+    merged view of overrides holds symbolic links, which StaticFiles rightly refuses to follow
+    out of the folder it serves (every file was a 404); in each real folder it still refuses a
+    link that leads out of it."""
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self._folders: list[PathLike] = [str(folder) for folder in folders if folder.is_dir()]
+        super().__init__(directory=None, check_dir=False)
+
+    def get_directories(self, directory: PathLike | None = None,
+                        packages: list[str | tuple[str, str]] | None = None) -> list[PathLike]:
+        return list(self._folders)
+
+
+def _busy_message(busy: Busy) -> str:
+    if busy.running:
+        return "Der kører allerede to kørsler. Vent, til en af dem er færdig."
+    return (f"Skrivebordet har allerede {MAX_HELD} kørsler, hvis breve ikke er hentet. Hent "
+            f"dem, eller vent {ZIP_SECONDS // 60} minutter: så slettes de.")
 
 
 def _repeats(data: Mapping[str, Any]) -> dict[str, int]:

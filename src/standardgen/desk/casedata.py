@@ -24,12 +24,16 @@ from standardgen.core.codes import Code
 from standardgen.core.cpr import mask_in_text
 from standardgen.core.problems import InputError, Problem, Severity
 from standardgen.core.yamlsource import Loc, YamlDocument, parse_yaml_bytes
-from standardgen.desk.fields import FormField
+from standardgen.desk.fields import FormField, is_index
 
 #: The longest value one form field takes (a name, a sentence, a list of a few reasons).
 MAX_FIELD = 5000
 #: The most slots a repeated group may have in a posted form (follow-up goals).
 MAX_SLOTS = 20
+#: The largest case YAML the desk takes, uploaded or made from the form: one limit, checked
+#: when the case comes in, so that every request carrying it back (the preview's downloads,
+#: "Ret sagen") is sized for it and a case the desk took can always be downloaded.
+MAX_CASE = 256 * 1024
 YAML_NAME = Path("sag.yaml")  # how a case from the desk is named in problems
 _HEADER = "# Sag fra standardgen desk: læses af 'standardgen letter' og 'standardgen desk'.\n"
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
@@ -135,7 +139,7 @@ def _compact(node: Any) -> Any:
     the slots that hold anything."""
     if not isinstance(node, dict):
         return node
-    if node and all(key.isdigit() for key in node):
+    if node and all(is_index(key) for key in node):
         return [_compact(node[key]) for key in sorted(node, key=int)]
     return {key: _compact(value) for key, value in node.items()}
 
@@ -174,8 +178,8 @@ def to_form(data: Mapping[str, Any]) -> dict[str, str]:
 def posted_slots(form: Mapping[str, str], name: str) -> int:
     """How many slots of the repeated group ``name`` a posted form had (bounded)."""
     prefix = name + "."
-    indexes = [int(key[len(prefix):].split(".", 1)[0]) for key in form
-               if key.startswith(prefix) and key[len(prefix):].split(".", 1)[0].isdigit()]
+    parts = [key[len(prefix):].split(".", 1)[0] for key in form if key.startswith(prefix)]
+    indexes = [int(part) for part in parts if is_index(part)]
     return min(MAX_SLOTS, max(indexes, default=-1) + 1)
 
 
@@ -192,6 +196,18 @@ def read_yaml(raw: bytes) -> _Recording:
     """Parse a case YAML (typed in the form, or uploaded) as the command line reads a file;
     :class:`InputError` when it is not a YAML mapping at all."""
     return recording(parse_yaml_bytes(raw, YAML_NAME))
+
+
+def size_issue(raw: bytes) -> Issue | None:
+    """A case over :data:`MAX_CASE`, as one problem (what :func:`issues` would give)."""
+    if len(raw) <= MAX_CASE:
+        return None
+    return Issue(f"sagen er for stor ({-(-len(raw) // 1024)} KiB; højst {MAX_CASE // 1024} KiB)")
+
+
+def packed_size(size: int) -> int:
+    """The length of :func:`pack` of ``size`` bytes (base64)."""
+    return 4 * -(-size // 3)
 
 
 def pack(raw: bytes) -> str:

@@ -28,7 +28,14 @@ from standardgen.core.templates import templates_dir
 from standardgen.core.yamlsource import load_yaml
 from standardgen.desk import casedata
 from standardgen.desk.casedata import Issue
-from standardgen.desk.fields import FormField, Group, Labels, all_fields, form_groups
+from standardgen.desk.fields import (
+    FormField,
+    Group,
+    Labels,
+    all_fields,
+    form_groups,
+    is_index,
+)
 from standardgen.letters.content import build_letter
 from standardgen.letters.docx import DocxLetterRenderer, compile_template
 from standardgen.letters.letter import Letter
@@ -148,7 +155,7 @@ class Desk:
                        kind: str) -> dict[str, int]:
         """The repeated groups' sizes a posted form had, so its fields are read back."""
         names = {group.name.rsplit(".", 1)[0] for group in self.groups(standard, kind)
-                 if group.name.rsplit(".", 1)[-1].isdigit()}
+                 if is_index(group.name.rsplit(".", 1)[-1])}
         return {name: casedata.posted_slots(form, name) - 1 for name in names}
 
     def fields(self, standard: str, kind: str,
@@ -162,12 +169,18 @@ class Desk:
         fields = self.fields(standard, kind, repeats)
         data, issues = casedata.from_form(form, fields, {"standard": standard, "result": kind})
         raw = casedata.to_yaml(data)
+        too_big = casedata.size_issue(raw)
+        issues += [too_big] if too_big else []
         if issues:  # the form's own rules come first, as the YAML reader's do for a file
             return Checked(data, None, tuple(issues), raw, form_rules=True)
         return self.check_yaml(raw, fields)
 
     def check_yaml(self, raw: bytes, fields: Sequence[FormField] = ()) -> Checked:
-        """Read, validate and check a case YAML exactly as ``standardgen letter`` does."""
+        """Read, validate and check a case YAML exactly as ``standardgen letter`` does (within
+        the desk's size limit)."""
+        too_big = casedata.size_issue(raw)
+        if too_big is not None:
+            return Checked({}, None, (too_big,), raw)
         try:
             document = casedata.read_yaml(raw)
         except InputError as exc:

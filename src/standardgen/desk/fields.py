@@ -7,6 +7,7 @@ case model gains (or a profile's own extent fields) shows up in the form without
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -17,6 +18,9 @@ Widget = Literal["text", "number", "date", "radio", "lines"]
 
 #: Repeated groups (a list of objects, such as follow-up goals) get this many slots in the form.
 REPEAT = 3
+# A slot's number in a field name: ASCII digits only ("²".isdigit() is true, int("²") fails) and
+# few of them (int() refuses more than 4,300 digits).
+_INDEX = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,14 @@ class Labels:
         return self.hints.get(key, self.hints.get(generic, ""))
 
 
+def is_index(part: str) -> bool:
+    """Whether one part of a field name is a slot number (``follow_up.goals.1.theme``)."""
+    return _INDEX.fullmatch(part) is not None
+
+
 def generic_key(key: str) -> str:
     """``follow_up.goals.1.theme`` -> ``follow_up.goals.theme`` (labels of repeated groups)."""
-    return ".".join(part for part in key.split(".") if not part.isdigit())
+    return ".".join(part for part in key.split(".") if not is_index(part))
 
 
 def form_groups(schema: Mapping[str, Any], labels: Labels, *, skip: Sequence[str] = (),

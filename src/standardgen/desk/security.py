@@ -17,8 +17,11 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
+
+import anyio
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -40,6 +43,10 @@ HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
 )
+#: A request body must come with at most this many seconds between two pieces, and whole
+#: within the other (4 MiB, the largest batch, at 70 KB/s).
+BODY_GAP_SECONDS = 10.0
+BODY_SECONDS = 60.0
 CSRF_COOKIE = "desk_csrf"
 CSRF_FIELD = "csrf"
 
@@ -85,10 +92,15 @@ class Guard:
 
 
 class BodyLimit:
-    """Refuse a request body over its path's limit, before any parser sees it."""
+    """Refuse a request body over its path's limit, before any parser sees it, and one that
+    comes too slowly: a client that sends a byte now and then would otherwise hold its
+    connection for as long as it likes (408 after ``gap`` seconds without a piece, or
+    ``total`` seconds for the whole body)."""
 
-    def __init__(self, app: ASGIApp, limits: Callable[[str], int], page: ErrorPage) -> None:
+    def __init__(self, app: ASGIApp, limits: Callable[[str], int], page: ErrorPage, *,
+                 gap: float = BODY_GAP_SECONDS, total: float = BODY_SECONDS) -> None:
         self.app, self.limits, self.page = app, limits, page
+        self.gap, self.total = gap, total
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
@@ -96,12 +108,20 @@ class BodyLimit:
             return
         limit = self.limits(scope["path"])
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        # At most 12 digits: int() of thousands of digits is slow, and of 4,301 an error.
+        if declared is not None and (not declared.isdigit() or len(declared) > 12
+                                     or int(declared) > limit):
             await self._refuse(send, limit)
             return
         body, more = bytearray(), True
+        deadline = time.monotonic() + self.total
         while more:
-            message = await receive()
+            try:
+                with anyio.fail_after(max(0.0, min(self.gap, deadline - time.monotonic()))):
+                    message = await receive()
+            except TimeoutError:
+                await self._too_slow(send)
+                return
             if message["type"] == "http.disconnect":
                 return
             body += message.get("body", b"")
@@ -119,6 +139,11 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _too_slow(self, send: Send) -> None:
+        message = "Det, du sendte, kom for langsomt frem. Prøv igen."
+        for part in _html_response(408, self.page(408, message), ((b"connection", b"close"),)):
+            await send(part)
 
     async def _refuse(self, send: Send, limit: int) -> None:
         message = f"Det, du sendte, er for stort: højst {limit // 1024} KiB."
@@ -143,18 +168,20 @@ class AccessToken:
             await send(part)
 
     def _allowed(self, scope: Scope) -> bool:
-        header = dict(scope.get("headers", [])).get(b"authorization", b"").decode("latin-1")
-        scheme, _, value = header.partition(" ")
-        given = ""
-        if scheme.lower() == "bearer":
+        header = dict(scope.get("headers", [])).get(b"authorization", b"")
+        scheme, _, value = header.partition(b" ")
+        given = b""
+        if scheme.lower() == b"bearer":
+            # The header's own bytes: a client sends a token of "æøå" as UTF-8, and decoding
+            # them as Latin-1 (as HTTP headers officially are) would never match.
             given = value.strip()
-        elif scheme.lower() == "basic":
+        elif scheme.lower() == b"basic":
             try:
-                given = base64.b64decode(value.strip()).decode("utf-8").partition(":")[2]
+                given = base64.b64decode(value.strip(), validate=True).partition(b":")[2]
             except ValueError:
                 return False
         # Compare digests: constant time whatever the lengths.
-        return hmac.compare_digest(hashlib.sha256(given.encode()).digest(), self._digest)
+        return hmac.compare_digest(hashlib.sha256(given).digest(), self._digest)
 
 
 class Csrf:
@@ -177,10 +204,10 @@ class Csrf:
         return hmac.compare_digest(self.token(cookie), token)
 
 
-def same_origin(headers: Mapping[str, str]) -> bool:
-    """A browser's Origin (when it sends one) must be this desk's own."""
+def same_origin(headers: Mapping[str, str], scheme: str) -> bool:
+    """A browser's Origin (when it sends one) must be this desk's own: its scheme (``http``,
+    or ``https`` behind a TLS proxy) as well as its host and port."""
     origin = headers.get("origin")
     if origin is None or origin == "null":
         return origin is None
-    host = headers.get("host", "")
-    return origin.split("://", 1)[-1] == host
+    return origin == f"{scheme}://{headers.get('host', '')}"
