@@ -18,6 +18,7 @@ from standardgen.core import markup
 from standardgen.core.dates import long_date
 from standardgen.letters import deadline
 from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, p, plain
+from standardgen.letters.memo import Dispatch, KleSubject
 from standardgen.standards.catalogue import LoadedStandard, quoted_content
 from standardgen.standards.model import BulletList, Paragraph, Standard
 from standardgen.standards.profiles import ExtentField, Profile, QuoteSpec
@@ -106,7 +107,7 @@ class _Builder:
     def build(self) -> Letter:
         case, town = self.case, self.loaded.municipality
         worker = case.caseworker
-        unit = worker.unit or self.loaded.contact.unit
+        unit = self.values["unit"]
         sender = (town.name, unit, *self._address_lines(), f"{self.w.label('caseworker')}: "
                   f"{worker.name}", f"{self.w.label('phone')}: {worker.phone}",
                   f"{self.w.label('email')}: {worker.email}")
@@ -131,6 +132,24 @@ class _Builder:
             footer=f"{town.name} · {self.w.label('case_number')} {case.case_number}",
             page_label=self.w.label("page"),
             page_of=self.w.label("page_of"),
+            logo=str(self.loaded.logo_file.resolve()) if self.loaded.logo_file else None,
+            dispatch=self._dispatch(),
+        )
+
+    def _dispatch(self) -> Dispatch | None:
+        """What the Digital Post message needs; None without the municipality's CVR number
+        (``letter --format memo`` refuses such a run before it starts)."""
+        case, town, kle = self.case, self.loaded.municipality, self.profile.kle
+        if town.cvr is None:
+            return None
+        citizen = case.citizen
+        return Dispatch(
+            cpr=citizen.cpr.full.replace("-", ""), cvr=town.cvr, sender=town.name,
+            recipient=citizen.name, street=citizen.address.street,
+            postcode=citizen.address.postcode, city=citizen.address.city,
+            channel=case.channel.value, decision_date=case.decision_date,
+            last_complaint_day=complaint_day(case, self.w),
+            kle=KleSubject(kle.subject, kle.version, kle.facet, kle.label) if kle else None,
         )
 
     def _address_lines(self) -> tuple[str, ...]:
@@ -273,7 +292,7 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
     """What the wording texts may use. The CPR number is deliberately not among them."""
     limits = wording.file.deadlines
     received = deadline.receipt_date(case.decision_date, case.channel, limits.post_working_days)
-    last_day = deadline.last_complaint_day(received, limits.complaint_weeks, limits.closed_days)
+    last_day = complaint_day(case, wording)
     extent = case.extent
     hearing = case.hearing
     return {
@@ -282,6 +301,8 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
         "approval_date": long_date(loaded.standard.approval.date),
         "municipality": loaded.municipality,
         "contact": loaded.contact,
+        # One name for the unit in the whole letter: the case's, else the standard's.
+        "unit": case.caseworker.unit or loaded.contact.unit,
         "case": case,
         "caseworker": case.caseworker,
         "citizen_name": case.citizen.name,
@@ -302,6 +323,13 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
         "law": wording.file.law,
         "deadlines": limits,
     }
+
+
+def complaint_day(case: Case, wording: Wording) -> dt.date:
+    """The last day to complain that the letter states (receipt by the case's channel)."""
+    limits = wording.file.deadlines
+    received = deadline.receipt_date(case.decision_date, case.channel, limits.post_working_days)
+    return deadline.last_complaint_day(received, limits.complaint_weeks, limits.closed_days)
 
 
 def default_follow_up(case: Case, loaded: LoadedStandard) -> dt.date | None:

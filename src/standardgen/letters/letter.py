@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from standardgen.core.markup import Span
+from standardgen.letters.memo import Dispatch
 
 Kind = Literal["p", "list", "quote", "strong"]
 
@@ -54,6 +55,8 @@ class Letter:
     footer: str
     page_label: str
     page_of: str
+    logo: str | None = None  # the municipality's logo file (absolute path), for the letterhead
+    dispatch: Dispatch | None = None  # what a Digital Post message needs beyond the PDF
 
 
 def plain(text: str) -> tuple[Span, ...]:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -22,6 +23,7 @@ from pydantic import (
     model_serializer,
 )
 
+from standardgen.core.cvr import check_cvr
 from standardgen.core.patterns import EMAIL, ID, SLUG, URL
 
 
@@ -250,6 +252,9 @@ class Municipality(Frozen):
     email: Annotated[str, Field(pattern=EMAIL)]
     web: Annotated[str, Field(pattern=URL)]
     logo: Annotated[str | None, Field(description="Sti til logo (SVG eller PNG).")] = None
+    cvr: Annotated[str | None, AfterValidator(check_cvr), Field(
+        description="Kommunens CVR-nummer, otte cifre (modulus 11). Afsender i Digital "
+        "Post (MeMo): kræves af 'standardgen letter --format memo'.")] = None
     accessibility_statement: Annotated[str | None, Field(
         pattern=URL, description="Adressen på kommunens tilgængelighedserklæring (lavet i "
         "Digitaliseringsstyrelsens WAS-værktøj); hver side på sitet linker til den.")] = None
