@@ -19,7 +19,7 @@ from standardgen.core.dates import long_date
 from standardgen.letters import deadline
 from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, p, plain
 from standardgen.letters.memo import Dispatch, KleSubject
-from standardgen.standards.catalogue import LoadedStandard, quoted_content
+from standardgen.standards.catalogue import LoadedStandard, quoted_content, refers_to_guidance
 from standardgen.standards.model import BulletList, Paragraph, Standard
 from standardgen.standards.profiles import ExtentField, Profile, QuoteSpec
 
@@ -281,7 +281,14 @@ class _Builder:
             p(self.say("complaint.where")), p(self.say("complaint.deadline")),
             Block("strong", (plain(self.say(f"complaint.last_day.{channel}")),)),
             p(self.say("complaint.how")), p(self.say("complaint.reconsider")),
-            p(self.say("complaint.standard")), *self.quote("complaints")))
+            *self._complaints_quote()))
+
+    def _complaints_quote(self) -> list[Block]:
+        """The standard's complaints blocks, less those that only point to the klagevejledning
+        (quoted inside the letter's own klagevejledning they would point at themselves)."""
+        blocks = [b for b in self.quote("complaints")
+                  if not refers_to_guidance(" ".join(s.text for i in b.items for s in i))]
+        return [p(self.say("complaint.standard")), *blocks] if blocks else []
 
     def _contact(self) -> Part:
         return Part(self.w.heading("contact"), (

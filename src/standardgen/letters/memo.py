@@ -55,6 +55,14 @@ _BAD_FILENAME = re.compile(r"[<>:\"/\\|?*\r\n\u00a0\u2000-\u200a\u2028\u205f\u20
 Channel = Literal["digital_post", "post"]
 
 
+#: The fjernprint schema's limits: a postal address line (CompletePostalLabelText) and a name.
+ADDRESS_LINE_MAX, NAME_MAX = 34, 130
+
+
+class MemoError(Exception):
+    """A message could not be made; the message is safe to show (no personal data)."""
+
+
 @dataclass(frozen=True, slots=True)
 class KleSubject:
     subject: str
@@ -193,12 +201,19 @@ def _address(dispatch: Dispatch) -> Any:
     """The recipient's postal address, as the letter's window shows it (address lines)."""
     f, itst = _maker(FJERNPRINT), _maker(ITST)
     lines, dkcc, dkcc2005 = _maker(DKCC2005_3), _maker(DKCC), _maker(DKCC2005)
+    second = f"{dispatch.postcode} {dispatch.city}"
+    if max(len(dispatch.street), len(second)) > ADDRESS_LINE_MAX:
+        raise MemoError(f"en adresselinje er længere end de {ADDRESS_LINE_MAX} tegn, som "
+                        "fjernprint tillader")
+    if len(dispatch.recipient) > NAME_MAX:
+        raise MemoError(f"modtagerens navn er længere end de {NAME_MAX} tegn, som fjernprint "
+                        "tillader")
     country = dkcc.CountryIdentificationCode("DK")
     country.set("scheme", "iso3166-alpha2")
     return f.ModtagerAdresse(
-        itst.PersonName(dispatch.recipient[:130]),
+        itst.PersonName(dispatch.recipient),
         lines.PostalAddressFirstLineText(dispatch.street),
-        lines.PostalAddressSecondLineText(f"{dispatch.postcode} {dispatch.city}"),
+        lines.PostalAddressSecondLineText(second),
         dkcc2005.PostCodeIdentifier(dispatch.postcode),
         country,
     )

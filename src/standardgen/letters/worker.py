@@ -16,6 +16,7 @@ from typing import Any
 from standardgen.core.fileio import remove_temporaries, write_all_atomic
 from standardgen.letters.docx import CompiledDocx, DocxRenderError
 from standardgen.letters.letter import Letter
+from standardgen.letters.memo import MemoError
 from standardgen.letters.pdf import RenderError
 
 
@@ -73,7 +74,7 @@ class Renderer:
         for letter, origin in items:
             try:
                 outputs = self._outputs(letter)
-            except (RenderError, DocxRenderError) as exc:
+            except (RenderError, DocxRenderError, MemoError) as exc:
                 failures.append((origin, str(exc)))
                 continue
             files += outputs
