@@ -44,6 +44,8 @@ def form_context(case: Case, loaded: LoadedStandard) -> dict[str, Any]:
                  "extent_lines": extent},
         "citizen": {"name": case.citizen.name, "cpr": case.citizen.cpr.masked},
         "municipality": loaded.municipality,
+        # The letterhead's logo as a file URL (form/letterhead.html), or None.
+        "logo": loaded.logo_file.resolve().as_uri() if loaded.logo_file else None,
         "service": standard.service,
         "standard": {"title": standard.title, "version": standard.version,
                      "approval": standard.approval},

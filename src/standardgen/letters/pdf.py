@@ -22,6 +22,8 @@ from standardgen.letters.letter import Letter, as_data
 from standardgen.render.pdf import unambiguous
 
 TEMPLATE = Path("letter") / "letter.typ"
+#: Its own file, so that a municipality can override the letterhead alone.
+LETTERHEAD = Path("letter") / "letterhead.typ"
 MAIN, DATA = "main.typ", "letter.json"  # the names Typst sees the template and the data by
 #: PDF/A-2a (archivable as it is, in the case system) and PDF/UA-1 (accessible). "a" is the
 #: accessible level of PDF/A: it needs the tags and Unicode text PDF/UA-1 needs anyway.
@@ -64,12 +66,21 @@ class PdfLetterRenderer:
         # folder, so the files beside it (print.yaml) are found.
         template = (folder / TEMPLATE).resolve()
         self._source = template.read_bytes()
+        # Read through the folder, not beside the resolved letter.typ: a municipality's own
+        # letterhead.typ (an override) is then used even when letter.typ is the shipped one.
+        self._letterhead = (folder / LETTERHEAD).read_bytes()
+        self._logos: dict[str, tuple[str, bytes]] = {}  # path -> (name Typst sees, bytes)
         self._compiler = typst.Compiler(root=str(template.parent))
         families = set(typst.Fonts().families())
         self.font = next((f for f in FONTS if f in families), FONTS[-1])
 
     def render(self, letter: Letter) -> bytes:
-        data: dict[str, Any] = {**as_data(letter), "font": self.font}
+        files = {MAIN: self._source, LETTERHEAD.name: self._letterhead}
+        logo = self._logo(letter.logo)
+        if logo is not None:
+            files[logo[0]] = logo[1]
+        data: dict[str, Any] = {**as_data(letter), "font": self.font,
+                                "logo": logo[0] if logo else None}
         day = letter.decision_date
         stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
         # Danish typography (no break inside "§ 85", "3 dage") over the whole letter at once:
@@ -79,8 +90,7 @@ class PdfLetterRenderer:
             # typst-py takes a dict of in-memory files (its README, "Multi-file projects");
             # the type stubs of 0.15.0 do not list that form of ``input`` yet.
             pdf = self._compiler.compile(
-                input={MAIN: self._source,  # type: ignore[type-var]
-                       DATA: text.encode()},
+                input={**files, DATA: text.encode()},  # type: ignore[type-var]
                 format="pdf", pdf_standards=self._standards, timestamp=stamp,
             )
         except self._typst.TypstError as exc:
@@ -89,6 +99,20 @@ class PdfLetterRenderer:
             raise RenderError("PDF-skabelonen gav ikke én PDF-fil")
         # About 1 letter in 100 has a stream ending in CR, which PDF/A validators misread.
         return unambiguous(without_suspects(pdf))
+
+
+    def _logo(self, path: str | None) -> tuple[str, bytes] | None:
+        """The logo as an in-memory file for Typst, read once per process (its folder lies
+        outside the template folder, Typst's root)."""
+        if path is None:
+            return None
+        if path not in self._logos:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                raise RenderError(f"logoet kan ikke læses: {exc.strerror}") from None
+            self._logos[path] = ("logo" + Path(path).suffix.lower(), data)
+        return self._logos[path]
 
 
 def without_suspects(pdf: bytes) -> bytes:
