@@ -32,6 +32,7 @@ from standardgen.letters.batch import (
 from standardgen.letters.content import build_letter
 from standardgen.letters.letter import Letter
 from standardgen.letters.memo import FormAttachment
+from standardgen.letters.preflight import load_geometry
 from standardgen.standards.catalogue import LoadedStandard, load_catalogue
 
 
@@ -70,8 +71,13 @@ def write_letters(
     if not catalogue.ok:  # every letter quotes a standard: nothing is written
         return Outcome(0, 0, tuple(catalogue.problems))
     by_slug = {item.slug: item for item in catalogue.standards}
-    if Format.memo in formats and (missing := _without_sender(catalogue.standards)):
-        return Outcome(0, 0, tuple(missing))  # no message can be sent without its sender
+    if Format.memo in formats:
+        try:  # the remote-print options, checked here with their lines (the worker reads them)
+            load_geometry(folder)
+        except InputError as exc:
+            return Outcome(0, 0, tuple(exc.problems))
+        if missing := _without_sender(catalogue.standards):
+            return Outcome(0, 0, tuple(missing))  # no message can be sent without its sender
     check = CaseChecker(by_slug, wording.file.deadlines.notice_days)
     docx = None
     if Format.docx in formats:
