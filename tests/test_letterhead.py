@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 
 from clients import PDFA_2A, UA1, conformance
-from conftest import ROOT, run
+from conftest import run
 from letterkinds import Example, declared_kinds, examples, render
 from sitebuild import LOGO_SVG
 from standardgen.letters.preflight import check_files
