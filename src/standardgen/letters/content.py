@@ -133,6 +133,7 @@ class _Builder:
             page_label=self.w.label("page"),
             page_of=self.w.label("page_of"),
             logo=str(self.loaded.logo_file.resolve()) if self.loaded.logo_file else None,
+            accent=town.theme.primary.removeprefix("#").upper(),
             dispatch=self._dispatch(),
         )
 

@@ -30,6 +30,7 @@ FOOTER = Path("letter") / "footer.xml"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _DOCUMENT = "word/document.xml"
 _CORE = "docProps/core.xml"
+_FONTS = "word/fontTable.xml"
 _BODY_RE = re.compile(r"<w:body\b.*</w:body>", re.DOTALL)
 
 
@@ -53,6 +54,10 @@ def template_package(folder: Path | None = None) -> bytes:
     core.title, core.author, core.language = "{{ letter.title }}", "{{ letter.author }}", "da-DK"
     core.comments = core.subject = core.keywords = ""
     _drop_extras(document)
+    from standardgen.letters.pdf import letter_font
+
+    font = letter_font()
+    _one_look(document.styles.element, font)
     footer_id, footer_name = _add_footer_part(document)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -60,10 +65,61 @@ def template_package(folder: Path | None = None) -> bytes:
     body = (folder / BODY).read_text(encoding="utf-8")
     body = body.replace("<w:sectPr>", "<w:sectPr><w:footerReference w:type=\"default\" "
                         f"r:id=\"{footer_id}\"/>", 1)
-    return _replace_members(buffer.getvalue(), {
+    package = buffer.getvalue()
+    return _replace_members(package, {
         _DOCUMENT: body.encode("utf-8"),
         footer_name: (folder / FOOTER).read_bytes(),
+        _FONTS: _with_fallback(zipfile.ZipFile(io.BytesIO(package)).read(_FONTS), font),
     })
+
+
+# Sizes in half-points and spacing in twips, as letter.typ sets them: text 10.5 pt with 0.9 em
+# between paragraphs; the line pitch of Typst's leading 0.6 em (276 = 1.15 lines).
+_BODY_SIZE, _PARAGRAPH_AFTER, _LINE = "21", "189", "276"
+_THEME_FONTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+
+
+def _one_look(styles: Any, font: str) -> None:
+    """python-docx's styles made to look like the PDF letter: every style in the PDF's font
+    family (not the Calibri and Cambria of Word's theme), text 10.5 pt, and headings without the
+    theme's blue (document.xml colours them with the municipality's colour)."""
+    from docx.oxml.ns import qn
+
+    for fonts in styles.iter(qn("w:rFonts")):
+        for name in _THEME_FONTS:
+            fonts.attrib.pop(qn(f"w:{name}"), None)
+        for name in ("ascii", "hAnsi", "cs", "eastAsia"):
+            fonts.set(qn(f"w:{name}"), font)
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        for size in (*defaults.iter(qn("w:sz")), *defaults.iter(qn("w:szCs"))):
+            size.set(qn("w:val"), _BODY_SIZE)
+        for spacing in defaults.iter(qn("w:spacing")):
+            spacing.set(qn("w:after"), _PARAGRAPH_AFTER)
+            spacing.set(qn("w:line"), _LINE)
+    for style in styles.iter(qn("w:style")):
+        name = style.get(qn("w:styleId"), "")
+        # The PDF's quotes are indented, not italic; its headings take the municipality's colour.
+        drop = ("w:color", "w:i", "w:iCs") if name == "Quote" else ("w:color",)
+        if name.startswith(("Heading", "Title", "Quote")):
+            for tag in drop:
+                for element in list(style.iter(qn(tag))):
+                    element.getparent().remove(element)
+
+
+def _with_fallback(table: bytes, font: str) -> bytes:
+    """The font table with an entry for ``font`` whose altName is a font that ships with Word
+    (``pdf.WORD_FALLBACK``): Word uses it where the letter's font is not installed."""
+    from xml.sax.saxutils import quoteattr
+
+    from standardgen.letters.pdf import WORD_FALLBACK
+
+    fallback = WORD_FALLBACK.get(font, "Arial")
+    entry = (f"<w:font w:name={quoteattr(font)}><w:altName w:val={quoteattr(fallback)}/>"
+             '<w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/>'
+             "</w:font>")
+    text = table.decode("utf-8")
+    return text.replace("</w:fonts>", entry + "</w:fonts>", 1).encode("utf-8")
 
 
 def _add_footer_part(document: Any) -> tuple[str, str]:

@@ -56,6 +56,7 @@ class Letter:
     page_label: str
     page_of: str
     logo: str | None = None  # the municipality's logo file (absolute path), for the letterhead
+    accent: str = "004993"  # the municipality's theme colour (hex, no '#'): the headings
     dispatch: Dispatch | None = None  # what a Digital Post message needs beyond the PDF
 
 
@@ -93,6 +94,7 @@ def as_data(letter: Letter) -> Mapping[str, Any]:
         "page_label": letter.page_label,
         "page_of": letter.page_of,
         "long_words": has_long_word(letter),
+        "accent": f"#{letter.accent}",
     }
 
 

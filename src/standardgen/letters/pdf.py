@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -39,6 +40,20 @@ _MARK_INFO_FIXED = b"/MarkInfo<</Marked true" + b" " * len(b"/Suspects false") +
 # Preferred first; the first family Typst can find is used. DejaVu Sans comes with Debian's
 # fontconfig; Libertinus Serif is built into Typst, so some font is always there.
 FONTS = ("IBM Plex Sans", "DejaVu Sans", "Libertinus Serif")
+#: The Word letter names the same family, and for a machine without it a font that ships with
+#: Word (Windows and macOS) of the same kind: Word uses a font table entry's altName when the
+#: font itself is missing. LibreOffice ships DejaVu Sans itself.
+WORD_FALLBACK = {"IBM Plex Sans": "Arial", "DejaVu Sans": "Verdana",
+                 "Libertinus Serif": "Cambria"}
+
+
+@lru_cache(maxsize=1)
+def letter_font() -> str:
+    """The family the PDF letters are set in on this machine (and the Word letters name)."""
+    import typst
+
+    families = set(typst.Fonts().families())
+    return next((f for f in FONTS if f in families), FONTS[-1])
 
 
 class RenderError(Exception):
@@ -71,8 +86,7 @@ class PdfLetterRenderer:
         self._letterhead = (folder / LETTERHEAD).read_bytes()
         self._logos: dict[str, tuple[str, bytes]] = {}  # path -> (name Typst sees, bytes)
         self._compiler = typst.Compiler(root=str(template.parent))
-        families = set(typst.Fonts().families())
-        self.font = next((f for f in FONTS if f in families), FONTS[-1])
+        self.font = letter_font()
 
     def render(self, letter: Letter) -> bytes:
         files = {MAIN: self._source, LETTERHEAD.name: self._letterhead}
