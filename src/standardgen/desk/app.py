@@ -65,7 +65,8 @@ class _Context:
 def create_app(desk: Desk, *, token: str | None = None,
                allowed_hosts: Sequence[str] = ("127.0.0.1", "localhost", "[::1]")) -> Any:
     """The ASGI app: the routes inside the guards (headers and errors, token, size limits)."""
-    ctx = _Context(desk, BatchRunner(desk.standard_paths, desk.folder), security.Csrf(),
+    ctx = _Context(desk, BatchRunner(desk.standard_paths, desk.folder, desk.memo_for_all),
+                   security.Csrf(),
                    desk.folder)
     pages = _Pages(ctx)
     routes = [
@@ -181,7 +182,8 @@ class _Pages:
                                     500)
             return self.render(request, "preview.html", letter=letter,
                                packed=casedata.pack(checked.yaml),
-                               follow_up=self.ctx.desk.has_follow_up(case))
+                               follow_up=self.ctx.desk.has_follow_up(case),
+                               memo=self.ctx.desk.has_memo(case))
         if not self.ctx.desk.valid_choice(standard, kind):
             return self.render(request, "index.html", 422, **self.index_values(),
                                issues=list(checked.issues) or [Issue(
@@ -261,6 +263,11 @@ class _Pages:
         suffix, media = _DOWNLOADS[what]
         if what == "sag.yaml":
             body = checked.yaml
+        elif what == "brev.memo.xml":
+            if not self.ctx.desk.has_memo(case):
+                return HTMLResponse(self.error_page(404, "Kommunefilen mangler CVR-nummeret, "
+                                                    "som Digital Post-beskeden skal have."), 404)
+            body = await run_in_threadpool(self.ctx.desk.memo, case)
         elif what.startswith("opfoelgning"):
             if not self.ctx.desk.has_follow_up(case):
                 return HTMLResponse(self.error_page(404, "Denne brevtype har intet "
@@ -335,6 +342,7 @@ _DOWNLOADS = {
     "opfoelgning.docx": ("docx", "application/vnd.openxmlformats-officedocument."
                                  "wordprocessingml.document"),
     "sag.yaml": ("yaml", "application/yaml"),
+    "brev.memo.xml": ("memo.xml", "application/xml"),  # Digital Post (MeMo), the PDF inside
 }
 
 

@@ -60,8 +60,9 @@ class Job:
 
 
 class BatchRunner:
-    def __init__(self, standards: Sequence[Path], templates: Path) -> None:
+    def __init__(self, standards: Sequence[Path], templates: Path, memo: bool = False) -> None:
         self.standards, self.templates = tuple(standards), templates
+        self.memo = memo  # the zip holds each letter's Digital Post message too
         self.jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
@@ -92,7 +93,7 @@ class BatchRunner:
     def _run(self, job: Job, raw: bytes) -> None:
         folder = Path(tempfile.mkdtemp(prefix="standardgen-desk-"))  # created 0700
         try:
-            run_batch(job, raw, folder, self.standards, self.templates)
+            run_batch(job, raw, folder, self.standards, self.templates, self.memo)
         except Exception as exc:  # the report says so; the log gets the type only
             job.general.append(f"kørslen stoppede uventet ({type(exc).__name__})")
         finally:
@@ -110,7 +111,7 @@ class BatchRunner:
 
 
 def run_batch(job: Job, raw: bytes, folder: Path, standards: Sequence[Path],
-              templates: Path) -> None:
+              templates: Path, memo: bool = False) -> None:
     csv = folder / CSV_NAME
     csv.write_bytes(raw)
     csv.chmod(0o600)
@@ -128,7 +129,8 @@ def run_batch(job: Job, raw: bytes, folder: Path, standards: Sequence[Path],
     def progress(count: int) -> None:
         job.done += count
 
-    outcome = write_letters([csv], standards, out, (Format.pdf, Format.docx), jobs=1,
+    formats = (Format.pdf, Format.docx, *((Format.memo,) if memo else ()))
+    outcome = write_letters([csv], standards, out, formats, jobs=1,
                             progress=progress, start=start, templates=templates)
     job.rows = _report(rows, outcome.problems, out)
     job.general += [_reason(p) for p in outcome.problems if p.line == 0]

@@ -160,8 +160,12 @@ def _file(m: Any, filename: str, data: bytes) -> Any:
                   m.language("da"), m.content(base64.b64encode(data).decode("ascii")))
 
 
+#: An attachment: its label (what the citizen sees) and its PDF.
+Attachment = tuple[str, bytes]
+
+
 def build_message(title: str, file_stem: str, dispatch: Dispatch, pdf: bytes,
-                  form_pdf: bytes | None = None) -> Any:
+                  form: Attachment | None = None) -> Any:
     """The ``memo:Message`` element of one letter (lxml)."""
     m, k = _maker(MEMO), _maker(KLE)
     content = [m.CaseID(m.caseID(file_stem), m.caseSystem(CASE_SYSTEM))]
@@ -188,9 +192,9 @@ def build_message(title: str, file_stem: str, dispatch: Dispatch, pdf: bytes,
     created = dt.datetime.combine(dispatch.decision_date, dt.time(), tzinfo=dt.UTC)
     body = [m.createdDateTime(_zulu(created)),
             m.MainDocument(m.label(title), _file(m, file_name(title), pdf))]
-    if form_pdf is not None and dispatch.form is not None:
-        label = dispatch.form.label
-        body.append(m.AdditionalDocument(m.label(label), _file(m, file_name(label), form_pdf)))
+    if form is not None:
+        label, data = form
+        body.append(m.AdditionalDocument(m.label(label), _file(m, file_name(label), data)))
     message = m.Message(header, m.MessageBody(*body))
     message.set("memoVersion", MEMO_VERSION)
     message.set("memoSchVersion", MEMO_SCH_VERSION)
@@ -220,7 +224,7 @@ def _address(dispatch: Dispatch) -> Any:
 
 
 def build_print(title: str, message_id: str, dispatch: Dispatch, pdf: bytes,
-                options: RemotePrint, form_pdf: bytes | None = None) -> Any:
+                options: RemotePrint, form: Attachment | None = None) -> Any:
     """The SF1601 ``ForsendelseI`` for remote print (KOMBIT's fjernprint schema)."""
     f, d, sd, adir = _maker(FJERNPRINT), _maker(DKAL), _maker(SAGDOK), _maker(ADIR)
     parts = [
@@ -237,21 +241,21 @@ def build_print(title: str, message_id: str, dispatch: Dispatch, pdf: bytes,
                          f.KuvertTypeKode(options.envelope)),
         f.PostParametre(f.PostKategoriKode(options.category)),
     ]
-    if form_pdf is not None and dispatch.form is not None:
+    if form is not None:
         parts.append(f.BilagSamling(f.Bilag(
-            f.BilagNavn(dispatch.form.label), d.FilformatNavn("PDF"),
+            f.BilagNavn(form[0]), d.FilformatNavn("PDF"),
             f.BilagSorteringsIndeksIdentifikator("1"),
-            d.VedhaeftningIndholdData(base64.b64encode(form_pdf).decode("ascii")))))
+            d.VedhaeftningIndholdData(base64.b64encode(form[1]).decode("ascii")))))
     return f.ForsendelseI(*parts)
 
 
 def render(title: str, file_stem: str, dispatch: Dispatch, pdf: bytes, options: RemotePrint,
-           form_pdf: bytes | None = None) -> bytes:
+           form: Attachment | None = None) -> bytes:
     """The file for one letter: the MeMo message for Digital Post; for ordinary post the kombi
     request with KombiValgKode "Automatisk Valg" (digital, else printed at the address)."""
     from lxml import etree
 
-    message = build_message(title, file_stem, dispatch, pdf, form_pdf)
+    message = build_message(title, file_stem, dispatch, pdf, form)
     root = message
     if dispatch.channel == "post":
         root = etree.Element("kombi_request")
@@ -260,7 +264,7 @@ def render(title: str, file_stem: str, dispatch: Dispatch, pdf: bytes, options: 
         collection = etree.SubElement(root, f"{{{FJERNPRINT}}}ForsendelseISamling",
                                       nsmap={"fjernprint": FJERNPRINT})
         message_id = message.findtext(f"{{{MEMO}}}MessageHeader/{{{MEMO}}}messageUUID")
-        collection.append(build_print(title, message_id, dispatch, pdf, options, form_pdf))
+        collection.append(build_print(title, message_id, dispatch, pdf, options, form))
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 

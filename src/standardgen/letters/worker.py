@@ -105,15 +105,16 @@ class Renderer:
         dispatch = letter.dispatch
         if dispatch is None:  # the run refuses memo without a CVR number before it starts
             raise RenderError("Digital Post-beskeden mangler kommunens CVR-nummer")
-        form_pdf = None
+        form = None
         if dispatch.form is not None:
             if self.form is None:
                 from standardgen.forms.render import FormRenderer
 
                 self.form = FormRenderer(self.job.templates)
-            form_pdf = self.form.pdf_of(dispatch.form.html, dispatch.form.goal_count)
+            form = (dispatch.form.label,
+                    self.form.pdf_of(dispatch.form.html, dispatch.form.goal_count))
         data = memo.render(letter.title, letter.file_stem, dispatch, pdf, self.remote_print,
-                           form_pdf)
+                           form)
         return memo.output_path(self.job.out, letter.file_stem), data
 
 
