@@ -9,10 +9,10 @@ import time
 import zipfile
 from pathlib import Path
 
-import memo_structure
 from lxml import etree
 from starlette.testclient import TestClient
 
+import memo_structure
 from deskclient import BASE, SOLBAKKE, client, csrf, example, packed, submit
 from memo_structure import NS
 from standardgen.desk.app import create_app
