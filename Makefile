@@ -25,11 +25,11 @@ check: $(STAMP) ## Validate standards/ strictly (warnings are errors)
 schema: $(STAMP) ## Regenerate schema/*.schema.json from the model
 	$(BIN)/standardgen schema --out schema
 
-lint: $(STAMP) ## ruff
-	$(BIN)/ruff check src tests $(wildcard benchmarks)
+lint: $(STAMP) ## ruff on the package, tests, benchmarks and the scripts that make templates
+	$(BIN)/ruff check src tests benchmarks templates
 
-typecheck: $(STAMP) ## mypy --strict on src/
-	$(BIN)/mypy src
+typecheck: $(STAMP) ## mypy --strict on the package, tests, benchmarks and template scripts
+	$(BIN)/mypy src tests benchmarks templates
 
 # axe-core for the accessibility tests, pinned in package-lock.json; skipped without npm (the
 # tests that need it then say so, and fail under CI).

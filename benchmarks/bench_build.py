@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 from timing import cpu_ms_per_call, with_children_cpu
@@ -112,7 +113,7 @@ def main() -> None:
     cost = conformance_cost()
     # Other work on the machine slows every figure: print the load so a reader can judge them.
     load = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
-    results = {name: {"median_s": round(statistics.median(values), 3),
+    results: dict[str, dict[str, Any]] = {name: {"median_s": round(statistics.median(values), 3),
                       "runs_s": [round(v, 3) for v in values],
                       "target_s": TARGETS[name],
                       "ratio": round(statistics.median(values) / TARGETS[name], 3),

@@ -23,9 +23,9 @@ from timing import median_ms, print_ratio_table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from standardgen.core.templates import templates_dir  # noqa: E402
 from standardgen.importer import command  # noqa: E402
 from standardgen.publish.documents import Renderer  # noqa: E402
-from standardgen.render.templating import templates_dir  # noqa: E402
 from standardgen.standards.catalogue import load_standard  # noqa: E402
 
 SOURCE = ROOT / "standards" / "aktivitets-og-samvaerstilbud.yaml"

@@ -248,7 +248,7 @@ def cold_start(out: Path, repeat: int) -> dict[str, Any]:
     return figures
 
 
-def conformance_cost(csv: Path, count: int = 100, rounds: int = 5) -> dict[str, float]:
+def conformance_cost(csv: Path, count: int = 100, rounds: int = 5) -> dict[str, float | str]:
     """CPU ms per PDF letter, PDF/UA-1 alone against PDF/A-2a + PDF/UA-1 (process time, so other
     work on a shared machine weighs less than in wall time)."""
     from standardgen.letters.pdf import PDF_STANDARDS, PdfLetterRenderer

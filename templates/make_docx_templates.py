@@ -20,11 +20,13 @@ import sys
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
@@ -42,19 +44,18 @@ LINK = RGBColor(0x00, 0x4D, 0x99)
 FIXED = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
 
 
-def main() -> None:
+def main(target: Path = HERE / "standard.docx") -> None:
     document = Document()
     _styles(document)
     _page(document)
     _properties(document)
     _body(document)
-    target = HERE / "standard.docx"
     document.save(str(target))
     target.write_bytes(normalize_zip(target.read_bytes()))
-    print(f"written: {target.relative_to(HERE.parent)}")
+    print(f"written: {target}")
 
 
-def _styles(document: Document) -> None:
+def _styles(document: DocumentObject) -> None:
     styles = document.styles
     defaults = styles.element.find(qn("w:docDefaults"))
     run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -97,7 +98,7 @@ def _unhide(style: BaseStyle) -> None:
     style.quick_style = False
 
 
-def _set_language(rpr: OxmlElement) -> None:
+def _set_language(rpr: BaseOxmlElement) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -106,7 +107,7 @@ def _set_language(rpr: OxmlElement) -> None:
         lang.set(qn(attribute), LANGUAGE)
 
 
-def _set_font(rpr: OxmlElement) -> None:
+def _set_font(rpr: BaseOxmlElement) -> None:
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -117,7 +118,7 @@ def _set_font(rpr: OxmlElement) -> None:
         fonts.attrib.pop(qn(attribute), None)
 
 
-def _page(document: Document) -> None:
+def _page(document: DocumentObject) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -141,7 +142,7 @@ def _page(document: Document) -> None:
 def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     """A complex field (begin, instruction, separate, cached result, end): Word and LibreOffice
     update it to the real page number when the document is laid out."""
-    def run_with(element: OxmlElement) -> None:
+    def run_with(element: BaseOxmlElement) -> None:
         run = paragraph.add_run()
         run._r.append(element)
 
@@ -161,7 +162,7 @@ def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     run_with(end)
 
 
-def _properties(document: Document) -> None:
+def _properties(document: DocumentObject) -> None:
     # docxtpl renders these as templates too. `safe`: python-docx escapes the value itself, and
     # an autoescaped "&" would come out as "&amp;" in the properties.
     props = document.core_properties
@@ -178,7 +179,7 @@ def _properties(document: Document) -> None:
     props.last_printed = FIXED
 
 
-def _body(document: Document) -> None:
+def _body(document: DocumentObject) -> None:
     def tag(text: str) -> None:
         document.add_paragraph(text)
 
@@ -244,7 +245,7 @@ def _body(document: Document) -> None:
     _versions_table(document)
 
 
-def _versions_table(document: Document) -> None:
+def _versions_table(document: DocumentObject) -> None:
     table = document.add_table(rows=3, cols=4)
     table.style = document.styles["Table Grid"]
     for cell, text in zip(table.rows[0].cells, ("Version", "Godkendt", "Udvalg", "Ændringer"),
@@ -266,5 +267,5 @@ def _versions_table(document: Document) -> None:
     end[0].text = "{%tr endfor %}"
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # an optional path: write there instead (the test compares)
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "standard.docx")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
 import clients  # tests/ has no __init__.py, so pytest (import mode prepend) puts it on sys.path
 import syslibs
@@ -17,6 +19,32 @@ NORDDJURS = STANDARDS / "aktivitets-og-samvaerstilbud.yaml"
 # The seed text (Norddjurs' published standard as extracted text) is a fixture of this
 # repository: the tests never read anything beside the clone.
 SEED = ROOT / "tests" / "data" / "seed" / "000_d3fb43508b105a39.txt"
+
+
+@pytest.fixture(autouse=True)
+def no_standardgen_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without the developer's STANDARDGEN_* variables (a template folder,
+    a fixed today, a desk token): a test sets what it needs itself."""
+    for name in [name for name in os.environ if name.startswith("STANDARDGEN_")]:
+        monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def commands_report_instead_of_raising(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command a test runs in this process ends with an exit code, having reported any
+    problem. One that raised anything but ``SystemExit`` would show a user a traceback; click's
+    runner would keep it in ``result.exception`` and a test checking only the output might pass,
+    so the test fails here with it."""
+    invoke = CliRunner.invoke
+
+    def checked(self: CliRunner, cli: Any, args: Any = None, **kwargs: Any) -> Result:
+        result = invoke(self, cli, args, **kwargs)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(f"{args} raised instead of reporting: "
+                                 f"{result.exception!r}") from result.exception
+        return result
+
+    monkeypatch.setattr(CliRunner, "invoke", checked)
 
 
 @pytest.fixture
@@ -68,8 +96,6 @@ def child_pids(pid: int) -> list[int]:
 
 def run(*args: str | Path) -> Result:
     """``standardgen ARGS`` in this process (click's runner), every argument as text."""
-    from click.testing import CliRunner
-
     from standardgen.cli import main
 
     return CliRunner().invoke(main, [str(a) for a in args])

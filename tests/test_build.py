@@ -116,7 +116,7 @@ def test_emphasis_and_links_survive_into_the_page_and_the_word_document(built: P
 def test_the_word_document_has_real_headings_lists_links_and_properties(built: Path) -> None:
     path = built / REAL / f"{REAL}.docx"
     document = Document(str(path))
-    styles = [(p.style.name, p.text) for p in document.paragraphs if p.text]
+    styles = [(p.style.name if p.style else None, p.text) for p in document.paragraphs if p.text]
     assert styles[0] == ("Heading 1", "Kvalitetsstandard: Aktivitets- og samværstilbud")
     assert ("Heading 2", "Målgruppe") in styles and ("Heading 2", "Versioner") in styles
     bullets = [text for style, text in styles if style == "List Bullet"]
@@ -167,7 +167,7 @@ def test_pages_carry_government_service_json_ld(built: Path) -> None:
 def test_sitemap_lists_the_catalogue_and_every_standard(built: Path) -> None:
     tree = ElementTree.parse(built / "sitemap.xml")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locs = [loc.text for loc in tree.getroot().findall("s:url/s:loc", ns)]
+    locs = [loc.text or "" for loc in tree.getroot().findall("s:url/s:loc", ns)]
     assert sorted(locs) == sorted([BASE, f"{BASE}{REAL}/", f"{BASE}{TRICKY_SLUG}/"])
 
 

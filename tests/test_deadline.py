@@ -78,6 +78,6 @@ def test_last_day_to_complain(tmp_path: Path, build: tuple[dict[str, object], ob
     assert batch.cases, batch.problems
     standards, wording = build
     source = batch.cases[0]
-    letter = build_letter(source.case, standards[source.case.standard], wording)  # type: ignore[index, arg-type]
+    letter = build_letter(source.case, standards[source.case.standard], wording)  # type: ignore[arg-type]
     text = json.dumps(as_data(letter), ensure_ascii=False)
     assert f"Sidste dag for klage er derfor den {long_date(last)}." in text

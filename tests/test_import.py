@@ -290,10 +290,13 @@ def test_onto_shows_the_diff_and_writes_only_with_write(tmp_path: Path,
             assert line in after.splitlines()
     new = load_standard(target).standard
     old = load_standard(NORDDJURS).standard
-    assert new.section(Role.purpose).title == "Formål med tilbuddet"  # type: ignore[union-attr]
-    assert "Musik og dans" in new.section(Role.activities).content[1].list  # type: ignore
-    assert len(new.section(Role.decision).content) == \
-        len(old.section(Role.decision).content) - 1  # type: ignore[union-attr]
+    purpose, activities = new.section(Role.purpose), new.section(Role.activities)
+    decision, old_decision = new.section(Role.decision), old.section(Role.decision)
+    assert purpose is not None and activities is not None
+    assert decision is not None and old_decision is not None
+    assert purpose.title == "Formål med tilbuddet"
+    assert "Musik og dans" in activities.content[1].list  # type: ignore[union-attr]
+    assert len(decision.content) == len(old_decision.content) - 1
     assert "Herefter modtager" not in " ".join(new.iter_text())
     assert [s.id for s in new.sections] == [s.id for s in old.sections]
 

@@ -106,7 +106,8 @@ def test_blocks(loaded: LoadedStandard) -> None:
     assert text == Paragraph(id=None, text="Aktivitetstilbud kan blandt andet omfatte:")
     assert text.id is None and text.texts == (text.text,)
     # ... and published as the string the author wrote.
-    assert text.model_dump(mode="json") == "Aktivitetstilbud kan blandt andet omfatte:"
+    dumped: object = text.model_dump(mode="json")
+    assert dumped == "Aktivitetstilbud kan blandt andet omfatte:"
     assert costs.model_dump(mode="json") == {"id": "udgifter", "text": costs.text}
     assert isinstance(bullets, BulletList)
     assert bullets.list[0] == "Sanse- og motoriske aktiviteter"

@@ -114,7 +114,7 @@ def test_addresses_sitemaps_and_json_ld_are_the_municipalitys_own(site: Path) ->
         assert published["municipality"]["name"] == name
         catalogue = site / town / "index.html"
         assert f"{name}s kvalitetsstandarder" in html_text(catalogue)
-        listed = {item["item"]["url"] for item in _jsonld(catalogue)["itemListElement"]}  # type: ignore[index]
+        listed = {item["item"]["url"] for item in _jsonld(catalogue)["itemListElement"]}  # type: ignore[attr-defined]
         assert listed == {f"{base}{s}/" for s in slugs}
 
 

@@ -70,6 +70,7 @@ def _slow_local(n: int) -> tuple[int, int]:
 @pytest.mark.parametrize("local", [True, False])
 def test_every_task_is_done_exactly_once(local: bool) -> None:
     with running(2, _square, _setup, (0.01,)) as pool:
+        assert pool is not None
         seen, pids = _collect(pool, range(200), local)
     assert seen == Counter(range(200))
     workers = pids - {os.getpid()}
@@ -78,18 +79,22 @@ def test_every_task_is_done_exactly_once(local: bool) -> None:
 
 
 def test_a_worker_gets_nothing_before_it_is_ready() -> None:
-    """A batch this process finishes while the worker is still setting up (here: for 30 s) is
+    """A batch this process finishes while the worker is still setting up (here: for 300 s) is
     done here alone, and the worker is stopped at once instead of being waited for."""
     began = time.monotonic()
-    with running(1, _square, time.sleep, (30.0,)) as pool:
+    with running(1, _square, time.sleep, (300.0,)) as pool:
+        assert pool is not None
         seen, pids = _collect(pool, range(20), local=True)
     assert seen == Counter(range(20))
     assert pids == {os.getpid()}
-    assert time.monotonic() - began < 15
+    # Not a speed target (that is benchmarks/): a deadline far from the ~1 s this takes and far
+    # from the 300 s a wait for the worker would take, so only that hang fails it.
+    assert time.monotonic() - began < 120
 
 
 def test_workers_are_stopped_when_the_block_ends() -> None:
     with running(2, _square, _setup, (0.0,)) as pool:
+        assert pool is not None
         _collect(pool, range(10), local=False)
         processes = list(pool._processes)
     assert all(process.exitcode is not None for process in processes)
@@ -98,6 +103,7 @@ def test_workers_are_stopped_when_the_block_ends() -> None:
 def test_a_worker_that_dies_is_reported_with_the_tasks_it_may_not_have_done() -> None:
     seen: Counter[int] = Counter()
     with pytest.raises(WorkerDied) as caught, running(1, _die_on_seven, _setup, (0.0,)) as pool:
+        assert pool is not None
         pool.map(range(20), lambda item, result: seen.update([item]))
     lost = caught.value.lost
     assert 7 in lost
@@ -112,7 +118,9 @@ def test_a_worker_that_dies_is_reported_with_the_tasks_it_may_not_have_done() ->
 def test_a_task_that_raises_stops_the_run_with_its_message() -> None:
     with pytest.raises(TaskFailed, match="ValueError: tre er forbudt"), \
             running(2, _raise_on_three, _setup, (0.0,)) as pool:
+        assert pool is not None
         pool.map(range(10), lambda item, result: None)
+    assert pool is not None
     assert all(process.exitcode is not None for process in pool._processes)
 
 
@@ -125,6 +133,7 @@ SCRIPT = textwrap.dedent("""
     if __name__ == "__main__":
         _setup(0.05)  # this process's tasks as slow as the workers'
         with running(2, _square, _setup, (0.05,)) as pool:
+            assert pool is not None
             print("started", *(p.pid for p in pool._processes), flush=True)
             pool.map(range(10_000), lambda item, result: None, local=_square)
 """)

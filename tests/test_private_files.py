@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, STANDARDS
-from test_form_read import FILLED, blank, fill, run
+from conftest import ROOT, STANDARDS, run
+from test_form_read import FILLED, blank, fill
 
 CASE = ROOT / "examples" / "cases" / "bevilget.yaml"
 __all__ = ["blank"]  # the fixture, imported for the form read tests

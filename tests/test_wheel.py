@@ -92,18 +92,18 @@ def test_the_wheel_carries_templates_data_and_licences(dist: Path) -> None:
     assert "standardgen-0.1.0.dist-info/licenses/LICENSE" in names
     assert "standardgen/templates/site/static/fonts/OFL.txt" in names
     with tarfile.open(next(dist.glob("*.tar.gz"))) as sdist:
-        inside = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+        in_sdist = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert {"LICENSE", "setup.py", "templates/letter/letter.typ",
             "src/standardgen/data/profiles/serviceloven.yaml",
             "src/standardgen/data/profiles/sel-85.yaml",
-            "src/standardgen/data/letter_kinds.yaml"} <= inside
+            "src/standardgen/data/letter_kinds.yaml"} <= in_sdist
     # The licence as an SPDX string: no deprecation warning from setuptools any more.
     assert "deprecat" not in (dist / "build.log").read_text(encoding="utf-8").lower()
 
 
 def test_installed_standardgen_works_in_an_empty_folder(installed: Path, tmp_path: Path) -> None:
-    probe = subprocess.run([str(installed / "python"), "-c", "import standardgen.render."
-                            "templating as t; print(t.__file__); print(t.builtin_templates())"],
+    probe = subprocess.run([str(installed / "python"), "-c", "import standardgen.core."
+                            "templates as t; print(t.__file__); print(t.builtin_templates())"],
                            cwd=tmp_path, env=_env(installed, tmp_path), capture_output=True,
                            text=True, check=True).stdout.split()
     assert all(str(installed.parent) in line for line in probe), probe  # not this checkout
@@ -227,7 +227,9 @@ def readme_block(name: str) -> list[str]:
     """The commands of the README's ```sh block marked `<!-- path: NAME`, comments removed."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split(f"<!-- path: {name}", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
-    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+    lines = [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+    assert lines, f"the README's block '<!-- path: {name}' holds no commands"
+    return lines
 
 
 def test_the_readme_municipality_path_works_as_written(installed: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable
@@ -385,7 +386,7 @@ def norddjurs(standards_copy: Path) -> Path:
 def test_unknown_key_with_suggestion(standards_copy: Path) -> None:
     path = norddjurs(standards_copy)
     text = edit(path, 'title: "Kvalitetsstandard', 'titel: "Kvalitetsstandard')
-    problems = {p.code: p for p in load_catalogue([path]).problems}
+    problems: dict[str, Problem] = {p.code: p for p in load_catalogue([path]).problems}
     unknown = problems["unknown-key"]
     assert same_file(unknown.file, path)
     assert (unknown.line, unknown.column) == (line_of(text, "titel:"), 1)
@@ -500,8 +501,8 @@ def test_libyaml_and_pyyaml_read_every_file_alike(monkeypatch: pytest.MonkeyPatc
     name = Path("sag.yaml")
 
     def everything() -> list[tuple[object, ...]]:
-        return ([_outcome(lambda path=path: load_yaml(path)) for path in files]
-                + [_outcome(lambda text=text: parse_yaml(text, name)) for text in mutants])
+        return ([_outcome(functools.partial(load_yaml, path)) for path in files]
+                + [_outcome(functools.partial(parse_yaml, text, name)) for text in mutants])
 
     fast = everything()
     monkeypatch.setattr(yamlsource, "_FAST_LOADER", None)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
@@ -158,7 +159,7 @@ def _field(paragraph: Paragraph, code: str, shown: str) -> None:
             run._r.append(instr)
 
 
-def _toc(doc: Document, headings: list[str]) -> None:
+def _toc(doc: DocumentObject, headings: list[str]) -> None:
     if "toc 1" not in [s.name for s in doc.styles]:
         doc.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
     first = doc.add_paragraph(style="toc 1")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -228,7 +229,8 @@ def body() -> str:
                 check_field("participant_citizen", "Deltager: borger"), run(" Borger   "),
                 check_field("participant_caseworker", "Deltager: sagsbehandler"),
                 run(" Sagsbehandler   "),
-                check_field("participant_provider", "Deltager: leverandøren"), run(" Leverandøren   "),
+                check_field("participant_provider", "Deltager: leverandøren"),
+                run(" Leverandøren   "),
                 check_field("participant_relative", "Deltager: pårørende eller værge"),
                 run(" Pårørende eller værge"))),
             ("Andre deltagere", para(text_field("participant_other", "Andre deltagere",
@@ -244,7 +246,7 @@ def body() -> str:
     return "".join(parts)
 
 
-def build() -> None:
+def build(target: Path = TARGET) -> None:
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -271,7 +273,7 @@ def build() -> None:
     xml_body.append(sect_pr)
     buffer = io.BytesIO()
     document.save(buffer)
-    TARGET.write_bytes(normalize_zip(buffer.getvalue()))  # byte-identical when unchanged
+    target.write_bytes(normalize_zip(buffer.getvalue()))  # byte-identical when unchanged
 
 
 def _danish(document: docx.document.Document) -> None:
@@ -284,6 +286,7 @@ def _danish(document: docx.document.Document) -> None:
     lang.set(f"{{{W}}}val", "da-DK")
 
 
-if __name__ == "__main__":
-    build()
-    print(f"skrevet: {TARGET}")
+if __name__ == "__main__":  # an optional path: write there instead (the test compares)
+    OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET
+    build(OUT)
+    print(f"skrevet: {OUT}")

@@ -28,7 +28,8 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED = 200 * 1024 * 1024  # a zip bomb must not fill the memory
 
 
-def w(tag: str) -> str:
+def wml(tag: str) -> str:
+    """``tag`` in WordprocessingML's namespace, as lxml names it (``{ns}p``)."""
     return f"{{{W}}}{tag}"
 
 
@@ -139,7 +140,7 @@ def _on(element: Any) -> bool | None:
     """A Word on/off property: present and not 0/false."""
     if element is None:
         return None
-    return element.get(w("val"), "true") not in ("0", "false", "off")
+    return element.get(wml("val"), "true") not in ("0", "false", "off")
 
 
 class _Reader:
@@ -157,7 +158,7 @@ class _Reader:
     def read(self) -> WordFile:
         document = self.parts.xml("word/document.xml")
         self.links, header_parts = self._relations("word/_rels/document.xml.rels")
-        body = document.find(w("body"))
+        body = document.find(wml("body"))
         items: list[Para | Table] = [] if body is None else self._blocks(body)
         headers: list[Para] = []
         for part in header_parts:
@@ -199,25 +200,25 @@ class _Reader:
         size, default = 11.0, None
         if root is None:
             return styles, size, default
-        sz = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('sz')}")
+        sz = root.find(f"{wml('docDefaults')}/{wml('rPrDefault')}/{wml('rPr')}/{wml('sz')}")
         if sz is not None:
-            size = int(sz.get(w("val"), "22")) / 2
-        for style in root.iter(w("style")):
-            ident = style.get(w("styleId"), "")
-            name_el = style.find(w("name"))
-            based = style.find(w("basedOn"))
-            outline = style.find(f"{w('pPr')}/{w('outlineLvl')}")
-            rpr = style.find(w("rPr"))
-            size_el = rpr.find(w("sz")) if rpr is not None else None
+            size = int(sz.get(wml("val"), "22")) / 2
+        for style in root.iter(wml("style")):
+            ident = style.get(wml("styleId"), "")
+            name_el = style.find(wml("name"))
+            based = style.find(wml("basedOn"))
+            outline = style.find(f"{wml('pPr')}/{wml('outlineLvl')}")
+            rpr = style.find(wml("rPr"))
+            size_el = rpr.find(wml("sz")) if rpr is not None else None
             styles[ident] = _Style(
-                name=(name_el.get(w("val"), ident) if name_el is not None else ident),
-                based_on=based.get(w("val")) if based is not None else None,
-                outline=int(outline.get(w("val"), "9")) if outline is not None else None,
-                numbered=style.find(f"{w('pPr')}/{w('numPr')}") is not None,
-                bold=_on(rpr.find(w("b"))) if rpr is not None else None,
-                italic=_on(rpr.find(w("i"))) if rpr is not None else None,
-                size=int(size_el.get(w("val"), "22")) / 2 if size_el is not None else None)
-            if style.get(w("type")) == "paragraph" and style.get(w("default")) in ("1", "true"):
+                name=(name_el.get(wml("val"), ident) if name_el is not None else ident),
+                based_on=based.get(wml("val")) if based is not None else None,
+                outline=int(outline.get(wml("val"), "9")) if outline is not None else None,
+                numbered=style.find(f"{wml('pPr')}/{wml('numPr')}") is not None,
+                bold=_on(rpr.find(wml("b"))) if rpr is not None else None,
+                italic=_on(rpr.find(wml("i"))) if rpr is not None else None,
+                size=int(size_el.get(wml("val"), "22")) / 2 if size_el is not None else None)
+            if style.get(wml("type")) == "paragraph" and style.get(wml("default")) in ("1", "true"):
                 default = ident
         return styles, size, default
 
@@ -240,20 +241,20 @@ class _Reader:
     def _blocks(self, container: Any) -> list[Para | Table]:
         items: list[Para | Table] = []
         for child in container:
-            if child.tag == w("p"):
+            if child.tag == wml("p"):
                 items += self._paragraph(child)
-            elif child.tag == w("tbl"):
+            elif child.tag == wml("tbl"):
                 items.append(self._table(child))
-            elif child.tag == w("sdt"):
-                content = child.find(w("sdtContent"))
-                toc = child.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}")
-                is_toc = toc is not None and "Contents" in toc.get(w("val"), "")
+            elif child.tag == wml("sdt"):
+                content = child.find(wml("sdtContent"))
+                toc = child.find(f"{wml('sdtPr')}/{wml('docPartObj')}/{wml('docPartGallery')}")
+                is_toc = toc is not None and "Contents" in toc.get(wml("val"), "")
                 found = self._blocks(content) if content is not None else []
                 for item in found:
                     if is_toc and isinstance(item, Para):
                         item.toc = True
                 items += found
-            elif child.tag in (w("ins"), w("moveTo"), w("customXml")):
+            elif child.tag in (wml("ins"), wml("moveTo"), wml("customXml")):
                 items += self._blocks(child)  # paragraphs wrapped in a tracked insertion
         return _join_deleted_marks(items)
 
@@ -269,11 +270,11 @@ class _Reader:
     def _table(self, element: Any) -> Table:
         self.tables += 1
         table = Table(self.tables, self.count + 1, [])
-        for row in element.iter(w("tr")):
+        for row in element.iter(wml("tr")):
             if _ancestor_table(row) is not element:
                 continue
             cells = []
-            for cell in row.findall(w("tc")):
+            for cell in row.findall(wml("tc")):
                 cells.append(self._paragraphs_in(cell))
             table.rows.append(cells)
         return table
@@ -281,9 +282,9 @@ class _Reader:
     def _paragraph(self, element: Any) -> list[Para]:
         self.count += 1
         number = self.count
-        ppr = element.find(w("pPr"))
-        style_el = ppr.find(w("pStyle")) if ppr is not None else None
-        ident = style_el.get(w("val")) if style_el is not None else self.default_style
+        ppr = element.find(wml("pPr"))
+        style_el = ppr.find(wml("pStyle")) if ppr is not None else None
+        ident = style_el.get(wml("val")) if style_el is not None else self.default_style
         chain = self._chain(ident)
         name = chain[0].name if chain else (ident or "Normal")
         runs: list[Run] = []
@@ -303,11 +304,11 @@ class _Reader:
                 sizes.append(size or style_size)
             runs.append(Run(text, bold, italic, href))
         outline = None
-        if ppr is not None and ppr.find(w("outlineLvl")) is not None:
-            outline = int(ppr.find(w("outlineLvl")).get(w("val"), "9"))
+        if ppr is not None and ppr.find(wml("outlineLvl")) is not None:
+            outline = int(ppr.find(wml("outlineLvl")).get(wml("val"), "9"))
         heading = _heading_level(name, outline if outline is not None else
                                  self._inherited(ident, "outline"))
-        numbered = (ppr is not None and ppr.find(w("numPr")) is not None) or bool(
+        numbered = (ppr is not None and ppr.find(wml("numPr")) is not None) or bool(
             self._inherited(ident, "numbered"))
         listed = heading is None and (numbered or name.lower().startswith(
             ("list", "liste")))
@@ -316,12 +317,12 @@ class _Reader:
                     size=max(sizes, default=style_size),
                     toc=self.toc_touched or name.lower().startswith(("toc", "indholdsfortegnelse")),
                     numbered=numbered and heading is not None)
-        if ppr is not None and ppr.find(f"{w('rPr')}/{w('del')}") is not None:
+        if ppr is not None and ppr.find(f"{wml('rPr')}/{wml('del')}") is not None:
             para.style = "\0deleted-mark"  # joined to the next paragraph (see _join_deleted_marks)
-            author = ppr.find(f"{w('rPr')}/{w('del')}").get(w("author"), "")
+            author = ppr.find(f"{wml('rPr')}/{wml('del')}").get(wml("author"), "")
             self.changes.append(Change("paragraph", author, para.plain, number))
-        elif ppr is not None and ppr.find(f"{w('rPr')}/{w('ins')}") is not None:
-            author = ppr.find(f"{w('rPr')}/{w('ins')}").get(w("author"), "")
+        elif ppr is not None and ppr.find(f"{wml('rPr')}/{wml('ins')}") is not None:
+            author = ppr.find(f"{wml('rPr')}/{wml('ins')}").get(wml("author"), "")
             self.changes.append(Change("paragraph", author, para.plain, number))
         return [para]
 
@@ -335,64 +336,64 @@ class _Reader:
               out: list[tuple[Any, str | None, str | None]], field_state: list[str]) -> None:
         for child in node:
             tag = child.tag
-            if tag == w("r"):
+            if tag == wml("r"):
                 self._run(child, href, out, field_state)
-            elif tag == w("hyperlink"):
+            elif tag == wml("hyperlink"):
                 target = self.links.get(child.get(f"{{{R}}}id", ""))
                 self._walk(child, number, target or href, out, field_state)
-            elif tag in (w("ins"), w("moveTo")):
-                kind = "insertion" if tag == w("ins") else "move"
-                self.changes.append(Change(kind, child.get(w("author"), ""),
+            elif tag in (wml("ins"), wml("moveTo")):
+                kind = "insertion" if tag == wml("ins") else "move"
+                self.changes.append(Change(kind, child.get(wml("author"), ""),
                                            _text_of(child, "t"), number))
                 self._walk(child, number, href, out, field_state)
-            elif tag in (w("del"), w("moveFrom")):
-                kind = "deletion" if tag == w("del") else "move"
-                self.changes.append(Change(kind, child.get(w("author"), ""),
+            elif tag in (wml("del"), wml("moveFrom")):
+                kind = "deletion" if tag == wml("del") else "move"
+                self.changes.append(Change(kind, child.get(wml("author"), ""),
                                            _text_of(child, "delText") or _text_of(child, "t"),
                                            number))
                 # The deleted text goes; a bookmark that began in it stays with the paragraph.
-                out.extend((None, None, mark.get(w("name"), ""))
-                           for mark in child.iter(w("bookmarkStart")))
-            elif tag == w("bookmarkStart"):
-                out.append((None, None, child.get(w("name"), "")))
-            elif tag in (w("smartTag"), w("fldSimple"), w("customXml"), w("sdt"),
-                         w("sdtContent")):
+                out.extend((None, None, mark.get(wml("name"), ""))
+                           for mark in child.iter(wml("bookmarkStart")))
+            elif tag == wml("bookmarkStart"):
+                out.append((None, None, child.get(wml("name"), "")))
+            elif tag in (wml("smartTag"), wml("fldSimple"), wml("customXml"), wml("sdt"),
+                         wml("sdtContent")):
                 self._walk(child, number, href, out, field_state)
 
     def _run(self, run: Any, href: str | None, out: list[tuple[Any, str | None, str | None]],
              fields: list[str]) -> None:
-        rpr = run.find(w("rPr"))
-        char_style = rpr.find(w("rStyle")) if rpr is not None else None
-        char_ident = char_style.get(w("val")) if char_style is not None else None
-        bold = _on(rpr.find(w("b"))) if rpr is not None else None
-        italic = _on(rpr.find(w("i"))) if rpr is not None else None
+        rpr = run.find(wml("rPr"))
+        char_style = rpr.find(wml("rStyle")) if rpr is not None else None
+        char_ident = char_style.get(wml("val")) if char_style is not None else None
+        bold = _on(rpr.find(wml("b"))) if rpr is not None else None
+        italic = _on(rpr.find(wml("i"))) if rpr is not None else None
         if bold is None:
             bold = bool(self._inherited(char_ident, "bold"))
         if italic is None:
             italic = bool(self._inherited(char_ident, "italic"))
-        size_el = rpr.find(w("sz")) if rpr is not None else None
-        size = int(size_el.get(w("val"), "0")) / 2 if size_el is not None else None
+        size_el = rpr.find(wml("sz")) if rpr is not None else None
+        size = int(size_el.get(wml("val"), "0")) / 2 if size_el is not None else None
         text: list[str] = []
         for part in run:
-            if part.tag == w("fldChar"):
-                kind = part.get(w("fldCharType"))
+            if part.tag == wml("fldChar"):
+                kind = part.get(wml("fldCharType"))
                 if kind == "begin":
                     fields.append("code")
                 elif kind == "separate" and fields:
                     fields[-1] = fields[-1].replace("code", "result")
                 elif kind == "end" and fields and fields.pop().startswith("toc"):
                     self.in_toc = False
-            elif part.tag == w("instrText"):
+            elif part.tag == wml("instrText"):
                 if (part.text or "").strip().upper().startswith("TOC") and fields:
                     self.in_toc = self.toc_touched = True
                     fields[-1] = "toc-code"
             elif fields and fields[-1].endswith("code"):
                 continue
-            elif part.tag == w("t"):
+            elif part.tag == wml("t"):
                 text.append(part.text or "")
-            elif part.tag in (w("tab"), w("br"), w("cr")):
+            elif part.tag in (wml("tab"), wml("br"), wml("cr")):
                 text.append(" ")
-            elif part.tag == w("noBreakHyphen"):
+            elif part.tag == wml("noBreakHyphen"):
                 text.append("-")
         if text:
             out.append(((("".join(text)), bool(bold), bool(italic), size), href, None))
@@ -402,12 +403,12 @@ CUSTOM = "docProps/custom.xml"
 
 
 def _text_of(element: Any, tag: str) -> str:
-    return "".join(t.text or "" for t in element.iter(w(tag)))
+    return "".join(t.text or "" for t in element.iter(wml(tag)))
 
 
 def _ancestor_table(row: Any) -> Any:
     node = row.getparent()
-    while node is not None and node.tag != w("tbl"):
+    while node is not None and node.tag != wml("tbl"):
         node = node.getparent()
     return node
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
 from standardgen.core.codes import Code
 from standardgen.core.fileio import private_dir
@@ -31,6 +32,8 @@ from standardgen.letters.worker import (
     remove_stale_temporaries,
     render_chunk,
 )
+
+T = TypeVar("T")
 
 __all__ = ["Format", "Item", "Job", "Workers", "render_all", "render_problem", "workers"]
 
@@ -66,8 +69,8 @@ def render_problem(origin: str, message: str) -> Problem:
                    Code.RENDER)
 
 
-def chunks(items: Iterable[Item], size: int = CHUNK) -> Iterator[list[Item]]:
-    chunk: list[Item] = []
+def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    chunk: list[T] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:

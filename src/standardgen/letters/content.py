@@ -17,7 +17,7 @@ from standardgen.cases.wording import Wording, WordingError
 from standardgen.core import markup
 from standardgen.core.dates import long_date
 from standardgen.letters import deadline
-from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, p, plain
+from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, paragraph, plain
 from standardgen.letters.memo import Dispatch, KleSubject
 from standardgen.standards.catalogue import LoadedStandard, quoted_content, refers_to_guidance
 from standardgen.standards.model import BulletList, Paragraph, Standard
@@ -89,7 +89,7 @@ def extent_lines(profile: Profile, extent: Extent) -> list[tuple[str, str]]:
 
 class _Builder:
     def __init__(self, case: Case, loaded: LoadedStandard, wording: Wording) -> None:
-        self.case, self.loaded, self.w = case, loaded, wording
+        self.case, self.loaded, self.wording = case, loaded, wording
         self.kind = case.kind
         profile = loaded.profile
         if profile is None:  # the rules refuse such a case before rendering
@@ -98,7 +98,7 @@ class _Builder:
         self.values = _values(case, loaded, wording)
 
     def say(self, key: str) -> str:
-        return self.w.say(key, self.values)
+        return self.wording.say(key, self.values)
 
     def quote(self, name: str) -> tuple[Block, ...]:
         spec = self.profile.quotes.get(name)
@@ -108,30 +108,30 @@ class _Builder:
         case, town = self.case, self.loaded.municipality
         worker = case.caseworker
         unit = self.values["unit"]
-        sender = (town.name, unit, *self._address_lines(), f"{self.w.label('caseworker')}: "
-                  f"{worker.name}", f"{self.w.label('phone')}: {worker.phone}",
-                  f"{self.w.label('email')}: {worker.email}")
+        sender = (town.name, unit, *self._address_lines(), f"{self.wording.label('caseworker')}: "
+                  f"{worker.name}", f"{self.wording.label('phone')}: {worker.phone}",
+                  f"{self.wording.label('email')}: {worker.email}")
         citizen = case.citizen
         return Letter(
             case_number=case.case_number,
             file_stem=case.case_number + self.kind.file_suffix,
             decision_date=case.decision_date,
-            title=self.w.say_for("title", self.kind.name, self.values),
+            title=self.wording.say_for("title", self.kind.name, self.values),
             sender=sender,
             recipient=(citizen.name, *citizen.address.lines),
             fields=(
-                Field(self.w.label("date"), long_date(case.decision_date)),
-                Field(self.w.label("case_number"), case.case_number),
-                Field(self.w.label("cpr"), citizen.cpr.full),
+                Field(self.wording.label("date"), long_date(case.decision_date)),
+                Field(self.wording.label("case_number"), case.case_number),
+                Field(self.wording.label("cpr"), citizen.cpr.full),
             ),
-            heading=self.w.say_for("heading", self.kind.name, self.values),
+            heading=self.wording.say_for("heading", self.kind.name, self.values),
             greeting=self.say("greeting"),
             parts=tuple(part for part in self._parts() if part.blocks),
             closing=(self.say("closing"), worker.name, unit, town.name),
             author=town.name,
-            footer=f"{town.name} · {self.w.label('case_number')} {case.case_number}",
-            page_label=self.w.label("page"),
-            page_of=self.w.label("page_of"),
+            footer=f"{town.name} · {self.wording.label('case_number')} {case.case_number}",
+            page_label=self.wording.label("page"),
+            page_of=self.wording.label("page_of"),
             logo=str(self.loaded.logo_file.resolve()) if self.loaded.logo_file else None,
             accent=town.theme.primary.removeprefix("#").upper(),
             dispatch=self._dispatch(),
@@ -149,7 +149,7 @@ class _Builder:
             recipient=citizen.name, street=citizen.address.street,
             postcode=citizen.address.postcode, city=citizen.address.city,
             channel=case.channel.value, decision_date=case.decision_date,
-            last_complaint_day=complaint_day(case, self.w),
+            last_complaint_day=complaint_day(case, self.wording),
             kle=KleSubject(kle.subject, kle.version, kle.facet, kle.label) if kle else None,
         )
 
@@ -169,14 +169,14 @@ class _Builder:
 
     def _result(self) -> Part:
         result = self.case.result
-        blocks = [Block("strong", (plain(self.w.result(result)),))]
+        blocks = [Block("strong", (plain(self.wording.result(result)),))]
         if self.case.applied_for:
-            blocks.append(p(self.say("applied_for")))
-        blocks.append(p(self.say(f"result.{result}")))
-        return Part(self.w.heading("result"), tuple(blocks))
+            blocks.append(paragraph(self.say("applied_for")))
+        blocks.append(paragraph(self.say(f"result.{result}")))
+        return Part(self.wording.heading("result"), tuple(blocks))
 
     def _extent_bullets(self, extent: Extent) -> Block:
-        line = self.w.say
+        line = self.wording.say
         return bullets(line("extent.line", {**self.values, "label": label, "value": value})
                        for label, value in extent_lines(self.profile, extent))
 
@@ -186,7 +186,7 @@ class _Builder:
         for name in names:
             quoted = self.quote(name)
             if quoted:
-                blocks += [p(self.say(f"quote_intro.{name}")), *quoted]
+                blocks += [paragraph(self.say(f"quote_intro.{name}")), *quoted]
         return blocks
 
     def _extent(self) -> Part:
@@ -198,42 +198,43 @@ class _Builder:
         if extent.end_date is not None:
             dated.append(self.say("extent.end"))
         listed = Block("list", lines.items + bullets(dated).items)
-        return Part(self.w.heading("extent"), (
+        return Part(self.wording.heading("extent"), (
             listed, *self._quoted("provider", "not_included", "purpose")))
 
     def _change(self) -> Part:
         change, before, after = self.case.change, self.case.previous_extent, self.case.extent
         if change is None or before is None or after is None:  # refused by the rules
             raise WordingError("mangler 'change', 'previous_extent' eller 'extent'")
-        blocks = [p(self.say(f"change.direction.{change.direction.value}")),
-                  p(self.say("change.before")), self._extent_bullets(before),
-                  p(self.say("change.after")), self._extent_bullets(after),
+        blocks = [paragraph(self.say(f"change.direction.{change.direction.value}")),
+                  paragraph(self.say("change.before")), self._extent_bullets(before),
+                  paragraph(self.say("change.after")), self._extent_bullets(after),
                   Block("strong", (plain(self.say("change.effective")),))]
         if to_disadvantage(self.case):
-            blocks.append(p(self.say("change.notice")))
-        return Part(self.w.heading("change"),
+            blocks.append(paragraph(self.say("change.notice")))
+        return Part(self.wording.heading("change"),
                     (*blocks, *self._quoted("provider", "not_included", "purpose")))
 
     def _end(self) -> Part:
-        blocks = [Block("strong", (plain(self.say("end.last_day")),)), p(self.say("end.reason"))]
+        blocks = [Block("strong", (plain(self.say("end.last_day")),)),
+                  paragraph(self.say("end.reason"))]
         if self.kind.notice is not None and to_disadvantage(self.case):
-            blocks.append(p(self.say("end.notice")))
-        return Part(self.w.heading("end"), tuple(blocks))
+            blocks.append(paragraph(self.say("end.notice")))
+        return Part(self.wording.heading("end"), tuple(blocks))
 
     def _reasons(self) -> Part | None:
         case = self.case
         if not (needed(self.kind.reasons, case) or case.considerations or case.facts):
             return None
-        blocks = [p(self.say("reasons.rule"))]
+        blocks = [paragraph(self.say("reasons.rule"))]
         for ref in self.loaded.standard.legal_basis:
             if ref.text:
                 blocks.append(Block("quote", (plain(f"{ref.citation}: {ref.text}"),)))
         if case.considerations:
-            blocks += [p(self.say("reasons.considerations")), bullets(case.considerations)]
+            blocks += [paragraph(self.say("reasons.considerations")), bullets(case.considerations)]
         if case.facts:
-            blocks += [p(self.say("reasons.facts")), bullets(case.facts)]
-        blocks.append(p(self.say("reasons.guideline")))
-        return Part(self.w.heading("reasons"), tuple(blocks))
+            blocks += [paragraph(self.say("reasons.facts")), bullets(case.facts)]
+        blocks.append(paragraph(self.say("reasons.guideline")))
+        return Part(self.wording.heading("reasons"), tuple(blocks))
 
     def _hearing(self) -> Part | None:
         hearing = self.case.hearing
@@ -242,13 +243,13 @@ class _Builder:
         if hearing.date is not None:
             # The case rules require hearing.response with a date; "svar" or "intet_svar".
             reply = hearing.response.value if hearing.response else "intet_svar"
-            return Part(self.w.heading("hearing"), (
-                p(f"{self.say('hearing.held')} {self.say(f'hearing.response.{reply}')}"),))
-        blocks = [p(self.say("hearing.not_held"))]
+            return Part(self.wording.heading("hearing"), (
+                paragraph(f"{self.say('hearing.held')} {self.say(f'hearing.response.{reply}')}"),))
+        blocks = [paragraph(self.say("hearing.not_held"))]
         if hearing.disclosed:
-            blocks += [p(self.say("hearing.disclosed")), bullets(hearing.disclosed)]
-        blocks.append(p(self.say("hearing.reopen")))
-        return Part(self.w.heading("hearing"), tuple(blocks))
+            blocks += [paragraph(self.say("hearing.disclosed")), bullets(hearing.disclosed)]
+        blocks.append(paragraph(self.say("hearing.reopen")))
+        return Part(self.wording.heading("hearing"), tuple(blocks))
 
     def _costs(self) -> Part | None:
         """Costs and transport as the standard words them; the heading and the introducing
@@ -257,31 +258,34 @@ class _Builder:
         if not present:
             return None
         key = "+".join(present)
-        return Part(self.w.heading(key), (
-            p(self.say(f"costs.intro.{key}")), *(b for n in present for b in self.quote(n))))
+        return Part(self.wording.heading(key), (
+            paragraph(self.say(f"costs.intro.{key}")),
+            *(b for n in present for b in self.quote(n))))
 
     def _follow_up(self) -> Part:
-        blocks = [p(self.say("follow_up.intro")), *self.quote("follow_up")]
+        blocks = [paragraph(self.say("follow_up.intro")), *self.quote("follow_up")]
         if self.case.follow_up is not None:
-            blocks.append(p(self.w.say_for("follow_up.due", self.kind.name, self.values)))
+            blocks.append(paragraph(
+                self.wording.say_for("follow_up.due", self.kind.name, self.values)))
         elif self.values["follow_up_default"] is not None:  # the profile's interval
-            blocks.append(p(self.w.say_for("follow_up.default", self.kind.name, self.values)))
-        return Part(self.w.heading("follow_up"), tuple(blocks))
+            blocks.append(paragraph(
+                self.wording.say_for("follow_up.default", self.kind.name, self.values)))
+        return Part(self.wording.heading("follow_up"), tuple(blocks))
 
     def _plan(self) -> Part | None:
-        if self.case.result not in self.w.file.plan_for_results:  # wording.yaml decides
+        if self.case.result not in self.wording.file.plan_for_results:  # wording.yaml decides
             return None
-        return Part(self.w.heading("plan"), (p(self.say("plan")),))
+        return Part(self.wording.heading("plan"), (paragraph(self.say("plan")),))
 
     def _access(self) -> Part:
-        return Part(self.w.heading("access"), (p(self.say("access")),))
+        return Part(self.wording.heading("access"), (paragraph(self.say("access")),))
 
     def _complaint(self) -> Part:
         channel = self.case.channel.value
-        return Part(self.w.heading("complaint"), (
-            p(self.say("complaint.where")), p(self.say("complaint.deadline")),
+        return Part(self.wording.heading("complaint"), (
+            paragraph(self.say("complaint.where")), paragraph(self.say("complaint.deadline")),
             Block("strong", (plain(self.say(f"complaint.last_day.{channel}")),)),
-            p(self.say("complaint.how")), p(self.say("complaint.reconsider")),
+            paragraph(self.say("complaint.how")), paragraph(self.say("complaint.reconsider")),
             *self._complaints_quote()))
 
     def _complaints_quote(self) -> list[Block]:
@@ -289,11 +293,11 @@ class _Builder:
         (quoted inside the letter's own klagevejledning they would point at themselves)."""
         blocks = [b for b in self.quote("complaints")
                   if not refers_to_guidance(" ".join(s.text for i in b.items for s in i))]
-        return [p(self.say("complaint.standard")), *blocks] if blocks else []
+        return [paragraph(self.say("complaint.standard")), *blocks] if blocks else []
 
     def _contact(self) -> Part:
-        return Part(self.w.heading("contact"), (
-            p(self.say("contact.caseworker")), p(self.say("contact.unit"))))
+        return Part(self.wording.heading("contact"), (
+            paragraph(self.say("contact.caseworker")), paragraph(self.say("contact.unit"))))
 
 
 def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, Any]:

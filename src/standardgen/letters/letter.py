@@ -64,7 +64,7 @@ def plain(text: str) -> tuple[Span, ...]:
     return (Span(text),)
 
 
-def p(text: str) -> Block:
+def paragraph(text: str) -> Block:
     return Block("p", (plain(text),))
 
 

@@ -47,7 +47,8 @@ MAX_ID = 35
 _NAME = re.compile(r"^_sg([a-z])_([a-z0-9_]+)$")
 
 
-def _w(tag: str) -> str:
+def _wml(tag: str) -> str:
+    """``tag`` in WordprocessingML's namespace, as lxml names it (``{ns}p``)."""
     return f"{{{W}}}{tag}"
 
 
@@ -124,9 +125,9 @@ def add_identity(docx: bytes, standard: Standard, heading_style: str = "Heading2
     source = zipfile.ZipFile(io.BytesIO(docx))
     parts = {name: source.read(name) for name in source.namelist()}
     root = etree.fromstring(parts["word/document.xml"])
-    body = root.find(_w("body"))
+    body = root.find(_wml("body"))
     assert body is not None
-    headings = [p for p in body.iter(_w("p")) if _style(p) == heading_style]
+    headings = [p for p in body.iter(_wml("p")) if _style(p) == heading_style]
     next_id = 900000  # far above the ids docxtpl and the template use
     for heading, (mark, paragraphs) in zip(headings, _marks(standard), strict=False):
         following = _following_paragraphs(heading, len(paragraphs))
@@ -148,27 +149,27 @@ def add_identity(docx: bytes, standard: Standard, heading_style: str = "Heading2
 
 
 def _style(paragraph: etree._Element) -> str | None:
-    style = paragraph.find(f"{_w('pPr')}/{_w('pStyle')}")
-    return style.get(_w("val")) if style is not None else None
+    style = paragraph.find(f"{_wml('pPr')}/{_wml('pStyle')}")
+    return style.get(_wml("val")) if style is not None else None
 
 
 def _following_paragraphs(heading: etree._Element, count: int) -> Sequence[etree._Element]:
     found: list[etree._Element] = []
     node = heading.getnext()
     while node is not None and len(found) < count:
-        if node.tag == _w("p"):
+        if node.tag == _wml("p"):
             found.append(node)
         node = node.getnext()
     return found
 
 
 def _bookmark(paragraph: etree._Element, name: str, number: int) -> None:
-    start = etree.Element(_w("bookmarkStart"))
-    start.set(_w("id"), str(number))
-    start.set(_w("name"), name)
-    end = etree.Element(_w("bookmarkEnd"))
-    end.set(_w("id"), str(number))
-    properties = paragraph.find(_w("pPr"))
+    start = etree.Element(_wml("bookmarkStart"))
+    start.set(_wml("id"), str(number))
+    start.set(_wml("name"), name)
+    end = etree.Element(_wml("bookmarkEnd"))
+    end.set(_wml("id"), str(number))
+    properties = paragraph.find(_wml("pPr"))
     paragraph.insert(0 if properties is None else 1, start)
     paragraph.append(end)
 
