@@ -125,3 +125,30 @@ def test_a_municipality_overrides_the_letterhead_alone(tmp_path: Path,
     assert "Solbakke Kommune, Rådhusvej 1" in text
     assert "Klagevejledning" in " ".join(p.extract_text() for p in PdfReader(
         io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.client
+def test_the_word_letter_carries_the_logo_where_the_pdf_does(tmp_path: Path) -> None:
+    """The .docx, as LibreOffice lays it out, has the logo in the same place as the PDF, as a
+    decorative image; without a logo there is none."""
+    import zipfile
+
+    from clients import libreoffice_convert
+
+    example = examples()["bevilget"]
+    words = []
+    for logo in (True, False):
+        standards = _standards(example, tmp_path / str(logo), logo)
+        out = tmp_path / f"out-{logo}"
+        result = run("letter", example.source, "--standards", standards, "--out", out,
+                     "--format", "docx", "--jobs", "1")
+        assert result.exit_code == 0, result.output
+        word = next(out.glob("*.docx"))
+        with zipfile.ZipFile(word) as package:
+            assert ("word/media/logo.png" in package.namelist()) is logo
+            document = package.read("word/document.xml").decode("utf-8")
+            assert ("decorative" in document) is logo
+        words.append(word.rename(out / f"logo-{logo}.docx"))
+    with_logo, without = libreoffice_convert(words, "pdf", tmp_path / "lo")
+    assert _ink_in_letterhead(with_logo) > 50
+    assert _ink_in_letterhead(without) == 0
