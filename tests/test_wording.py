@@ -69,3 +69,13 @@ def test_check_warns_when_the_complaints_section_only_refers(standards_copy: Pat
                     r"'Klage og ankemuligheder' henviser kun til klagevejledningen", lines[0])
     assert run("check", "--strict", standard).exit_code == 1
     assert run("check", "--strict", NORDDJURS).exit_code == 0  # it also says something
+
+
+def test_a_block_that_also_says_something_is_kept() -> None:
+    from standardgen.standards.catalogue import refers_to_guidance
+
+    assert refers_to_guidance("Klageadgangen fremgår af den klagevejledning, der følger med "
+                              "den skriftlige afgørelse, borgeren modtager.")
+    assert not refers_to_guidance("Du kan klage over afgørelsen. Hvordan du klager, står i "
+                                  "klagevejledningen i afgørelsen.")
+    assert not refers_to_guidance("Klagen sendes til kommunen.")

@@ -377,11 +377,14 @@ def _quote_rules(document: YamlDocument, standard: Standard,
 # A text that sends the reader to "the klagevejledning": quoted inside a letter's own
 # klagevejledning it points at itself, so letters leave such blocks out.
 _GUIDANCE_REFERENCE = re.compile(r"klagevejledning", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def refers_to_guidance(text: str) -> bool:
-    """Whether ``text`` refers to the klagevejledning rather than saying something itself."""
-    return _GUIDANCE_REFERENCE.search(text) is not None
+    """Whether every sentence of ``text`` refers to the klagevejledning: it says nothing itself
+    ("Du kan klage. Hvordan, står i klagevejledningen." says something)."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+    return bool(sentences) and all(_GUIDANCE_REFERENCE.search(s) for s in sentences)
 
 
 def _complaints_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
