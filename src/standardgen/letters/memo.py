@@ -21,6 +21,7 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
@@ -148,7 +149,9 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
+@cache
 def _maker(namespace: str) -> Any:
+    """lxml's element factory for one namespace (made once per process)."""
     from lxml.builder import ElementMaker
 
     return ElementMaker(namespace=namespace, nsmap={p: n for p, n in PREFIXES.items()
