@@ -65,8 +65,7 @@ def test_norddjurs_fields(loaded: LoadedStandard) -> None:
     assert standard.title == "Kvalitetsstandard: Aktivitets- og samværstilbud"
     assert (standard.service.paragraph, standard.service.dst_code) == ("§ 104", "30011")
     assert standard.service.ffb_tilbud == "9401777d-bdc5-4f52-9804-63c8cae9a792"
-    # The standard writes "Lov om Social Service": shown as the law's official title.
-    assert standard.legal_basis[0].citation == "Lov om social service § 104"
+    assert standard.legal_basis[0].citation == "Lov om Social Service § 104"
     assert standard.approval.date == dt.date(2023, 4, 26)
     assert standard.approval.body == "Voksen- og plejeudvalget"
     assert standard.version == "2023"
@@ -134,7 +133,7 @@ def test_iter_text_reading_order(loaded: LoadedStandard) -> None:
     assert texts[0] == loaded.standard.title
     assert texts[1:3] == ["Målgruppe", loaded.standard.sections[0].content[0].texts[0]]
     assert "Socialt samvær" in texts
-    assert texts[-2] == "Lov om social service § 104"
+    assert texts[-2] == "Lov om Social Service § 104"
     assert texts[-1].startswith("Kommunalbestyrelsen skal tilbyde")
     titles = [s.title for s in loaded.standard.sections]
     assert [t for t in texts if t in titles] == titles

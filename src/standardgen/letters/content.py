@@ -20,7 +20,7 @@ from standardgen.letters import deadline
 from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, paragraph, plain
 from standardgen.letters.memo import Dispatch, KleSubject
 from standardgen.standards.catalogue import LoadedStandard, quoted_content, refers_to_guidance
-from standardgen.standards.model import BulletList, Paragraph, Standard
+from standardgen.standards.model import BulletList, Paragraph, Standard, official_law_title
 from standardgen.standards.profiles import ExtentField, Profile, QuoteSpec
 
 
@@ -228,7 +228,9 @@ class _Builder:
         blocks = [paragraph(self.say("reasons.rule"))]
         for ref in self.loaded.standard.legal_basis:
             if ref.text:
-                blocks.append(Block("quote", (plain(f"{ref.citation}: {ref.text}"),)))
+                # The law's official title, as the letter's own sentences name it.
+                law = official_law_title(ref.law)
+                blocks.append(Block("quote", (plain(f"{law} {ref.paragraph}: {ref.text}"),)))
         if case.considerations:
             blocks += [paragraph(self.say("reasons.considerations")), bullets(case.considerations)]
         if case.facts:

@@ -123,10 +123,10 @@ class Section(Frozen):
 
 
 # The official short titles of the laws standards cite, keyed by their lower-case spelling: a
-# standard that writes "Lov om Social Service" is shown as the law's own title everywhere (the
-# letter, the form, the site). Source: the titles of the consolidated acts on Retsinformation
-# ("Bekendtgørelse af lov om social service"; "... af lov om retssikkerhed og administration på
-# det sociale område").
+# letter or form that names the law uses the law's own title, also when the standard writes "Lov
+# om Social Service" (the standard itself, and so the site, keep the approved text). Source: the
+# titles of the consolidated acts on Retsinformation ("Bekendtgørelse af lov om social service";
+# "... af lov om retssikkerhed og administration på det sociale område").
 _LAW_TITLES = {title.lower(): title for title in (
     "Lov om social service", "Lov om retssikkerhed og administration på det sociale område")}
 
@@ -136,11 +136,8 @@ def official_law_title(law: str) -> str:
     return _LAW_TITLES.get(" ".join(law.split()).lower(), law)
 
 
-LawTitle = Annotated[Text, AfterValidator(official_law_title)]
-
-
 class LegalReference(Frozen):
-    law: Annotated[LawTitle, Field(description="Lovens navn, fx 'Lov om social service'.")]
+    law: Annotated[Text, Field(description="Lovens navn, fx 'Lov om social service'.")]
     paragraph: Annotated[Text, Field(description="Paragraffen, fx '§ 104'.")]
     text: Annotated[Text | None, Field(description="Paragraffens ordlyd, citeret.")] = None
     url: Annotated[str | None, Field(pattern=URL, description="Link til lovteksten.")] = None
@@ -152,7 +149,7 @@ class LegalReference(Frozen):
 
 class Service(Frozen):
     name: Annotated[Text, Field(description="Ydelsens navn, fx 'Aktivitets- og samværstilbud'.")]
-    law: Annotated[LawTitle, Field(description="Loven, fx 'Lov om social service'.")]
+    law: Annotated[Text, Field(description="Loven, fx 'Lov om social service'.")]
     paragraph: Annotated[Text, Field(description="Paragraffen, fx '§ 104'.")]
     ffb_tilbud: Annotated[str | None, Field(description="KL's FFB-kode for tilbuddet.")] = None
     ffb_ydelse: Annotated[str | None, Field(description="KL's FFB-kode for ydelsen.")] = None
