@@ -206,14 +206,20 @@ def test_rerun_gives_the_same_message(batch: Path, tmp_path: Path) -> None:
                                                       "2026-085-0002.pdf"]
 
 
-def test_without_cvr_nothing_is_written(standards_copy: Path, tmp_path: Path) -> None:
+def test_a_case_whose_municipality_has_no_cvr_gets_no_letter(standards_copy: Path,
+                                                            tmp_path: Path) -> None:
+    """Norddjurs has no CVR number: its case is refused, located at the case's standard and
+    naming the municipality file; Solbakke's case in the same run gets its letter."""
     out = tmp_path / "out"
-    result = run("letter", ROOT / "examples" / "cases" / "bevilget.yaml", "--standards",
-                 standards_copy, "--out", out, "--format", "memo")
+    result = run("letter", ROOT / "examples" / "cases" / "bevilget.yaml",
+                 SOLBAKKE / "cases" / "2026-085-0001.yaml", "--standards", standards_copy,
+                 "--standards", SOLBAKKE / "standards", "--out", out, "--format", "memo")
     assert result.exit_code == 1
-    assert re.search(r"norddjurs\.yaml:1:\d+: fejl: kommunefilen mangler 'cvr'", result.output)
+    assert re.search(r"bevilget\.yaml:\d+:\d+: fejl: kommunefilen \S*norddjurs\.yaml mangler "
+                     r"'cvr'", result.output), result.output
     assert "Traceback" not in result.output
-    assert not out.exists() or not any(out.iterdir())
+    assert sorted(p.name for p in out.iterdir()) == ["2026-085-0001.memo.xml",
+                                                    "2026-085-0001.pdf"]
 
 
 @pytest.mark.parametrize(("value", "message"), [
@@ -254,3 +260,20 @@ def test_the_structural_check_can_fail(batch: Path) -> None:
 def test_cvr_check_digit() -> None:
     assert valid_cvr("12345674") and valid_cvr(TEST_CVR)
     assert not valid_cvr("12345675") and not valid_cvr("1234567")
+
+
+def test_an_address_line_too_long_for_remote_print_is_a_located_error(tmp_path: Path) -> None:
+    """fjernprint takes address lines of at most 34 characters: such a post letter gets neither
+    its message nor its PDF, and the run says why, at the case."""
+    case = yaml.safe_load((SOLBAKKE / "cases" / "2026-085-0002.yaml").read_text("utf-8"))
+    assert case["channel"] == "post"
+    case["citizen"]["address"]["street"] = "Den Lange Landevej Mod Solnedgangen 117, 3. tv."
+    source = tmp_path / "case.yaml"
+    source.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("letter", source, "--standards", SOLBAKKE / "standards", "--out", out,
+                 "--format", "memo", "--jobs", "1")
+    assert result.exit_code == 1
+    assert re.search(r"case\.yaml:\d+:\d+: fejl: brevet kunne ikke skrives: en adresselinje er "
+                     r"længere end de 34 tegn", result.output), result.output
+    assert not out.exists() or not list(out.glob("2026-085-0002*"))

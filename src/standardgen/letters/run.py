@@ -19,7 +19,7 @@ from standardgen.cases.read import duplicate, expand, file_key, iter_cases
 from standardgen.cases.wording import Wording, WordingError, load_wording
 from standardgen.core.codes import Code
 from standardgen.core.pool import cores
-from standardgen.core.problems import InputError, Problem, Severity, display_path
+from standardgen.core.problems import InputError, Problem, display_path
 from standardgen.core.templates import templates_dir
 from standardgen.letters.batch import (
     Format,
@@ -76,8 +76,6 @@ def write_letters(
             load_geometry(folder)
         except InputError as exc:
             return Outcome(0, 0, tuple(exc.problems))
-        if missing := _without_sender(catalogue.standards):
-            return Outcome(0, 0, tuple(missing))  # no message can be sent without its sender
     check = CaseChecker(by_slug, wording.file.deadlines.notice_days)
     docx = None
     if Format.docx in formats:
@@ -87,7 +85,7 @@ def write_letters(
     job = Job(tuple(formats), out, folder, docx)
     # The workers start now and get ready while the cases are read and checked.
     with workers(job, jobs or cores(), _expected(paths)) as pool:
-        good, count, problems = _check(paths, check, today)
+        good, count, problems = _check(paths, check, today, Format.memo in formats)
         if start is not None:
             start(len(good))
         total = len(good)
@@ -116,10 +114,11 @@ def _lines(path: Path) -> int:
         return 0
 
 
-def _check(paths: Sequence[Path], check: CaseChecker,
-           today: dt.date) -> tuple[set[str], int, list[Problem]]:
+def _check(paths: Sequence[Path], check: CaseChecker, today: dt.date,
+           needs_sender: bool = False) -> tuple[set[str], int, list[Problem]]:
     """First pass: the origins of the cases that may get a letter, the number of cases read
-    (refused ones too), the problems."""
+    (refused ones too), the problems. ``needs_sender``: a Digital Post message is asked for,
+    so a case whose municipality has no CVR number is refused."""
     good: set[str] = set()
     seen: dict[str, str] = {}
     problems: list[Problem] = []
@@ -135,17 +134,24 @@ def _check(paths: Sequence[Path], check: CaseChecker,
             problems.append(duplicate(source, seen[stem]))
             continue
         seen[stem] = source.origin
+        if needs_sender and (missing := _without_sender(source, check.standards)):
+            problems.append(missing)
+            continue
         good.add(source.origin)
     return good, count, problems
 
 
-def _without_sender(standards: Iterable[LoadedStandard]) -> list[Problem]:
-    """A problem for every municipality file without the CVR number a MeMo message needs."""
-    files = {item.municipality_file for item in standards if item.municipality.cvr is None}
-    return [Problem(display_path(path), 1, 0, Severity.ERROR,
-                    "kommunefilen mangler 'cvr' (kommunens CVR-nummer), som er afsender i "
-                    "Digital Post-beskeden (--format memo)", Code.MEMO_SENDER)
-            for path in sorted(files)]
+def _without_sender(source: CaseSource,
+                    by_slug: Mapping[str, LoadedStandard]) -> Problem | None:
+    """The problem of a case whose municipality file lacks the CVR number a Digital Post
+    message needs as its sender; None when it has one."""
+    loaded = by_slug[source.case.standard]
+    if loaded.municipality.cvr is not None:
+        return None
+    return source.problem(
+        ("standard",), f"kommunefilen {display_path(loaded.municipality_file)} mangler 'cvr' "
+        "(kommunens CVR-nummer), som er afsender i Digital Post-beskeden (--format memo)",
+        code=Code.MEMO_SENDER)
 
 
 class _FormAttacher:
