@@ -28,6 +28,7 @@ from standardgen.desk import casedata, security
 from standardgen.desk.batch import BatchRunner
 from standardgen.desk.casedata import Issue
 from standardgen.desk.engine import Checked, Desk, repeat_counts
+from standardgen.letters.memo import MemoError
 from standardgen.render.templating import environment
 
 #: Request body limits. A form is small; an upload may be as large as the command line reads.
@@ -267,7 +268,11 @@ class _Pages:
             if not self.ctx.desk.has_memo(case):
                 return HTMLResponse(self.error_page(404, "Kommunefilen mangler CVR-nummeret, "
                                                     "som Digital Post-beskeden skal have."), 404)
-            body = await run_in_threadpool(self.ctx.desk.memo, case)
+            try:
+                body = await run_in_threadpool(self.ctx.desk.memo, case)
+            except MemoError as exc:  # e.g. an address line too long for remote print
+                return HTMLResponse(self.error_page(422, f"Digital Post-beskeden kunne ikke "
+                                                    f"laves: {exc}."), 422)
         elif what.startswith("opfoelgning"):
             if not self.ctx.desk.has_follow_up(case):
                 return HTMLResponse(self.error_page(404, "Denne brevtype har intet "
