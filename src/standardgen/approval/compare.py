@@ -19,11 +19,9 @@ from typing import Literal, TypeVar
 
 from standardgen.core import markup
 from standardgen.core.dates import long_date
+from standardgen.core.sentences import sentences as danish_sentences
 from standardgen.standards.model import BulletList, Role, Section, Standard
 
-# A sentence ends at . ! or ? followed by white space and something that can start a sentence.
-# "jf. vejledningen" and "evt. i samarbejde" stay whole because a lowercase word follows.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9\"«(])")
 _WORD = re.compile(r"\w+\s*|[^\w\s]\s*")
 # Below this similarity two leftovers are shown as one removed and one added, not as a change.
 _PAIR_RATIO = 0.45
@@ -344,7 +342,8 @@ def _unit_diff(old: Unit | None, new: Unit | None) -> UnitDiff:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text.strip()) if s] or [text]
+    """Danish sentences (:mod:`standardgen.core.sentences`); a unit is at least one."""
+    return danish_sentences(text) or [text]
 
 
 def _sentence_diffs(old_text: str, new_text: str) -> Iterator[SentenceDiff]:

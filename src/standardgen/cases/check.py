@@ -28,6 +28,7 @@ from standardgen.cases.model import CaseSource, case_model
 from standardgen.cases.read import Reading
 from standardgen.cases.rules import case_findings, case_problems
 from standardgen.core import validation
+from standardgen.core.guidance import guidance_problems
 from standardgen.core.problems import InputError, Problem, errors
 from standardgen.core.yamlsource import YamlDocument, parse_yaml
 from standardgen.standards.catalogue import LoadedStandard
@@ -63,8 +64,13 @@ class CaseChecker:
 
     def __call__(self, document: YamlDocument, origin: str, today: dt.date) -> Reading:
         model = case_model(self._profile_name(document.data))
+        # A case from `standardgen new --case` with guidance left gets no letter; validation
+        # leaves a marker to this rule instead of calling it a wrong type.
+        guidance = (guidance_problems(document, "sagens egne oplysninger")
+                    if document.path.is_file() else [])
         case, problems = validation.parse(document, model)
-        if case is None:
+        problems = [*guidance, *problems]
+        if case is None or guidance:
             return Reading(None, problems)
         # Dates that cannot be true together, the partshøring's reply (every case) ...
         problems += [document.problem(f.loc, f.message, code=f.code, severity=f.severity)

@@ -28,6 +28,7 @@ from standardgen.core.codes import Code
 from standardgen.core.problems import Problem, Severity
 from standardgen.core.yamlsource import Loc
 from standardgen.standards.catalogue import LoadedStandard
+from standardgen.standards.in_force import in_force
 
 
 class Finding(NamedTuple):
@@ -114,6 +115,10 @@ def case_problems(source: CaseSource, standards: Mapping[str, LoadedStandard],
         found.append((("standard",), f"standarden '{case.standard}' ("
                       f"{loaded.standard.service.paragraph}) har ingen serviceprofil, så der kan "
                       "ikke laves breve eller skemaer til den", Code.NO_SERVICE_PROFILE))
+    else:
+        version = in_force(loaded.standard, loaded.source, case.decision_date)
+        if version.standard is None:
+            found.append((("decision_date",), version.reason, Code.NOT_IN_FORCE))
     kind = case.kind
     found += _missing(case, kind)
     found += _forbidden(case, kind)

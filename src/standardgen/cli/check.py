@@ -23,18 +23,46 @@ from standardgen.core.problems import InputError, Problem, promote_warnings
                    "Quality-rapport.")
 @click.option("--lix-sections", is_flag=True,
               help="Vis også LIX (klarsprog) for hvert afsnit, ikke kun for hele standarden.")
-def check(paths: tuple[Path, ...], strict: bool, fmt: str, lix_sections: bool) -> None:
+@click.option("--staged", is_flag=True,
+              help="Kontrollér kun filerne, der er klar til commit, for CPR-numre (git-krogen "
+                   "pre-commit bruger det).")
+def check(paths: tuple[Path, ...], strict: bool, fmt: str, lix_sections: bool,
+          staged: bool) -> None:
     """Kontrollér standarderne i STI (filer eller mapper med undermapper; standard:
-    standards/) og kommunens egne skabeloner, uden at skrive noget."""
+    standards/) og kommunens egne skabeloner, uden at skrive noget. I kommunens arkiv
+    kontrolleres også, at ingen fil i git uden for sager/ har et CPR-nummer."""
     from standardgen.standards import plain_language, revision
     from standardgen.standards.catalogue import load_catalogue
 
+    if staged:
+        sys.exit(_staged(fmt))
     catalogue = load_catalogue(require_paths(paths), revision.today())
-    found = [*catalogue.problems, *override_problems()]
+    found = [*catalogue.problems, *override_problems(), *_personal_data()]
     problems = promote_warnings(found) if strict else found
     readability = plain_language.check_problems(catalogue.standards, per_section=lix_sections)
     problems += promote_warnings(readability) if strict else readability
     sys.exit(report(problems, fmt, summary=checked_where(catalogue.files)))
+
+
+def _staged(fmt: str) -> int:
+    """The pre-commit hook: only what is about to be committed, in any repository."""
+    from standardgen.core import gitguard
+
+    root = gitguard.repository_root(Path.cwd())
+    if root is None:
+        raise click.UsageError("--staged kræver et git-arkiv (kør i kommunens arkiv)")
+    return report(gitguard.index_problems(root, staged_only=True), fmt,
+                  summary="Kontrollerede filerne til commit for CPR-numre")
+
+
+def _personal_data() -> list[Problem]:
+    """In a municipality's repository: no file in git may hold personal data."""
+    from standardgen.core import gitguard
+
+    root = gitguard.repository_root(Path.cwd())
+    if root is None or not gitguard.is_municipality_repository(root):
+        return []
+    return gitguard.index_problems(root)
 
 
 def override_problems() -> list[Problem]:

@@ -62,6 +62,8 @@ class Code(StrEnum):
     REVISION_OVERDUE = "revision-overdue"
     LIX = "lix"
     LONG_SENTENCE = "long-sentence"
+    APPROVAL_FUTURE = "approval-future"
+    NO_PROFILE_YET = "no-profile-yet"
     # A case (cases/)
     CSV = "csv"
     CSV_QUOTE = "csv-quote"
@@ -90,6 +92,7 @@ class Code(StrEnum):
     END_BEFORE_START = "end-before-start"
     FOLLOW_UP_BEFORE_DECISION = "follow-up-before-decision"
     DECISION_IN_FUTURE = "decision-in-future"
+    NOT_IN_FORCE = "not-in-force"
     UNUSED_FIELD = "unused-field"
     NOTICE = "notice"
     TEMPLATE = "template"
@@ -117,6 +120,8 @@ class Code(StrEnum):
     DOCX = "docx"
     TRACKED_CHANGE = "tracked-change"
     IMPORT_HEADING = "import-heading"
+    IMPORT_UNSURE = "import-unsure"
+    IMPORT_QUOTE = "import-quote"
     IMPORT_HEADER = "import-header"
     IMPORT_PREAMBLE = "import-preamble"
     IMPORT_TOC = "import-toc"
@@ -124,6 +129,9 @@ class Code(StrEnum):
     IMPORT_INHERITED = "import-inherited"
     IMPORT_DROPPED = "import-dropped"
     EXISTS = "exists"
+    # Personal data in git (core/gitguard.py)
+    CPR_IN_GIT = "cpr-in-git"
+    CASE_IN_GIT = "case-in-git"
     # The desk (desk/)
     PACKED = "packed"
     DESK_TOKEN = "desk-token"
@@ -182,6 +190,9 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.REVISION_OVERDUE: "Næste revision er overskredet.",
     Code.LIX: "Læsbarhedstal (LIX) for standarden eller et afsnit (info).",
     Code.LONG_SENTENCE: "En sætning er længere end klarsprogsgrænsen.",
+    Code.APPROVAL_FUTURE: "Standardens godkendelsesdato ligger efter i dag.",
+    Code.NO_PROFILE_YET: "Paragraffen har ingen serviceprofil: standarden kan udgives, ikke bruges "
+                         "til breve.",
     Code.CSV: "CSV-filen kan ikke læses.",
     Code.CSV_QUOTE: "Et anførselstegn i CSV-filen lukkes aldrig.",
     Code.CSV_ROW: "En CSV-række har et andet antal felter end overskriften.",
@@ -209,6 +220,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.HEARING_AFTER_DECISION: "Partshøringen ligger efter afgørelsen.",
     Code.END_BEFORE_START: "Slutdatoen ligger før startdatoen.",
     Code.FOLLOW_UP_BEFORE_DECISION: "Opfølgningen ligger før afgørelsen.",
+    Code.NOT_IN_FORCE: "Ingen version af standarden, som brevet kan citere, gjaldt på "
+                       "afgørelsesdatoen.",
     Code.DECISION_IN_FUTURE: "Afgørelsesdatoen ligger i fremtiden.",
     Code.UNUSED_FIELD: "Et udfyldt felt, som brevtypen ikke viser (forkert resultat?).",
     Code.NOTICE: "En ændring til ulempe for borgeren er ikke varslet længe nok.",
@@ -237,6 +250,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.DOCX: "Word-filen kan ikke læses.",
     Code.TRACKED_CHANGE: "Word-filen har registrerede ændringer, der ikke er accepteret.",
     Code.IMPORT_HEADING: "En overskrift fik ingen kendt rolle ved importen.",
+    Code.IMPORT_UNSURE: "En overskrift ligner to roller; importen valgte den mest sandsynlige.",
+    Code.IMPORT_QUOTE: "Et afsnit, brevene citerer, fik en vejledning i stedet for tekst.",
     Code.IMPORT_HEADER: "Tekst i Word-filens sidehoved eller -fod er ikke importeret.",
     Code.IMPORT_PREAMBLE: "Tekst før første overskrift er lagt i et afsnit for sig.",
     Code.IMPORT_TOC: "Word-filens indholdsfortegnelse er ikke importeret.",
@@ -244,6 +259,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.IMPORT_INHERITED: "En værdi er taget fra kommunefilen, ikke fra Word-filen.",
     Code.IMPORT_DROPPED: "Indhold i Word-filen er ikke importeret.",
     Code.EXISTS: "Filen findes allerede og overskrives ikke.",
+    Code.CPR_IN_GIT: "En fil i git eller klar til commit uden for sager/ har et CPR-nummer.",
+    Code.CASE_IN_GIT: "En sagsfil i sager/ er lagt i git, selv om .gitignore udelukker mappen.",
     Code.PACKED: "Sagen i skrivebordets formular er ødelagt.",
     Code.DESK_TOKEN: "Adgangsnøglen til skrivebordet kan ikke bruges.",
     Code.DESK_BIND: "Skrivebordet lytter på en anden adresse end denne computer uden adgangsnøgle.",

@@ -12,7 +12,7 @@ from standardgen.core.codes import Code
 from standardgen.core.fileio import write_atomic
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.importer import onto, structure, wordfile, yamlout
-from standardgen.importer.structure import Imported, shown
+from standardgen.importer.structure import Explained, Imported, shown
 from standardgen.standards.catalogue import MUNICIPALITY_DIR, load_catalogue, load_standard
 from standardgen.standards.model import Municipality, Standard
 
@@ -83,6 +83,26 @@ def import_new(request: ImportRequest) -> tuple[Path, str, list[Problem]]:
                                   f"--onto {display_path(target)}", Code.EXISTS)])
     text = yamlout.render(imported.data, request.source.name, imported.unrecognised)
     return target, text, imported.problems
+
+
+def explain(request: ImportRequest) -> tuple[list[Explained], list[Problem]]:
+    """How each heading of the Word file got its role, and the import warnings."""
+    _doc, imported = read_word(request, request.out)
+    return imported.explained, imported.problems
+
+
+def explained_line(entry: Explained) -> str:
+    """One heading of ``import --explain``: its role, how sure, and the second guess."""
+    found = entry.match
+    if found.role is None:
+        how = "ukendt overskrift"
+    else:
+        how = f"sikkerhed {round(found.confidence * 100)} %"
+        if found.runner_up is not None and found.confidence < 1:
+            how += f", ellers {found.runner_up.value}"
+        if not found.confident:
+            how += "; usikker"
+    return f"afsnit {entry.number}: {entry.title} -> {entry.role.value} ({how})"
 
 
 @dataclass(frozen=True)

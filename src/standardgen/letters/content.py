@@ -7,6 +7,7 @@ quoted block by block. The PDF and Word templates only lay this structure out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,10 +17,12 @@ from standardgen.cases.rules import needed, to_disadvantage
 from standardgen.cases.wording import Wording, WordingError
 from standardgen.core import markup
 from standardgen.core.dates import long_date
+from standardgen.core.markup import Span
 from standardgen.letters import deadline
 from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, paragraph, plain
 from standardgen.letters.memo import Dispatch, KleSubject
 from standardgen.standards.catalogue import LoadedStandard, quoted_content, refers_to_guidance
+from standardgen.standards.in_force import in_force
 from standardgen.standards.model import BulletList, Paragraph, Standard, official_law_title
 from standardgen.standards.profiles import ExtentField, Profile, QuoteSpec
 
@@ -288,7 +291,7 @@ class _Builder:
             paragraph(self.say("complaint.where")), paragraph(self.say("complaint.deadline")),
             Block("strong", (plain(self.say(f"complaint.last_day.{channel}")),)),
             paragraph(self.say("complaint.how")), paragraph(self.say("complaint.reconsider")),
-            *self._complaints_quote()))
+            *self._deadlines(), *self._complaints_quote()))
 
     def _complaints_quote(self) -> list[Block]:
         """The standard's complaints blocks, less those that only point to the klagevejledning
@@ -296,6 +299,14 @@ class _Builder:
         blocks = [b for b in self.quote("complaints")
                   if not refers_to_guidance(" ".join(s.text for i in b.items for s in i))]
         return [paragraph(self.say("complaint.standard")), *blocks] if blocks else []
+
+    def _deadlines(self) -> tuple[Block, ...]:
+        """The municipality's published case-processing deadlines, as a link (rsl § 3, stk. 2)."""
+        link = self.loaded.standard.link("deadlines")
+        if link is None:
+            return ()
+        return (Block("p", ((Span(self.say("complaint.deadlines") + " "),
+                             Span(link.title, href=link.url), Span(".")),)),)
 
     def _contact(self) -> Part:
         return Part(self.wording.heading("contact"), (
@@ -359,5 +370,11 @@ def _date(day: dt.date | None) -> str | None:
 
 
 def build_letter(case: Case, loaded: LoadedStandard, wording: Wording) -> Letter:
-    """The letter for a case that passed :func:`~standardgen.cases.rules.case_problems`."""
+    """The letter for a case that passed :func:`~standardgen.cases.rules.case_problems`: it
+    quotes the version of the standard in force on the decision date."""
+    version = in_force(loaded.standard, loaded.source, case.decision_date)
+    if version.standard is None:  # case_problems refuses such a case before it gets here
+        raise ValueError(version.reason)
+    if version.standard is not loaded.standard:
+        loaded = dataclasses.replace(loaded, standard=version.standard)
     return _Builder(case, loaded, wording).build()

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from standardgen.core import markup, validation
 from standardgen.core.codes import Code
-from standardgen.core.guidance import guidance_problems
+from standardgen.core.guidance import GUIDANCE, guidance_problems
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
+from standardgen.core.sentences import sentences
 from standardgen.core.yamlsource import (
     YamlDocument,
     iter_standard_files,
@@ -36,9 +37,11 @@ from standardgen.standards.model import (
     Standard,
 )
 from standardgen.standards.profiles import (
+    GENERIC,
     Profile,
     QuoteSpec,
     Requirement,
+    known_paragraphs,
     load_profile,
     profile_for,
 )
@@ -166,6 +169,13 @@ def _expand(paths: Iterable[Path], problems: list[Problem]) -> list[Path]:
     return files
 
 
+def _found_municipalities(path: Path) -> str:
+    """' (fundet: norddjurs, solbakke)': the municipality files beside the standard or above."""
+    found = sorted({town.stem for folder in path.resolve().parents
+                    for town in (folder / MUNICIPALITY_DIR).glob("*.yaml")})
+    return f" (fundet: {', '.join(found)})" if found else ""
+
+
 def _load_one(
     path: Path, municipalities: dict[Path, Municipality | None], today: dt.date | None
 ) -> tuple[LoadedStandard | None, list[Problem]]:
@@ -189,7 +199,9 @@ def _load_one(
         problems.append(document.problem(
             ("municipality",),
             f"kommunefilen '{MUNICIPALITY_DIR}/{standard.municipality}.yaml' findes hverken i "
-            "standardens mappe eller i en mappe over den", code=Code.MUNICIPALITY))
+            f"standardens mappe eller i en mappe over den{_found_municipalities(path)}; opret "
+            f"den med 'standardgen new SLUG --municipality {standard.municipality}'",
+            code=Code.MUNICIPALITY))
         return None, problems
     town = _municipality(town_path, municipalities, problems)
     if town is None:
@@ -282,12 +294,29 @@ def _logo_problems(document: YamlDocument, logo: Path) -> list[Problem]:
 
 # --- rules that span fields -------------------------------------------------------------------
 
+def _no_profile_yet(document: YamlDocument, standard: Standard,
+                    profile: Profile) -> list[Problem]:
+    """Said early, at the standard: a paragraph without a service profile can be published, but
+    ``letter`` and ``form`` would refuse its cases."""
+    paragraph = standard.service.paragraph
+    if profile.letters or standard.profile != GENERIC or GUIDANCE.search(paragraph):
+        return []
+    return [document.problem(
+        ("service", "paragraph"), f"{paragraph} har ingen serviceprofil endnu: standarden kan "
+        "udgives, men ikke bruges til breve og opfølgningsskemaer (serviceprofiler findes for "
+        f"{known_paragraphs()})", code=Code.NO_PROFILE_YET, severity=Severity.INFO)]
+
+
 def _rules(document: YamlDocument, standard: Standard, today: dt.date | None) -> list[Problem]:
     profile = profile_for(standard)
     if profile is None:
-        return [document.problem(("profile",), f"ukendt profil '{standard.profile}'",
-                                 code=Code.PROFILE)]
+        from standardgen.standards.profiles import all_profiles
+
+        known = ", ".join(p.name for p in all_profiles())
+        return [document.problem(("profile",), f"ukendt profil '{standard.profile}'; kendte "
+                                 f"profiler: {known}", code=Code.PROFILE)]
     problems = _profile_rules(document, standard, profile)
+    problems += _no_profile_yet(document, standard, profile)
     problems += _quote_rules(document, standard, profile)
     problems += _section_rules(document, standard, profile)
     problems += _markup_rules(document, standard)
@@ -377,14 +406,13 @@ def _quote_rules(document: YamlDocument, standard: Standard,
 # A text that sends the reader to "the klagevejledning": quoted inside a letter's own
 # klagevejledning it points at itself, so letters leave such blocks out.
 _GUIDANCE_REFERENCE = re.compile(r"klagevejledning", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def refers_to_guidance(text: str) -> bool:
     """Whether every sentence of ``text`` refers to the klagevejledning: it says nothing itself
     ("Du kan klage. Hvordan, står i klagevejledningen." says something)."""
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
-    return bool(sentences) and all(_GUIDANCE_REFERENCE.search(s) for s in sentences)
+    found = sentences(text)
+    return bool(found) and all(_GUIDANCE_REFERENCE.search(s) for s in found)
 
 
 def _complaints_rules(document: YamlDocument, standard: Standard) -> list[Problem]:

@@ -172,15 +172,27 @@ def profile_for(standard: Standard) -> Profile | None:
     the service profile of its paragraph (falling back to the generic profile)."""
     if standard.profile != GENERIC:
         return load_profile(standard.profile)
+    return profile_for_paragraph(standard.service.paragraph) or load_profile(GENERIC)
+
+
+def profile_for_paragraph(paragraph: str) -> Profile | None:
+    """The service profile of a paragraph ("§ 104"), or None when it has none yet."""
     # Guidance left by `standardgen new` ("[[VEJLEDNING: paragraffen, fx § 104]]") names no
     # paragraph yet: drop it before looking.
-    key = paragraph_key(GUIDANCE.sub("", standard.service.paragraph))
+    key = paragraph_key(GUIDANCE.sub("", paragraph))
     for profile in service_profiles():
         if key is not None and key in {paragraph_key(p) for p in profile.paragraphs}:
             return profile
-    return load_profile(GENERIC)
+    return None
 
 
 def known_paragraphs() -> str:
     found = [p for profile in service_profiles() for p in profile.paragraphs]
-    return ", ".join(sorted(found, key=lambda p: (len(paragraph_key(p) or ""), p)))
+    return ", ".join(sorted(found, key=_paragraph_order))
+
+
+def _paragraph_order(paragraph: str) -> tuple[int, str]:
+    """In the law's order: § 82 a, § 82 b, § 83, ..., § 116."""
+    key = paragraph_key(paragraph) or ""
+    number = re.match(r"\d+", key)
+    return (int(number.group(0)) if number else 0, key)
