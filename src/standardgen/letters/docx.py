@@ -78,7 +78,7 @@ def template_package(folder: Path | None = None) -> bytes:
 
 # Sizes in half-points and spacing in twips, as letter.typ sets them: text 10.5 pt with 0.9 em
 # between paragraphs; the line pitch of Typst's leading 0.6 em (276 = 1.15 lines).
-_BODY_SIZE, _PARAGRAPH_AFTER, _LINE = "21", "189", "276"
+_BODY_SIZE, _PARAGRAPH_AFTER, _LINE = "21", "72", "276"
 _THEME_FONTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 
 
