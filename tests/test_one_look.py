@@ -2,8 +2,8 @@
 
 Both files of every example letter (every kind) are rendered to pages by real clients
 (LibreOffice for the .docx, the PDF as it is) and compared by what a reader sees: the page count,
-and where the title, the recipient's address, the sender block and the footer stand (within 3 mm). The footer
-has the case number at the left and "Side X af Y" apart from it at the right.
+and where the title, the recipient's address, the sender block and the footer stand (within
+3 mm). The footer has the case number at the left and "Side X af Y" apart from it at the right.
 """
 
 from __future__ import annotations
