@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -72,7 +73,7 @@ def main() -> None:
             for name, formats in paths.items():
                 times[name].append(_round(csv, standards, tmp / name, formats))
         sizes = [p.stat().st_size for p in (tmp / "pdf+memo").glob("*.memo.xml")]
-    figures = {}
+    figures: dict[str, Any] = {}
     print(f"{args.letters} letters, {args.repeat} rounds, jobs=1 (medians)")
     for name, rounds in times.items():
         wall = statistics.median(w for w, _ in rounds)
