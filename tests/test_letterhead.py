@@ -152,3 +152,18 @@ def test_the_word_letter_carries_the_logo_where_the_pdf_does(tmp_path: Path) -> 
     with_logo, without = libreoffice_convert(words, "pdf", tmp_path / "lo")
     assert _ink_in_letterhead(with_logo) > 50
     assert _ink_in_letterhead(without) == 0
+
+
+def test_the_word_form_carries_the_logo(tmp_path: Path) -> None:
+    import zipfile
+
+    example = examples()["bevilget"]
+    for logo in (True, False):
+        standards = _standards(example, tmp_path / str(logo), logo)
+        out = tmp_path / f"forms-{logo}"
+        result = run("form", example.source, "--standards", standards, "--out", out,
+                     "--format", "docx")
+        assert result.exit_code == 0, result.output
+        with zipfile.ZipFile(next(out.glob("*.docx"))) as package:
+            images = [n for n in package.namelist() if n.startswith("word/media/")]
+        assert bool(images) is logo
