@@ -25,7 +25,7 @@ from typing import Any
 
 from standardgen.cases.letter_kinds import get_kind, kind_names, letter_kinds
 from standardgen.cases.model import CaseSource, case_model
-from standardgen.cases.read import Reading
+from standardgen.cases.read import Reading, size_problems
 from standardgen.cases.rules import case_findings, case_problems
 from standardgen.core import validation
 from standardgen.core.guidance import guidance_problems
@@ -63,6 +63,9 @@ class CaseChecker:
         self.notice_days = notice_days
 
     def __call__(self, document: YamlDocument, origin: str, today: dt.date) -> Reading:
+        too_large = size_problems(document)
+        if too_large:  # before the model: a 200,000-item list is not worth validating
+            return Reading(None, too_large)
         model = case_model(self._profile_name(document.data))
         # A case from `standardgen new --case` with guidance left gets no letter; validation
         # leaves a marker to this rule instead of calling it a wrong type.

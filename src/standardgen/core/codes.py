@@ -36,6 +36,7 @@ class Code(StrEnum):
     UNKNOWN_KEY = "unknown-key"
     MISSING = "missing"
     INVALID_VALUE = "invalid-value"
+    TOO_MANY_PROBLEMS = "too-many-problems"
     QUOTE_TEXT = "quote-text"
     GUIDANCE = "guidance"
     TEMPLATES = "templates"
@@ -129,6 +130,11 @@ class Code(StrEnum):
     IMPORT_INHERITED = "import-inherited"
     IMPORT_DROPPED = "import-dropped"
     EXISTS = "exists"
+    # Hostile files (issue 20): names and contents that must not escape their folder
+    UNSAFE_PATH = "unsafe-path"
+    IMPORT_ID = "import-id"
+    TEMPLATE_LINK = "template-link"
+    CASE_SIZE = "case-size"
     # Personal data in git (core/gitguard.py)
     CPR_IN_GIT = "cpr-in-git"
     CASE_IN_GIT = "case-in-git"
@@ -164,6 +170,7 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.UNKNOWN_KEY: "Nøglen kendes ikke (ofte en stavefejl).",
     Code.MISSING: "Et påkrævet felt mangler.",
     Code.INVALID_VALUE: "En værdi har forkert form eller type.",
+    Code.TOO_MANY_PROBLEMS: "Kontrollen af en fil stoppede efter de første 50 fejl.",
     Code.QUOTE_TEXT: "En tekst, der citeres i breve, har en form, der ikke kan citeres.",
     Code.GUIDANCE: "En vejledningstekst [[VEJLEDNING: ...]] er endnu ikke erstattet.",
     Code.TEMPLATES: "En skabelonmappe mangler (kommunens egen eller standardgens).",
@@ -258,6 +265,10 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.IMPORT_TABLE: "En tabel er importeret som tekst.",
     Code.IMPORT_INHERITED: "En værdi er taget fra kommunefilen, ikke fra Word-filen.",
     Code.IMPORT_DROPPED: "Indhold i Word-filen er ikke importeret.",
+    Code.UNSAFE_PATH: "Et filnavn peger uden for den mappe, der skal skrives i.",
+    Code.IMPORT_ID: "Et id i Word-filens skjulte oplysninger har forkert form og bruges ikke.",
+    Code.TEMPLATE_LINK: "En skabelon i kommunens skabelonmappe er et symbolsk link ud af mappen.",
+    Code.CASE_SIZE: "En tekst eller liste i en sag er længere end en CSV-celle må være.",
     Code.EXISTS: "Filen findes allerede og overskrives ikke.",
     Code.CPR_IN_GIT: "En fil i git eller klar til commit uden for sager/ har et CPR-nummer.",
     Code.CASE_IN_GIT: "En sagsfil i sager/ er lagt i git, selv om .gitignore udelukker mappen.",

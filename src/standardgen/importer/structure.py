@@ -522,6 +522,7 @@ def _drop_bullet(p: Para) -> list[Any]:
 def build(doc: WordFile, town: Municipality | None = None, town_id: str | None = None,
           slug: str | None = None) -> Imported:
     builder = _Builder(doc, town, town_id, slug)
+    builder.problems += doc.warnings
     builder.run()
     data = _assemble(builder)
     _quoted_blocks(builder, data)
@@ -541,7 +542,7 @@ def _assemble(b: _Builder) -> dict[str, Any]:
     props = b.doc.properties
     facts = b.facts
     title = b.title.plain if b.title else (b.doc.title or GUIDE.format("standardens titel"))
-    service_props = _json(props.get("service"))
+    service_props = _json(b, "service")
     law, paragraph = facts.get("law") or (None, None)
     if b.legal and not law:
         law, paragraph = b.legal[0]["law"], b.legal[0]["paragraph"]
@@ -562,10 +563,10 @@ def _assemble(b: _Builder) -> dict[str, Any]:
         data["profile"] = props["profile"]
     data.update({"title": title, "service": service, "legal_basis": legal,
                  "sections": sections})
-    links = [_json(value) for key, value in sorted(props.items()) if key.startswith("link.")]
+    links = [_json(b, key) for key in sorted(props) if key.startswith("link.")]
     if links:
         data["links"] = links
-    data["contact"] = _contact(b, _json(props.get("contact")))
+    data["contact"] = _contact(b, _json(b, "contact"))
     day = facts.get("approval_date")
     data["approval"] = {
         "body": facts.get("approval_body") or GUIDE.format("udvalget, der godkendte standarden"),
@@ -617,14 +618,21 @@ def _town_id(b: _Builder) -> str:
     return slugify(re.sub(r"\s*kommune\s*$", "", name, flags=re.IGNORECASE)) or "kommune"
 
 
-def _json(value: str | None) -> dict[str, Any]:
+def _json(b: _Builder, key: str) -> dict[str, Any]:
+    """The hidden JSON property ``key``; one that cannot be read is left out with a warning
+    (nested ten thousand deep, it made Python's JSON parser raise RecursionError)."""
+    value = b.doc.properties.get(key)
     if not value:
         return {}
     try:
         data = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        b.warn(0, f"den skjulte egenskab standardgen.{key} er ikke gyldig JSON med nøgler og "
+               "værdier (eller er indlejret for dybt); den bruges ikke", Code.IMPORT_ID)
         return {}
-    return data if isinstance(data, dict) else {}
+    return data
 
 
 def _contact(b: _Builder, own: dict[str, Any]) -> dict[str, Any]:

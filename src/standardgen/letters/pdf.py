@@ -75,11 +75,12 @@ class PdfLetterRenderer:
             folder = templates_dir()
         self._typst = typst
         self._standards: list[Any] = list(standards)  # typst names all its standards; invariant
-        # Resolved: in a merged template folder (a municipality's override) the file is a link,
-        # and Typst wants the real file inside its project root. The template is read once and
-        # handed over with each letter's data as in-memory files; the root stays the template's
-        # folder, so the files beside it (print.yaml) are found.
-        template = (folder / TEMPLATE).resolve()
+        # The template is read once and handed over with each letter's data as in-memory files.
+        # The root is the template's folder as the renderer sees it, not the file's real folder:
+        # with a municipality's override that is the merged view (core.templates), so a
+        # letter.typ overridden alone still finds the built-in print.yaml beside it, and the view
+        # holds no link out of an override folder for `#read` to follow.
+        template = folder / TEMPLATE
         self._source = template.read_bytes()
         # Read through the folder, not beside the resolved letter.typ: a municipality's own
         # letterhead.typ (an override) is then used even when letter.typ is the shipped one.

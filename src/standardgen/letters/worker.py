@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from standardgen.core.fileio import remove_temporaries, write_all_atomic
+from standardgen.core.fileio import child, remove_temporaries, write_all_atomic
 from standardgen.letters.docx import CompiledDocx, DocxRenderError
 from standardgen.letters.letter import Letter
 from standardgen.letters.memo import MemoError
@@ -120,7 +120,7 @@ class Renderer:
 
 def output_path(out: Path, case_number: str, fmt: Format) -> Path:
     """``<out>/<case number>.<fmt>``: never a name or a CPR number (the rules check that)."""
-    return out / f"{case_number}.{fmt.value}"
+    return child(out, f"{case_number}.{fmt.value}")
 
 
 def remove_stale_temporaries(out: Path) -> int:

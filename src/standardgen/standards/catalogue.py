@@ -26,6 +26,7 @@ from standardgen.core.yamlsource import (
     load_yaml,
     looks_like_standard,
 )
+from standardgen.standards.logo import logo_problem, repository_of
 from standardgen.standards.model import (
     Address,
     BulletList,
@@ -238,7 +239,7 @@ def _load_municipality(path: Path) -> tuple[Municipality | None, list[Problem]]:
         problems += _contrast_problems(document, town)
         problems += _statement_problems(document, town)
         if town.logo:
-            problems += _logo_problems(document, path.parent / town.logo)
+            problems += _logo_problems(document, path.parent / town.logo, path)
     return (None if errors(problems) else town), problems
 
 
@@ -275,21 +276,11 @@ def contrast_ratio(colour: str, background: str = "#ffffff") -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-LOGO_TYPES = (".svg", ".png")
-LOGO_MAX_BYTES = 512 * 1024
-
-
-def _logo_problems(document: YamlDocument, logo: Path) -> list[Problem]:
-    """The logo is published with the site: it must exist, be SVG or PNG, and stay small."""
-    if logo.suffix.lower() not in LOGO_TYPES:
-        message = "logoet skal være en SVG- eller PNG-fil"
-    elif not logo.is_file():
-        message = f"logoet '{display_path(logo)}' findes ikke (stien regnes fra kommunefilen)"
-    elif logo.stat().st_size > LOGO_MAX_BYTES:
-        message = f"logoet er for stort (højst {LOGO_MAX_BYTES // 1024} KiB)"
-    else:
-        return []
-    return [document.problem(("logo",), message, code=Code.LOGO)]
+def _logo_problems(document: YamlDocument, logo: Path, town_file: Path) -> list[Problem]:
+    """The logo is published with the site: it must be the repository's own, a real SVG or
+    PNG, small, and hold no code (:mod:`standardgen.standards.logo`)."""
+    message = logo_problem(logo, repository_of(town_file))
+    return [document.problem(("logo",), message, code=Code.LOGO)] if message else []
 
 
 # --- rules that span fields -------------------------------------------------------------------
