@@ -54,6 +54,7 @@ class Code(StrEnum):
     SLUG_FILENAME = "slug-filename"
     LINK = "link"
     LETTER_QUOTE = "letter-quote"
+    COMPLAINTS_REFERENCE = "complaints-reference"
     LOGO = "logo"
     THEME_CONTRAST = "theme-contrast"
     ACCESSIBILITY_STATEMENT = "accessibility-statement"
@@ -102,6 +103,7 @@ class Code(StrEnum):
     PRIVATE_DIR = "private-dir"
     WORKER_DIED = "worker-died"
     PRINT = "print"
+    MEMO_SENDER = "memo-sender"
     NO_FOLLOW_UP = "no-follow-up"
     NO_FORM = "no-form"
     NO_EXTENT = "no-extent"
@@ -185,6 +187,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.SLUG_FILENAME: "Standardens slug og filnavn er forskellige.",
     Code.LINK: "Et link i teksten kan ikke bruges.",
     Code.LETTER_QUOTE: "Et afsnit eller en blok, som brevene citerer, mangler.",
+    Code.COMPLAINTS_REFERENCE: "Klageafsnittet henviser kun til klagevejledningen, som brevet "
+    "citerer, i stedet for at sige noget selv.",
     Code.LOGO: "Kommunens logo findes ikke eller kan ikke bruges.",
     Code.THEME_CONTRAST: "Kommunens farve giver for lav kontrast (WCAG 2.1 AA).",
     Code.ACCESSIBILITY_STATEMENT: "Kommunefilen mangler linket til tilgængelighedserklæringen.",
@@ -234,6 +238,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.PRIVATE_DIR: "Mappen til persondata er ikke privat (andre kan læse den).",
     Code.WORKER_DIED: "En arbejdsproces stoppede; hovedprocessen lavede resten.",
     Code.PRINT: "Et PDF-brev passer ikke til rudekuvert og fjernprint.",
+    Code.MEMO_SENDER: "Kommunefilen mangler CVR-nummeret, som Digital Post-beskeden (MeMo) "
+    "skal have som afsender.",
     Code.NO_FOLLOW_UP: "Sagen har ingen opfølgningsdato.",
     Code.NO_FORM: "Brevtypen har intet opfølgningsskema.",
     Code.NO_EXTENT: "Sagen har ingen indsats at følge op på.",

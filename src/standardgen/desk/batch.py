@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import csv
+import functools
 import io
 import multiprocessing
 import os
@@ -111,10 +112,12 @@ Work = Callable[[Path, Sequence[Path], Path, Callable[[int], None], Callable[[in
 class BatchRunner:
     def __init__(self, standards: Sequence[Path], templates: Path, *,
                  zip_seconds: float = ZIP_SECONDS, max_held: int = MAX_HELD,
-                 work: Work | None = None) -> None:
+                 work: Work | None = None, memo: bool = False) -> None:
         self.standards, self.templates = tuple(standards), templates
         self.zip_seconds, self.max_held = zip_seconds, max_held
-        self.work = work or run_batch  # a module-level function: the process imports it
+        # A module-level function (the process imports it); with ``memo`` the zip holds each
+        # letter's Digital Post message too.
+        self.work = work or functools.partial(run_batch, memo=memo)
         self.jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
@@ -287,7 +290,8 @@ def _serve(work: Work, folder: Path, standards: Sequence[Path], templates: Path,
 
 
 def run_batch(folder: Path, standards: Sequence[Path], templates: Path,
-              start: Callable[[int], None], progress: Callable[[int], None]) -> Report:
+              start: Callable[[int], None], progress: Callable[[int], None],
+              memo: bool = False) -> Report:
     """Write the letters of ``folder/sager.csv`` and zip them into ``folder/breve.zip``; the CSV
     and the letters themselves are deleted."""
     path, out = folder / CSV_NAME, folder / "breve"
@@ -295,7 +299,8 @@ def run_batch(folder: Path, standards: Sequence[Path], templates: Path,
         rows, header = _read(path)
         if errors(header):
             return Report((), tuple(_reason(p) for p in header), header_error=True)
-        outcome = write_letters([path], standards, out, (Format.pdf, Format.docx), jobs=1,
+        formats = (Format.pdf, Format.docx, *((Format.memo,) if memo else ()))
+        outcome = write_letters([path], standards, out, formats, jobs=1,
                                 progress=progress, start=start, templates=templates)
     finally:
         path.unlink(missing_ok=True)  # the citizens' CPR numbers first

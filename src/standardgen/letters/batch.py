@@ -42,7 +42,9 @@ CHUNK = 25  # letters per task: large enough to amortise the hand-over, small fo
 #: worker pays: a worker takes ~0.35 s to start (Python, the renderers, the first letter), and
 #: on two cores a batch of 100 PDF letters was no faster with one (bench_letters.py
 #: --letters 100), of 1,000 twice as fast.
-COST_MS = {Format.pdf: 5.0, Format.docx: 1.5}
+#: A message carries the follow-up form for most kinds, which WeasyPrint renders (~180 ms CPU a
+#: form, benchmarks/bench_memo.py); the XML itself is ~1 ms.
+COST_MS = {Format.pdf: 5.0, Format.docx: 1.5, Format.memo: 120.0}
 WORKER_PAYS_MS = 1000.0
 
 Workers = Pool[Sequence[Item], list[Failure]]

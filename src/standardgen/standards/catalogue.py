@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,7 @@ from standardgen.core import markup, validation
 from standardgen.core.codes import Code
 from standardgen.core.guidance import GUIDANCE, guidance_problems
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
+from standardgen.core.sentences import sentences
 from standardgen.core.yamlsource import (
     YamlDocument,
     iter_standard_files,
@@ -309,6 +311,7 @@ def _rules(document: YamlDocument, standard: Standard, today: dt.date | None) ->
     problems += _quote_rules(document, standard, profile)
     problems += _section_rules(document, standard, profile)
     problems += _markup_rules(document, standard)
+    problems += _complaints_rules(document, standard)
     if document.path.stem != standard.slug:
         problems.append(document.problem(
             ("slug",), f"filen bør hedde '{standard.slug}.yaml' som sin slug",
@@ -388,6 +391,33 @@ def _quote_rules(document: YamlDocument, standard: Standard,
                 ("sections", sections[0]), f"brevene citerer tekst-id '{quote.block}' i dette "
                 f"afsnit ({name}), men afsnittet har det ikke; giv den tekst, brevet skal citere, "
                 f"'id: {quote.block}'", code=Code.LETTER_QUOTE))
+    return problems
+
+
+# A text that sends the reader to "the klagevejledning": quoted inside a letter's own
+# klagevejledning it points at itself, so letters leave such blocks out.
+_GUIDANCE_REFERENCE = re.compile(r"klagevejledning", re.IGNORECASE)
+
+
+def refers_to_guidance(text: str) -> bool:
+    """Whether every sentence of ``text`` refers to the klagevejledning: it says nothing itself
+    ("Du kan klage. Hvordan, står i klagevejledningen." says something)."""
+    found = sentences(text)
+    return bool(found) and all(_GUIDANCE_REFERENCE.search(s) for s in found)
+
+
+def _complaints_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
+    """A warning on a complaints section whose every block only refers to the klagevejledning:
+    the letter quotes the section inside its klagevejledning, so it would quote nothing."""
+    problems = []
+    for i, section in enumerate(standard.sections):
+        texts = [text for block in section.content for text in block.texts]
+        if section.role is Role.complaints and texts and all(map(refers_to_guidance, texts)):
+            problems.append(document.problem(
+                ("sections", i), f"afsnittet '{section.title}' henviser kun til "
+                "klagevejledningen; brevene citerer afsnittet i deres egen klagevejledning, så "
+                "skriv hvad borgeren skal vide om at klage (hvor, hvornår, hvordan)",
+                code=Code.COMPLAINTS_REFERENCE, severity=Severity.WARNING))
     return problems
 
 

@@ -57,6 +57,19 @@ class QuoteSpec(Frozen):
     required: bool = True
 
 
+class Kle(Frozen):
+    """The service's subject in KL's Emnesystematik (KLE), which a Digital Post message carries
+    (MeMo ``KLEdata``) so the recipient's system can file it."""
+
+    subject: Annotated[str, Field(pattern=r"^\d{2}\.\d{2}\.\d{2}$",
+                                  description="KLE-emnenummer, fx '27.54.08'.")]
+    label: str
+    facet: Annotated[str, Field(pattern=r"^[A-Z]\d{2}$",
+                                description="Handlingsfacet, fx 'G01'.")] = "G01"
+    version: Annotated[str, Field(description="Hvilken udgave af KLE nummeret er fra.")]
+    source: Annotated[str, Field(description="Hvor nummeret er slået op.")]
+
+
 class ProfileFile(Frozen):
     description: str
     base: str | None = None
@@ -66,6 +79,7 @@ class ProfileFile(Frozen):
     extent: dict[str, ExtentField] = Field(default_factory=dict)
     quotes: dict[str, QuoteSpec] = Field(default_factory=dict)
     follow_up_months: Annotated[int | None, Field(ge=1, le=36)] = None
+    kle: Kle | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,7 @@ class Profile:
     extent: dict[str, ExtentField]
     quotes: dict[str, QuoteSpec]
     follow_up_months: int | None
+    kle: Kle | None = None
 
     @property
     def letters(self) -> bool:
@@ -127,6 +142,7 @@ def load_profile(name: str) -> Profile | None:
         extent=own.extent or (base.extent if base else {}),
         quotes=own.quotes or (base.quotes if base else {}),
         follow_up_months=own.follow_up_months,
+        kle=own.kle,
     )
 
 
