@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help site check test quick lint typecheck pytest bench schema clean
+.PHONY: help site check test quick lint typecheck pytest bench schema docs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,11 +41,16 @@ $(NODE_STAMP): package.json package-lock.json
 pytest: $(STAMP) $(NODE_STAMP) ## The test suite only
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest ## Lint, type-check and run the tests (all of them: what CI runs)
+# The reference pages are generated from the code at build time (docs/hooks/reference.py);
+# --strict makes every warning an error, a broken internal link or anchor among them.
+docs: $(STAMP) ## Build the documentation site into output/docs (warnings are errors)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+test: lint typecheck pytest docs ## Lint, type-check, the tests and the docs site (what CI runs)
 
 # The fast lane while editing: no external client (LibreOffice, Chromium, Nu, poppler) and
 # nothing marked slow (the installed-wheel test, big batches). `make test` stays the full suite.
-quick: $(STAMP) ## The tests that need no external client and are not slow (under a minute)
+quick: $(STAMP) ## The tests that need no external client and are not slow
 	$(BIN)/python -m pytest -m "not client and not slow" -q
 
 bench: $(STAMP) ## Benchmarks (benchmarks/), side by side with their baselines

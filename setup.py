@@ -21,10 +21,14 @@ class BuildWithTemplates(build_py):
         super().run()
         if getattr(self, "editable_mode", False):
             return  # an editable install reads templates/ of the checkout itself
-        source = Path(__file__).resolve().parent / "templates"
-        target = Path(self.build_lib) / "standardgen" / "templates"
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target, ignore=LEFT_OUT)
+        root = Path(__file__).resolve().parent
+        # The templates, and the fictitious example cases with their standards (one complete
+        # case per letter kind: `standardgen new --examples`).
+        for source, name in ((root / "templates", "templates"),
+                             (root / "examples" / "solbakke", "examples")):
+            target = Path(self.build_lib) / "standardgen" / name
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target, ignore=LEFT_OUT)
 
 
 setup(cmdclass={"build_py": BuildWithTemplates})

@@ -217,6 +217,10 @@ def _body(document: DocumentObject) -> None:
     quote.add_run("”")
     tag("{%p endif %}")
     tag("{%p endfor %}")
+    tag("{%p elif section.role == 'decision' and deadlines %}")
+    deadlines = para("Kommunens frister for at behandle sager kan du se her: ")
+    deadlines.add_run("{{r deadlines }}")  # an r-tag must be alone in its run
+    deadlines.add_run(".")
     tag("{%p elif section.role == 'contact' %}")
     address = para("{{ contact.unit }}")
     address.paragraph_format.space_after = Pt(0)

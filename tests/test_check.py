@@ -151,7 +151,9 @@ def test_unknown_profile(standard: Path) -> None:
     problem = only(catalogue_of(standard).problems)
     assert (problem.code, problem.column) == ("profile", 10)
     assert problem.line == line_of(text, "profile:")
-    assert problem.message == "ukendt profil 'dagtilbud'"
+    assert problem.message == ("ukendt profil 'dagtilbud'; kendte profiler: sel-102, sel-103, "
+                               "sel-104, sel-107, sel-108, sel-112, sel-116, sel-82, sel-83, "
+                               "sel-84, sel-85, sel-96, sel-97, sel-98, serviceloven")
     assert problem.severity is Severity.ERROR
 
 

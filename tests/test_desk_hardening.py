@@ -383,11 +383,13 @@ def test_an_override_s_static_file_is_served_but_no_link_out_of_its_folder(
 # --- 9: one size limit for a case, checked when it comes in ------------------------------------
 
 def _case_of_size(size: int) -> bytes:
-    """The example grant with 24 facts of 8,000 characters (about 195 KB), filled up to
-    ``size`` bytes with a comment at the end."""
+    """The example grant with its facts as long as a case may have them (the CSV's limit of
+    10,000 characters for a list, which YAML cases share), filled up to ``size`` bytes with a
+    comment at the end."""
     data = example("bevilget.yaml")
-    data["facts"] = [*data["facts"], *[f"Fakta {n}: " + "borgeren fortæller " * 420
-                                       for n in range(24)]]
+    room = 9_500 - sum(len(fact) for fact in data["facts"])
+    data["facts"] = [*data["facts"], *[f"Fakta {n}: " + "borgeren fortæller " * 40
+                                       for n in range(room // 800)]]
     raw = to_yaml(data)
     assert len(raw) + 3 <= size
     return raw + b"#" + b"x" * (size - len(raw) - 2) + b"\n"
@@ -474,6 +476,7 @@ def test_a_desk_under_1100_slow_connections_answers_a_real_request_within_2_s(
     finally:
         for sock in slow:
             sock.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     assert "Too many open files" not in errors and "Traceback" not in errors
 
 
@@ -528,3 +531,13 @@ def test_behind_a_tls_proxy_on_this_machine_the_desk_answers_to_its_name_and_sch
     unnamed = create_app(shared_desk(), allowed_hosts=allowed_hosts("127.0.0.1"))
     with served(unnamed) as url, httpx.Client(base_url=url, timeout=60) as proxy:
         assert proxy.get(path, headers=PROXY).status_code == 400
+
+
+def test_the_command_takes_the_proxy_s_name(tmp_path: Path) -> None:
+    own = tmp_path / "tmp"
+    own.mkdir()
+    with desk_process(own, "--proxy-name", "skrivebord.example") as desk, \
+            desk.client(headers=PROXY) as proxy:
+        page = proxy.get("/")
+    assert page.status_code == 200
+    assert "secure" in page.headers["set-cookie"].lower()

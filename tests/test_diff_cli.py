@@ -77,8 +77,40 @@ def test_colour_marks_changed_words_instead_of_markers(versions: tuple[Path, Pat
 def test_summary_is_one_danish_paragraph(versions: tuple[Path, Path]) -> None:
     code, out, _ = _run("diff", "--summary", *versions)
     assert code == 0
+    # Hand count: one sentence changed (Kriterier), two fields changed (date, version), one
+    # list item added (Aktiviteter); no section added or removed.
     assert out == ("Ændret i Om standarden, Kriterier og omfang og Aktiviteter. "
-                   "3 tekststykker ændret, 1 tilføjet og 0 slettet.\n")
+                   "Afsnit: 0 tilføjet og 0 slettet. Sætninger og felter: 3 ændret, "
+                   "1 tilføjet og 0 slettet.\n")
+
+
+def test_summary_counts_an_added_section_and_its_sentences(versions: tuple[Path, Path]) -> None:
+    old, new = versions
+    text = new.read_text(encoding="utf-8").replace("sections:\n", (
+        "sections:\n  - id: tider\n    role: other\n    title: Åbningstider\n    content:\n"
+        "      - Støtten gives på hverdage mellem kl. 8 og 20. Du kan også ringe, jf. § 85, "
+        "stk. 2. Vi svarer inden for 3 dage.\n"), 1)
+    new.write_text(text, encoding="utf-8")
+    code, out, _ = _run("diff", "--summary", old, new)
+    assert code == 0, out
+    assert "Nye afsnit: Åbningstider." in out
+    assert "Afsnit: 1 tilføjet og 0 slettet. Sætninger og felter: 3 ændret, 4 tilføjet" in out
+
+
+def test_a_sentence_with_kl_and_a_number_is_diffed_whole(versions: tuple[Path, Path]) -> None:
+    old, new = versions
+    sentence = "Støtten gives på hverdage mellem kl. 8 og 20. Ring til os."
+    for path, hour in ((old, "20"), (new, "18")):
+        text = path.read_text(encoding="utf-8").replace("sections:\n", (
+            "sections:\n  - id: tider\n    role: other\n    title: Åbningstider\n"
+            f"    content:\n      - {sentence.replace('20', hour)}\n"), 1)
+        path.write_text(text, encoding="utf-8")
+    code, out, _ = _run("diff", old, new)
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    assert "- Støtten gives på hverdage mellem kl. 8 og [-20.-]" in lines  # the whole sentence
+    assert "+ Støtten gives på hverdage mellem kl. 8 og {+18.+}" in lines
+    assert not [line for line in lines if line.startswith(("- 8 og", "+ 8 og"))]
 
 
 def test_identical_files_say_so(versions: tuple[Path, Path]) -> None:

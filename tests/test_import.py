@@ -82,7 +82,9 @@ def test_round_trip_without_the_hidden_ids_still_finds_roles_and_text(tmp_path: 
     new = Standard.model_validate(yaml.safe_load(text))
     old = load_standard(NORDDJURS).standard
     assert [s.role for s in new.sections] == [s.role for s in old.sections]
-    assert list(new.iter_text()) == list(old.iter_text())
+    # Without its id the provider paragraph is one of several: a guidance marker holds the id.
+    texts = [t for t in new.iter_text() if not t.startswith("[[VEJLEDNING:")]
+    assert texts == list(old.iter_text())
 
 
 # --- 1 and 3. municipality formats and coverage ------------------------------------------------

@@ -71,8 +71,9 @@ COMMON = [
     "mundtligt eller skriftligt", "behøver ikke at begrunde",
     "vurderer vi afgørelsen igen", "sender vi klagen og sagens dokumenter til Ankestyrelsen",
     "Sidste dag for klage er derfor den",
-    # complaints wording quoted from the standard
-    "Klageadgangen fremgår af den klagevejledning",
+    # complaints wording quoted from the standard (its block that only points to the
+    # klagevejledning is left out: see test_wording.py)
+    "Såfremt Norddjurs Kommune ikke giver borgeren medhold i klagen",
     "Med venlig hilsen",
 ]
 REASONS = [

@@ -116,11 +116,16 @@ def test_doctor_passes_when_the_required_ones_are_there(monkeypatch: pytest.Monk
 
 # --- 5: init ------------------------------------------------------------------------------------
 
+# This environment's standardgen is an editable install, which has no wheel for init to copy
+# into the new repository (tests/test_wheel.py runs init from an installed wheel): name a pinned
+# Git source instead, as a contributor would. Nothing fetches it here.
+SOURCE = "git+https://git.example.dk/standardgen.git@v0.1.0"
+
 def test_init_makes_a_repository_where_check_reports_only_guidance(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch
                                                                    ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("init", "aeroe", "--municipality", "Ærø", "--ci", "gitlab")
+    result = run("init", "aeroe", "--municipality", "Ærø", "--ci", "gitlab", "--source", SOURCE)
     assert result.exit_code == 0, result.output
     repo = tmp_path / "aeroe"
     files = {p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file()}
@@ -130,7 +135,10 @@ def test_init_makes_a_repository_where_check_reports_only_guidance(tmp_path: Pat
         "schema/case.schema.json", "README.md", ".gitignore", ".editorconfig",
         # one case schema per service profile (issue 10)
         *(f"schema/case-{p.name}.schema.json" for p in service_profiles()),
-        ".vscode/settings.json", ".vscode/extensions.json", ".gitlab-ci.yml"}
+        ".vscode/settings.json", ".vscode/extensions.json", ".gitlab-ci.yml",
+        # issue 24: where standardgen came from, the case folder, the hook against CPR numbers
+        ".standardgen/kilde.txt", "sager/LÆS-MIG.md", ".githooks/pre-commit"} | {
+        p.relative_to(repo).as_posix() for p in (repo / ".git").rglob("*") if p.is_file()}
     assert "output/" in (repo / ".gitignore").read_text(encoding="utf-8").splitlines()
     town = yaml.safe_load((repo / "standards/municipalities/aeroe.yaml").read_text("utf-8"))
     assert town["name"] == "Ærø Kommune"
@@ -142,7 +150,8 @@ def test_init_makes_a_repository_where_check_reports_only_guidance(tmp_path: Pat
         assert ((repo / name).parent / schema).resolve().is_file(), first
     ci = yaml.safe_load((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert any("standardgen check --strict" in line for line in ci["check"]["script"])
-    assert "standardgen==0.1.0" in " ".join(ci["default"]["before_script"])
+    assert f'pip install --quiet "{SOURCE}"' in ci["default"]["before_script"]
+    assert "git" in ci["default"]["before_script"][1].split()  # pip needs it for a git+ URL
     readme = (repo / "README.md").read_text(encoding="utf-8")
     assert "Ærø Kommune" in readme and "standardgen serve" in readme
 
@@ -158,7 +167,7 @@ def test_init_makes_a_repository_where_check_reports_only_guidance(tmp_path: Pat
 
 
 def test_init_github_ci_is_valid_yaml_with_the_pages_steps(tmp_path: Path) -> None:
-    result = run("init", tmp_path / "k", "--municipality", "Testby Kommune")
+    result = run("init", tmp_path / "k", "--municipality", "Testby Kommune", "--source", SOURCE)
     assert result.exit_code == 0
     workflow = yaml.safe_load((tmp_path / "k/.github/workflows/kvalitetsstandarder.yml")
                               .read_text(encoding="utf-8"))
@@ -171,7 +180,7 @@ def test_init_github_ci_is_valid_yaml_with_the_pages_steps(tmp_path: Path) -> No
 
 def test_init_never_overwrites_and_writes_nothing_then(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("vores egen\n", encoding="utf-8")
-    result = run("init", tmp_path, "--municipality", "Testby")
+    result = run("init", tmp_path, "--municipality", "Testby", "--source", SOURCE)
     assert result.exit_code == 1
     assert "README.md:0:0: fejl: filen findes allerede" in result.output
     assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
@@ -179,7 +188,7 @@ def test_init_never_overwrites_and_writes_nothing_then(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["", "!!!"])
 def test_init_refuses_a_name_that_gives_no_file_name(tmp_path: Path, name: str) -> None:
-    result = run("init", tmp_path / "k", "--municipality", name)
+    result = run("init", tmp_path / "k", "--municipality", name, "--source", SOURCE)
     assert result.exit_code == 2 and "kan ikke bruges som kommunens navn" in result.output
 
 
@@ -275,24 +284,34 @@ def test_help_is_danish(command: tuple[str, ...]) -> None:
     shown = set(re.findall(r"[A-ZÆØÅ]{2,}", " ".join([usage, *metavars])))
     text = result.output.split("\n", 1)[1].split("Tilvalg:")[0]
     named = set(re.findall(r"\b[A-ZÆØÅ]{3,}\b", text)) - {"YAML", "JSON", "PDF", "CSV", "HTML",
-                                                           "CI", "README", "ID", "SLUG"}
+                                                           "CI", "README", "ID", "SLUG", "CPR"}
     if "KOMMANDO" not in usage:  # a group's text may name its subcommands' arguments
         assert named <= shown | {"OUT"}, (named, shown)
 
 
-def test_every_option_in_the_readme_is_in_the_help() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    documented = re.findall(r"### `standardgen ([a-z]+(?: read)?)([^`]*)`", readme)
-    # A loop over no matches passes whatever the README says: the headings must be found.
-    assert len(documented) >= 10, "the README's '### `standardgen ...`' headings were not found"
-    options_seen = 0
-    for command, options in documented:
-        command = "form render" if command == "form" else command  # 'form PATH' is short for it
-        shown = run(*command.split(), "--help").output
-        for option in re.findall(r"--[a-z-]+", options):
-            options_seen += 1
-            assert option in shown, (command, option)
-    assert options_seen >= 10
+COMMAND_NAMES = {"build", "check", "desk", "diff", "doctor", "form", "import", "init", "letter",
+                 "new", "schema", "serve", "status"}
+
+
+def test_every_option_the_user_pages_name_is_in_the_help() -> None:
+    """The Danish pages are written by hand: each `standardgen COMMAND ... --option` they show
+    (in code, on one line) must be an option of that command."""
+    pages = [p for folder in ("it", "redaktoer", "sagsbehandler")
+             for p in sorted((ROOT / "docs" / folder).glob("*.md"))]
+    assert len(pages) >= 10, pages
+    seen = 0
+    for page in [ROOT / "README.md", *pages]:
+        for line in page.read_text(encoding="utf-8").splitlines():
+            for command, rest in re.findall(r"standardgen ([a-z]+(?: read)?)\b([^`#\n]*)", line):
+                options = re.findall(r"(?<![\w-])--[a-z][a-z-]+", rest)
+                if command not in COMMAND_NAMES or not options:
+                    continue
+                command = "form render" if command == "form" else command  # short for it
+                shown = run(*command.split(), "--help").output
+                for option in options:
+                    assert option in shown, (page.name, line, option)
+                    seen += 1
+    assert seen >= 20, seen  # the pages do show options: a scan that finds none fails
 
 
 def test_build_summary_reads_as_a_sentence(municipality_repo: Path) -> None:
@@ -305,18 +324,28 @@ def test_build_summary_reads_as_a_sentence(municipality_repo: Path) -> None:
                             "eller advarsler\n")
 
 
+def test_the_readme_is_short_and_its_links_lead_somewhere() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) < 120
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme)
+    assert len(links) >= 15, links
+    assert [link for link in links if not (ROOT / link).is_file()] == []
+
+
 # --- 12: the README's contributor path --------------------------------------------------------
 
-def test_the_readme_contributor_path_names_real_targets() -> None:
-    from test_wheel import readme_block
+def test_the_documented_contributor_path_names_real_targets() -> None:
+    from test_wheel import docs_block
 
-    lines = readme_block("contributor")
-    assert lines == ["make site", "make quick", "make test"]
+    lines = docs_block("contributing/index.md", "contributor")
+    assert lines == ["make site", "make quick", "make test", "make docs"]
     dry = {line: subprocess.run([*line.split(), "-n"], cwd=ROOT, capture_output=True, text=True,
                                 check=True).stdout for line in lines}
     assert "standardgen build standards --out output" in dry["make site"]
     assert '-m pytest -m "not client and not slow"' in dry["make quick"]
-    assert all(tool in dry["make test"] for tool in ("ruff check", "mypy src", "-m pytest\n"))
+    assert all(tool in dry["make test"] for tool in ("ruff check", "mypy src", "-m pytest\n",
+                                                     "mkdocs build --strict"))
+    assert "mkdocs build --strict" in dry["make docs"]
 
 
 @pytest.mark.slow
@@ -344,7 +373,8 @@ def test_the_variable_folder_comes_first_then_the_local_one_then_the_builtin(
 
 
 def test_init_without_ci_writes_no_ci_file(tmp_path: Path) -> None:
-    assert run("init", tmp_path, "--municipality", "Testby", "--ci", "ingen").exit_code == 0
+    assert run("init", tmp_path, "--municipality", "Testby", "--ci", "ingen",
+               "--source", SOURCE).exit_code == 0
     assert not (tmp_path / ".github").exists() and not (tmp_path / ".gitlab-ci.yml").exists()
     assert "Jeres byggeserver" in (tmp_path / "README.md").read_text(encoding="utf-8")
 

@@ -15,6 +15,8 @@ from conftest import ROOT, STANDARDS
 from standardgen.cases import letter_kinds as kinds
 from standardgen.cases.check import case_schema, check_case
 from standardgen.cli import main
+from standardgen.core.codes import Code
+from standardgen.core.problems import Severity
 from standardgen.standards.catalogue import LoadedStandard, load_catalogue
 from standardgen.standards.profiles import load_profile, profile_for, service_profiles
 
@@ -54,9 +56,14 @@ def test_a_paragraph_without_a_profile_gets_no_letters_located_on_the_case(
     shutil.copytree(STANDARDS, folder)
     standard = folder / "aktivitets-og-samvaerstilbud.yaml"
     standard.write_text(standard.read_text(encoding="utf-8").replace(
-        'paragraph: "§ 104"\n  ffb', 'paragraph: "§ 107"\n  ffb'), encoding="utf-8")
+        'paragraph: "§ 104"\n  ffb', 'paragraph: "§ 110"\n  ffb'), encoding="utf-8")
     loaded = load_catalogue([folder])
     assert loaded.ok and loaded.standards[0].profile is None
+    # Said at the standard by `check`, as information: it can be published, not used for letters.
+    said = [p for p in loaded.problems if p.code == Code.NO_PROFILE_YET]
+    assert len(said) == 1 and said[0].severity is Severity.INFO
+    assert said[0].message.startswith("§ 110 har ingen serviceprofil endnu: standarden kan udgives")
+    assert "§ 107" in said[0].message and "§ 116" in said[0].message
     assert profile_for(loaded.standards[0].standard) == load_profile("serviceloven")
     result = CliRunner().invoke(main, ["letter", str(NORDDJURS_CASES / "bevilget.yaml"),
                                        "--standards", str(folder), "--out", str(tmp_path / "o")])
@@ -187,9 +194,9 @@ def test_several_sections_share_a_role_only_where_the_profile_allows(tmp_path: P
 
 # --- letter kinds: one declaration -------------------------------------------------------------
 
-def test_readme_table_is_the_declaration() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert kinds.markdown_table() in readme
+def test_the_contributor_pages_table_is_the_declaration() -> None:
+    page = (ROOT / "docs" / "contributing" / "behaviour.md").read_text(encoding="utf-8")
+    assert kinds.markdown_table() in page
 
 
 def test_every_kind_has_its_wording() -> None:
@@ -221,3 +228,42 @@ def test_rules_follow_the_declaration(kind: str, standards: dict[str, LoadedStan
     unused = [p for p in check_case(extra, "k.yaml", standards).problems
               if p.code == "unused-field" and p.message.startswith("Ophøret:")]
     assert bool(unused) is ("end" in declared.forbids)
+
+
+# --- the adult and disability paragraphs (issue 23) ----------------------------------------------
+
+NEW_PROFILES = {
+    "§ 82 b": "  hours_per_week: 2\n  weeks: 12\n",
+    "§ 84": "  days_per_month: 4\n  provider: Aflastningshuset\n",
+    "§ 96": "  hours_per_week: 40\n",
+    "§ 97": "  hours_per_month: 15\n",
+    "§ 98": "  hours_per_week: 6\n",
+    "§ 102": "  treatment: Dagbehandling\n  provider: Behandlingscentret\n",
+    "§ 103": "  days_per_week: 4\n  provider: Værkstedet\n",
+    "§ 107": "  provider: Bostedet Engen\n",
+    "§ 108": "  provider: Bostedet Bakken\n",
+    "§ 116": "  adaptation: Fjernelse af dørtrin\n",
+}
+
+
+@pytest.mark.parametrize("paragraph", sorted(NEW_PROFILES))
+def test_each_new_paragraph_has_a_profile_and_gets_a_letter(paragraph: str,
+                                                            tmp_path: Path) -> None:
+    folder = tmp_path / "standards"
+    shutil.copytree(STANDARDS, folder)
+    standard = folder / "aktivitets-og-samvaerstilbud.yaml"
+    standard.write_text(standard.read_text(encoding="utf-8").replace(
+        'paragraph: "§ 104"\n  ffb', f'paragraph: "{paragraph}"\n  ffb'), encoding="utf-8")
+    loaded = load_catalogue([folder])
+    profile = loaded.standards[0].profile
+    assert profile is not None and profile.letters, paragraph
+    assert not [p for p in loaded.problems if p.code == Code.NO_PROFILE_YET]
+    text = (NORDDJURS_CASES / "bevilget.yaml").read_text(encoding="utf-8")
+    head, rest = text.split("extent:\n", 1)
+    case = tmp_path / "sag.yaml"
+    case.write_text(head + "extent:\n" + NEW_PROFILES[paragraph] + "  start_date: 2026-03-16\n"
+                    + rest[rest.index("facts:"):], encoding="utf-8")
+    result = CliRunner().invoke(main, ["letter", str(case), "--standards", str(folder),
+                                       "--out", str(tmp_path / "o"), "--format", "docx"])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "o").glob("*.docx"))) == 1

@@ -114,7 +114,8 @@ def test_status_as_json(standards_copy: Path) -> None:
         "slug": "snart", "title": "Kvalitetsstandard: Aktivitets- og samværstilbud",
         "file": first["file"], "version": "2023",
         "approval": {"body": "Voksen- og plejeudvalget", "date": "2023-04-26"},
-        "next_revision": "2025-04-20", "status": "due", "days_left": 19}
+        "next_revision": "2025-04-20", "status": "due", "days_left": 19,
+        "approval_in_future": False}
     assert first["file"].endswith("snart.yaml")
     assert data["standards"][1]["status"] == "no_date"
 

@@ -175,11 +175,14 @@ def test_every_pydantic_error_type_has_a_danish_message() -> None:
 
 # --- the vocabulary itself --------------------------------------------------------------------
 
-def test_labels_are_distinct_and_every_csv_column_has_one() -> None:
+def test_labels_are_distinct_within_every_service_and_every_csv_column_has_one() -> None:
     words = vocabulary()
-    labels = [words.label(column) for column in COLUMNS]
-    doubles = {label for label in labels if labels.count(label) > 1}
-    assert not doubles
+    for profile in service_profiles():
+        columns = [c for c in COLUMNS if not c.startswith(("extent.", "previous_extent."))
+                   or c.split(".", 1)[1] in (*profile.extent, "start_date", "end_date")]
+        labels = [words.label(column, profile) for column in columns]
+        doubles = {label for label in labels if labels.count(label) > 1}
+        assert not doubles, (profile.name, doubles)
     names: dict[str, str] = {}
     for key, declared in words.fields.items():
         for name in (declared.label, *declared.aliases):
@@ -232,3 +235,16 @@ def test_a_column_under_its_key_and_its_label_is_one_column_twice(tmp_path: Path
     problems = [p for p in load_cases([sheet]).problems if p.code == Code.DUPLICATE_COLUMN]
     assert [p.message for p in problems] == [
         "kolonnen 'Borgerens navn' står to gange (under to navne, eller to gange)"]
+
+
+def test_a_grant_field_under_another_services_key_of_the_same_name_is_read(
+        standards: dict[str, Any]) -> None:
+    """ "Leverandør" is ``provider`` for § 85 and ``supplier`` for § 112: a CSV headed by the
+    Danish names maps the heading to one key, and the row's service reads it as its own."""
+    data = _load(SOLBAKKE / "cases" / "2026-085-0001.yaml")
+    data["extent"]["supplier"] = data["extent"].pop("provider")
+    checked = check_case(data, "sag.yaml", standards, TODAY)
+    assert checked.source is not None, checked.problems
+    assert checked.source.case.extent is not None
+    assert checked.source.case.extent.values()["provider"] == _load(
+        SOLBAKKE / "cases" / "2026-085-0001.yaml")["extent"]["provider"]

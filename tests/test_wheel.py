@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -91,9 +92,15 @@ def test_the_wheel_carries_templates_data_and_licences(dist: Path) -> None:
                 assert prefix + inside in names, inside
     assert "standardgen-0.1.0.dist-info/licenses/LICENSE" in names
     assert "standardgen/templates/site/static/fonts/OFL.txt" in names
+    # The examples a new user starts from: one complete case per letter kind (issue 24).
+    shipped = {p.relative_to(ROOT / "examples" / "solbakke").as_posix()
+               for p in (ROOT / "examples" / "solbakke").rglob("*") if p.is_file()}
+    assert {f"standardgen/examples/{name}" for name in shipped} <= names
+    assert "standardgen/templates/new/guidance.yaml" in names
     with tarfile.open(next(dist.glob("*.tar.gz"))) as sdist:
         in_sdist = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert {"LICENSE", "setup.py", "templates/letter/letter.typ",
+            "examples/solbakke/cases/2026-085-0005.yaml",
             "src/standardgen/data/profiles/serviceloven.yaml",
             "src/standardgen/data/profiles/sel-85.yaml",
             "src/standardgen/data/letter_kinds.yaml"} <= in_sdist
@@ -102,8 +109,8 @@ def test_the_wheel_carries_templates_data_and_licences(dist: Path) -> None:
 
 
 def test_installed_standardgen_works_in_an_empty_folder(installed: Path, tmp_path: Path) -> None:
-    probe = subprocess.run([str(installed / "python"), "-c", "import standardgen.render."
-                            "templating as t; print(t.__file__); print(t.builtin_templates())"],
+    probe = subprocess.run([str(installed / "python"), "-c", "import standardgen.core."
+                            "templates as t; print(t.__file__); print(t.builtin_templates())"],
                            cwd=tmp_path, env=_env(installed, tmp_path), capture_output=True,
                            text=True, check=True).stdout.split()
     assert all(str(installed.parent) in line for line in probe), probe  # not this checkout
@@ -206,7 +213,7 @@ def _sentence(guidance: str) -> str:
 
 
 def _write_case(path: Path) -> Path:
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)  # init writes sager/
     case = {
         "case_number": "2026-1", "standard": "ny-standard", "result": "bevilget",
         "decision_date": "2026-03-02",
@@ -221,26 +228,162 @@ def _write_case(path: Path) -> Path:
     return path
 
 
-# --- README: the municipality's path, as written ------------------------------------------------
+# --- the first push: the CI that init wrote, replayed as written (issue 24) ---------------------
 
-def readme_block(name: str) -> list[str]:
-    """The commands of the README's ```sh block marked `<!-- path: NAME`, comments removed."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text.split(f"<!-- path: {name}", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+# What the GitHub expressions in a `run:` step stand for in the municipality's repository.
+_GITHUB = {"github.repository_owner": "testby",
+           "github.event.repository.name": "kvalitetsstandarder"}
+_ACTIONS = {"actions/checkout", "actions/setup-python", "actions/cache",
+            "actions/upload-pages-artifact"}
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_the_ci_that_init_writes_runs_green_as_written(installed: Path, tmp_path: Path,
+                                                       ci: str) -> None:
+    """``init`` from the installed wheel, the scaffold filled in, a commit through the hook; then
+    the CI job's shell steps exactly as the file has them, in a clone in an empty folder with a
+    new virtual environment (setup-python's, or the python image's) and nothing else installed:
+    pip gets standardgen from ``.standardgen/`` and its dependencies from the package index."""
+    env = _git_env(installed, tmp_path)
+    done = _run(installed, tmp_path, "init", "kommune", "--municipality", "Testby", "--ci", ci)
+    assert done.returncode == 0, done.stderr
+    repo = tmp_path / "kommune"
+    _fill_in(repo / "standards")
+    for args in (["add", "."], ["commit", "-qm", "Kvalitetsstandarder"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+    work = tmp_path / "checkout"
+    subprocess.run(["git", "clone", "-q", str(repo), str(work)], env=env, check=True)
+    ci_env = _ci_env(tmp_path, ci)
+    for name, script in (_github_steps(work) if ci == "github" else _gitlab_steps(work)):
+        shell = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script]
+        step = subprocess.run(shell, cwd=work, env=ci_env, capture_output=True, text=True,
+                              timeout=900)
+        assert step.returncode == 0, (name, script, step.stdout[-3000:], step.stderr[-3000:])
+    site = work / ("output/site" if ci == "github" else "public")
+    assert "Testby Kommune" in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "ny-standard" / "ny-standard.pdf").is_file()
+    installed_from = subprocess.run([str(tmp_path / "ci-venv/bin/pip"), "show", "-f",
+                                     "standardgen"], capture_output=True, text=True, env=ci_env)
+    assert "Location: " + str(tmp_path / "ci-venv") in installed_from.stdout
+
+
+def test_init_packs_the_installed_files_again_when_the_wheel_is_gone(
+        dist: Path, tmp_path: Path) -> None:
+    """pip's record names the wheel file it installed; once that file is gone, init packs the
+    installed files into a wheel again: the same members with the same bytes."""
+    original = next(dist.glob("standardgen-*.whl"))
+    moved = tmp_path / "kopi" / original.name
+    moved.parent.mkdir()
+    shutil.copy(original, moved)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    own = subprocess.run([str(venv / "bin/python"), "-c", "import sysconfig; print(sysconfig."
+                          "get_paths()['purelib'])"], check=True, capture_output=True, text=True)
+    (Path(own.stdout.strip()) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin/python"), "install",
+                    "--quiet", "--no-deps", "--no-index", str(moved)], check=True, env=clean)
+    moved.unlink()
+    done = _run(venv / "bin", tmp_path, "init", "k", "--municipality", "Testby", "--no-git")
+    assert done.returncode == 0, done.stderr
+    note = (tmp_path / "k/.standardgen/kilde.txt").read_text(encoding="utf-8")
+    assert "pakket igen som hjul" in note
+    repacked = tmp_path / "k/.standardgen" / original.name
+    with zipfile.ZipFile(original) as a, zipfile.ZipFile(repacked) as b:
+        members = {n: a.read(n) for n in a.namelist() if not n.endswith("RECORD")}
+        assert members == {n: b.read(n) for n in b.namelist() if not n.endswith("RECORD")}
+        record = b.read(next(n for n in b.namelist() if n.endswith("RECORD"))).decode()
+    assert len(record.splitlines()) == len(members) + 1
+
+
+def _git_env(bin_dir: Path, home: Path) -> dict[str, str]:
+    env = _env(bin_dir, home)  # the installed standardgen on PATH: the hook runs it
+    for name, value in (("NAME", "Test"), ("EMAIL", "test@testby.dk")):
+        env[f"GIT_AUTHOR_{name}"] = env[f"GIT_COMMITTER_{name}"] = value
+    return env
+
+
+def _ci_env(tmp_path: Path, ci: str) -> dict[str, str]:
+    """A CI runner's environment: a fresh virtual environment first on PATH, `sudo` (a GitHub
+    runner has it without a password; we are root here, so it only runs its arguments), the
+    variables the CI file reads, and this machine's pip settings (how it reaches the index)."""
+    venv = tmp_path / "ci-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    if shutil.which("sudo") is None:
+        (shims / "sudo").write_text('#!/bin/sh\nexec "$@"\n', encoding="utf-8")
+        (shims / "sudo").chmod(0o755)
+    keep = {k: v for k, v in os.environ.items() if k.startswith("PIP_") or k in ("LANG", "LC_ALL")}
+    path = f"{venv / 'bin'}{os.pathsep}{shims}{os.pathsep}/usr/local/sbin:/usr/local/bin:" \
+           "/usr/sbin:/usr/bin:/sbin:/bin"
+    env = {**keep, "PATH": path, "HOME": str(tmp_path), "CI": "true",
+           "DEBIAN_FRONTEND": "noninteractive"}
+    if ci == "gitlab":
+        env.update(CI_PAGES_URL="https://testby.gitlab.io/kvalitetsstandarder",
+                   CI_COMMIT_BRANCH="main", CI_DEFAULT_BRANCH="main")
+    return env
+
+
+def _github_steps(work: Path) -> list[tuple[str, str]]:
+    """The build job's `run:` steps, with the GitHub expressions they use filled in; the
+    `uses:` steps are the runner's (checkout: the clone; setup-python: the venv; cache and the
+    Pages upload change nothing the job checks)."""
+    workflow = yaml.safe_load((work / ".github/workflows/kvalitetsstandarder.yml")
+                              .read_text(encoding="utf-8"))
+    steps = []
+    for step in workflow["jobs"]["build"]["steps"]:
+        if "uses" in step:
+            assert step["uses"].split("@")[0] in _ACTIONS, step
+            continue
+        script = re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", lambda m: _GITHUB[m.group(1)], step["run"])
+        assert "${{" not in script, script
+        steps.append((step.get("name", script), script))
+    assert [s["uses"] for s in workflow["jobs"]["publish"]["steps"]] == ["actions/deploy-pages@v4"]
+    return steps
+
+
+def _gitlab_steps(work: Path) -> list[tuple[str, str]]:
+    """Each job in stage order, its before_script (or the default one) and script as one shell
+    script, as the runner joins them; a job whose rules do not match the default branch is
+    left out as GitLab would."""
+    pipeline = yaml.safe_load((work / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert pipeline["default"]["image"].startswith("python:3.11")  # our venv's Python
+    jobs = [(name, job) for name, job in pipeline.items()
+            if isinstance(job, dict) and "stage" in job]
+    jobs.sort(key=lambda item: pipeline["stages"].index(item[1]["stage"]))
+    steps = []
+    for name, job in jobs:
+        for rule in job.get("rules", []):
+            assert rule == {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}, rule
+        before = job.get("before_script", pipeline["default"]["before_script"])
+        steps.append((name, "\n".join([*before, *job["script"]])))
+    return steps
+
+
+# --- the documentation: the municipality's path, as written -------------------------------------
+
+def docs_block(page: str, name: str) -> list[str]:
+    """The commands of the ```sh block marked `<!-- path: NAME` on docs/PAGE, comments removed;
+    a page without the marker fails here, so a test can never pass on nothing."""
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    marker = f"<!-- path: {name}"
+    assert marker in text, f"docs/{page} has no block marked {marker!r}"
+    block = text.split(marker, 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
     lines = [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
-    assert lines, f"the README's block '<!-- path: {name}' holds no commands"
+    assert lines, f"the block {name!r} on docs/{page} is empty"
     return lines
 
 
-def test_the_readme_municipality_path_works_as_written(installed: Path, tmp_path: Path) -> None:
-    """Every line runs as written in an empty folder, with two stand-ins: `pip install
-    standardgen` is the wheel the fixture installed (no index here), and `serve` gets `--port 0`
-    (a shared machine may have 8000 taken) and is stopped once it has answered."""
-    lines = readme_block("municipality")
-    assert lines[0] == "pip install standardgen"
+def test_the_documented_municipality_path_works_as_written(installed: Path,
+                                                           tmp_path: Path) -> None:
+    """Every line runs as written in an empty folder, with two stand-ins: `pipx install` of the
+    wheel is the wheel the fixture installed (no index here), and `serve` gets `--port 0` (a
+    shared machine may have 8000 taken) and is stopped once it has answered."""
+    lines = docs_block("it/kommunens-arkiv.md", "municipality")
+    assert lines[0] == "pipx install ./standardgen-0.1.0-py3-none-any.whl"
     cwd = tmp_path
-    env = {**_env(installed, tmp_path), "GIT_AUTHOR_NAME": "Test", "GIT_COMMITTER_NAME": "Test",
-           "GIT_AUTHOR_EMAIL": "test@testby.dk", "GIT_COMMITTER_EMAIL": "test@testby.dk"}
+    env = _git_env(installed, tmp_path)
     for line in lines[1:]:
         if line.startswith("cd "):
             cwd = cwd / line.removeprefix("cd ")
@@ -249,9 +392,9 @@ def test_the_readme_municipality_path_works_as_written(installed: Path, tmp_path
         else:
             done = subprocess.run(["bash", "-c", line], cwd=cwd, env=env, capture_output=True,
                                   text=True, timeout=300)
-            expected = 1 if line == "standardgen check" else 0  # the guidance is still there
+            expected = 1 if line.startswith("standardgen check") else 0  # guidance is left
             assert done.returncode == expected, (line, done.stdout, done.stderr)
-            if line == "standardgen check":
+            if line.startswith("standardgen check"):
                 assert all(": fejl: vejledningen skal erstattes" in problem
                            for problem in without_info(done.stdout).splitlines())
     assert (cwd / ".github/workflows/kvalitetsstandarder.yml").is_file()

@@ -179,6 +179,11 @@ def goal_section() -> list[str]:
 
 def body() -> str:
     parts = [
+        # The letterhead: the municipality's logo at the right (FormRenderer.docx gives
+        # logo_image, an image docxtpl places, or None).
+        tag("{%p if logo_image %}"),
+        '<w:p><w:pPr><w:jc w:val="right"/></w:pPr>' + run("{{ logo_image }}") + "</w:p>",
+        tag("{%p endif %}"),
         para(run("{{ municipality.name }} · {{ recipient.unit }}", '<w:color w:val="444444"/>')),
         para(run("Opfølgningsskema: {{ service.name }}"), style="Title"),
         para(run("{{ service.law }} {{ service.paragraph }}")),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from standardgen.approval import compare, terminal
-from standardgen.approval.compare import StandardDiff, Status
+from standardgen.approval.compare import StandardDiff, Status, UnitDiff
 from standardgen.approval.sources import load_at_revision, load_version, split_range
 from standardgen.approval.wording import Wording, danish_list, load_wording
 from standardgen.core.fileio import write_atomic
@@ -94,6 +94,14 @@ def run_diff(request: DiffRequest, *, colour: bool) -> str:
     return f"skrevet: {request.out}\n"
 
 
+def _statuses(unit: UnitDiff) -> list[Status]:
+    """What a unit counts as: each of its sentences, or a data field (a date, a phone number)
+    as one change of its own, whatever its text looks like."""
+    if unit.kind == "field":
+        return [] if unit.status is Status.unchanged else [unit.status]
+    return [sentence.status for sentence in unit.sentences]
+
+
 def summarize(result: StandardDiff, wording: Wording) -> str:
     """One Danish paragraph for ``history[].summary``: which sections changed and how much."""
     words = wording.summary
@@ -104,8 +112,11 @@ def summarize(result: StandardDiff, wording: Wording) -> str:
     parts = [template.format(sections=danish_list(names)) for template, names in (
         (words.changed, by_status[Status.changed]), (words.added, by_status[Status.added]),
         (words.removed, by_status[Status.removed])) if names]
-    units = [u for s in result.sections for u in s.units if s.status is Status.changed]
-    parts.append(words.counts.format(**{
-        status.value: sum(1 for u in units if u.status is status)
-        for status in (Status.changed, Status.added, Status.removed)}))
+    changed = [s for s in result.sections if s.status is not Status.unchanged]
+    said = [status for s in changed for u in s.units for status in _statuses(u)]
+    parts.append(words.counts.format(
+        sections_added=len(by_status[Status.added]),
+        sections_removed=len(by_status[Status.removed]),
+        **{status.value: said.count(status)
+           for status in (Status.changed, Status.added, Status.removed)}))
     return " ".join(parts)

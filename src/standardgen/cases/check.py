@@ -19,20 +19,21 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from standardgen.cases.letter_kinds import get_kind, kind_names, letter_kinds
 from standardgen.cases.model import CaseSource, case_model
-from standardgen.cases.read import Reading, draft_problem
+from standardgen.cases.read import Reading, draft_problem, size_problems
 from standardgen.cases.rules import case_findings, case_problems
 from standardgen.cases.vocabulary import vocabulary
 from standardgen.core import validation
+from standardgen.core.guidance import guidance_problems
 from standardgen.core.problems import InputError, Problem, errors
-from standardgen.core.yamlsource import YamlDocument, parse_yaml
+from standardgen.core.yamlsource import Loc, Mark, YamlDocument, parse_yaml
 from standardgen.standards.catalogue import LoadedStandard
-from standardgen.standards.profiles import Profile
+from standardgen.standards.profiles import Profile, service_profiles
 
 __all__ = ["CaseChecker", "Checked", "case_schema", "check_case", "letter_kinds"]
 
@@ -67,10 +68,19 @@ class CaseChecker:
         draft = draft_problem(document)
         if draft is not None:
             return Reading(None, [draft])
+        too_large = size_problems(document)
+        if too_large:  # before the model: a 200,000-item list is not worth validating
+            return Reading(None, too_large)
         profile = self._profile(document.data)
+        document = same_name(document, profile)
         model = case_model(profile.name if profile is not None else None)
+        # A case from `standardgen new --case` with guidance left gets no letter; validation
+        # leaves a marker to this rule instead of calling it a wrong type.
+        guidance = (guidance_problems(document, "sagens egne oplysninger")
+                    if document.path.is_file() else [])
         case, problems = validation.parse(document, model, vocabulary().namer(profile))
-        if case is None:
+        problems = [*guidance, *problems]
+        if case is None or guidance:
             return Reading(None, problems)
         # Dates that cannot be true together, the partshøring's reply (every case) ...
         problems += [document.problem(f.loc, f.message, code=f.code, severity=f.severity)
@@ -84,6 +94,53 @@ class CaseChecker:
         slug = data.get("standard")
         loaded = self.standards.get(slug) if isinstance(slug, str) else None
         return loaded.profile if loaded is not None else None
+
+
+def same_name(document: YamlDocument, profile: Profile | None) -> YamlDocument:
+    """A grant's field given under another service's key of the same Danish name is read as
+    this service's field: "Leverandør" is ``provider`` for § 85 and ``supplier`` for § 112, so
+    a CSV headed by the Danish names (the desk's template) reads right for either."""
+    if profile is None:
+        return document
+    renames: dict[Loc, Loc] = {}
+    for group in ("extent", "previous_extent"):
+        part = document.data.get(group)
+        if not isinstance(part, dict):
+            continue
+        own = {_extent_label(profile, name): name for name in profile.extent}
+        for key in part:
+            if key in profile.extent or key in ("start_date", "end_date"):
+                continue
+            targets = {own[label] for label in _extent_labels(key) if label in own}
+            if len(targets) == 1 and (target := targets.pop()) not in part:
+                renames[(group, key)] = (group, target)
+    return _renamed(document, renames) if renames else document
+
+
+def _extent_label(profile: Profile, name: str) -> str:
+    return profile.extent[name].label
+
+
+def _extent_labels(name: str) -> set[str]:
+    return {p.extent[name].label for p in service_profiles() if name in p.extent}
+
+
+def _renamed(document: YamlDocument, renames: Mapping[Loc, Loc]) -> YamlDocument:
+    data = {key: dict(value) if isinstance(value, dict) else value
+            for key, value in document.data.items()}
+    for (group, old), (_, new) in renames.items():
+        part = data[str(group)]
+        part[new] = part.pop(old)
+
+    def moved(marks: Mapping[Loc, Mark]) -> dict[Loc, Mark]:
+        out = {}
+        for loc, mark in marks.items():
+            head = tuple(loc[:2])
+            out[(*renames[head], *loc[2:]) if head in renames else loc] = mark
+        return out
+
+    return replace(document, data=data, value_marks=moved(document.value_marks),
+                   key_marks=moved(document.key_marks))
 
 
 def check_case(data: Mapping[str, Any] | str, source: str,

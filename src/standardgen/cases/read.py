@@ -31,6 +31,7 @@ from standardgen.core.yamlsource import (
     YamlDocument,
     iter_yaml_files,
     load_yaml,
+    wide_encoding,
 )
 from standardgen.standards.profiles import service_profiles
 
@@ -39,6 +40,7 @@ from standardgen.standards.profiles import service_profiles
 MAX_CELL = 10_000
 MAX_CSV_BYTES = MAX_BYTES * 8
 LIST_SEPARATOR = " | "
+MAX_ITEMS = 99  # items of a list of groups (a follow-up's goals: a form numbers them 1-99)
 
 
 def _extent_columns(group: str) -> list[str]:
@@ -170,10 +172,45 @@ def draft_problem(document: YamlDocument) -> Problem | None:
                             "igen", code=Code.DRAFT)
 
 
+def size_problems(document: YamlDocument) -> list[Problem]:
+    """A YAML case (or a desk upload) within the limits of a CSV row: no text longer than a
+    cell, no list of texts longer than a cell holds (its items joined by `` | ``), no list of
+    groups longer than a form has goals. Without them, 200,000 facts gave a 3,925-page letter
+    and 3.7 GB of memory."""
+    problems: list[Problem] = []
+    pending: list[tuple[Loc, Any]] = [((), document.data)]
+    while pending and len(problems) < validation.MAX_PROBLEMS:
+        loc, value = pending.pop()
+        message = _size_message(value)
+        if message:
+            problems.append(document.problem(loc, message, code=Code.CASE_SIZE))
+        elif isinstance(value, dict):
+            pending += [((*loc, key), item) for key, item in value.items()]
+        elif isinstance(value, list):
+            pending += [((*loc, index), item) for index, item in enumerate(value)]
+    return sorted(problems)
+
+
+def _size_message(value: Any) -> str | None:
+    if isinstance(value, str) and len(value) > MAX_CELL:
+        return f"teksten er for lang ({len(value)} tegn; højst {MAX_CELL}, som i en CSV-celle)"
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        joined = sum(map(len, value)) + len(LIST_SEPARATOR) * (len(value) - 1)
+        if joined > MAX_CELL:
+            return (f"listen er for lang ({len(value)} punkter, {joined} tegn i alt; højst "
+                    f"{MAX_CELL} tegn, som i en CSV-celle)")
+    if isinstance(value, list) and len(value) > MAX_ITEMS:
+        return f"listen har for mange punkter ({len(value)}; højst {MAX_ITEMS})"
+    return None
+
+
 def _parse(document: YamlDocument, origin: str, today: dt.date) -> Reading:
     draft = draft_problem(document)
     if draft is not None:
         return Reading(None, [draft])
+    too_large = size_problems(document)
+    if too_large:
+        return Reading(None, too_large)
     case, problems = validation.parse(document, case_model(None), vocabulary().namer())
     if case is not None:
         problems += [document.problem(f.loc, f.message, code=f.code, severity=f.severity)
@@ -332,13 +369,20 @@ def _read_csv_text(path: Path, name: str) -> str:
     if path.stat().st_size > MAX_CSV_BYTES:
         raise fail("filen er for stor", Code.SIZE)
     raw = path.read_bytes()
+    wide = wide_encoding(raw)
+    if wide:
+        raise fail(f"filen er gemt som {wide} (fx Excels 'Unicode-tekst'); gem den som "
+                   "'CSV UTF-8'", Code.ENCODING)
     if b"\x00" in raw:
         raise fail("filen er binær, ikke en CSV-tekstfil", Code.BINARY)
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise fail("filen er ikke gemt som UTF-8 (vælg 'CSV UTF-8' ved gem)",
                    Code.ENCODING) from None
+    # CR alone ends every line (Excel for Mac's "CSV (Macintosh)"): the csv module would read
+    # the whole file as one line and refuse it in English.
+    return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:

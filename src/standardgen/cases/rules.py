@@ -31,6 +31,7 @@ from standardgen.core.dates import long_date
 from standardgen.core.problems import Problem, Severity
 from standardgen.core.yamlsource import Loc
 from standardgen.standards.catalogue import LoadedStandard
+from standardgen.standards.in_force import in_force
 
 
 class Finding(NamedTuple):
@@ -125,12 +126,16 @@ def case_problems(source: CaseSource, standards: Mapping[str, LoadedStandard],
         found.append((("standard",), f"standarden '{case.standard}' ("
                       f"{loaded.standard.service.paragraph}) har ingen serviceprofil, så der kan "
                       "ikke laves breve eller skemaer til den", Code.NO_SERVICE_PROFILE))
-    elif not _fits(case.case_number, loaded):
-        form = loaded.municipality.case_number
-        example = form.example if form is not None else ""
-        found.append((("case_number",), _about(("case_number",), (
-            f"'{case.case_number}' har ikke {loaded.municipality.name}s form; skriv det som "
-            f"fx {example}")), Code.CASE_NUMBER_FORMAT))
+    else:
+        version = in_force(loaded.standard, loaded.source, case.decision_date)
+        if version.standard is None:
+            found.append((("decision_date",), version.reason, Code.NOT_IN_FORCE))
+        if not _fits(case.case_number, loaded):
+            form = loaded.municipality.case_number
+            example = form.example if form is not None else ""
+            found.append((("case_number",), _about(("case_number",), (
+                f"'{case.case_number}' har ikke {loaded.municipality.name}s form; skriv det "
+                f"som fx {example}")), Code.CASE_NUMBER_FORMAT))
     kind = case.kind
     found += _missing(case, kind)
     found += _forbidden(case, kind)

@@ -16,13 +16,51 @@ from standardgen.core.problems import Problem, Severity, errors, to_json
 DEFAULT_STANDARDS = Path("standards")
 
 
+# The default ports of `serve` and `desk`: never suggest one of them for the other.
+DEFAULT_PORTS = (8000, 8001)
+
+
 def require_paths(paths: Sequence[Path], default: Path = DEFAULT_STANDARDS) -> list[Path]:
-    """The paths to read, or a usage error (exit 2) naming the first that does not exist."""
+    """The paths to read, or a usage error (exit 2) naming the first that does not exist; for
+    the default folder, where it does exist one level down (run from the parent folder)."""
     chosen = list(paths) or [default]
     for path in chosen:
         if not path.exists():
-            raise click.UsageError(f"stien findes ikke: {path}")
+            raise click.UsageError(f"stien findes ikke: {path}{_nearby(path, not paths)}")
     return chosen
+
+
+def _nearby(path: Path, defaulted: bool) -> str:
+    if not defaulted:
+        return ""
+    found = sorted(child / path for child in Path(".").iterdir()
+                   if child.is_dir() and (child / path).is_dir())
+    if not found:
+        return ""
+    folder = found[0].parent
+    return (f"; mente du '{found[0]}'? Kør i kommunens arkiv ('cd {folder}'), eller giv stien: "
+            f"'{found[0]}'")
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could listen on ``host:port`` now (with SO_REUSEADDR, as uvicorn)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def port_taken(host: str, port: int, why: str) -> str:
+    """The Danish message for a port in use, with a free port to try instead."""
+    free = next((p for p in range(port + 1, min(port + 100, 65536))
+                 if p not in DEFAULT_PORTS and port_is_free(host, p)), 0)
+    return (f"porten {port} er optaget ({why}); vælg en anden med --port, fx --port {free}")
 
 
 def report(problems: Iterable[Problem], fmt: str = "text", *, summary: str = "") -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from standardgen.cli.common import require_paths
+from standardgen.cli.common import port_is_free, port_taken, require_paths
 from standardgen.cli.i18n import DanishCommand
 
 
@@ -20,7 +20,7 @@ from standardgen.cli.i18n import DanishCommand
                    "en adgangsnøgle i miljøvariablen STANDARDGEN_DESK_TOKEN.")
 @click.option("--proxy-name", default=None, metavar="NAVN",
               help="Navnet, skrivebordet nås under gennem en omvendt proxy med TLS på denne "
-                   "computer (fx skrivebord.kommune.dk). Se docs/skrivebord-drift.md.")
+                   "computer (fx skrivebord.kommune.dk). Se docs/it/skrivebord-drift.md.")
 def desk(standards: tuple[Path, ...], port: int, host: str, proxy_name: str | None) -> None:
     """Start skrivebordet: afgørelsesbreve og opfølgningsskemaer i browseren, intet gemmes."""
     from standardgen.desk.server import run
@@ -28,4 +28,8 @@ def desk(standards: tuple[Path, ...], port: int, host: str, proxy_name: str | No
     def started(url: str) -> None:
         click.echo(f"Skrivebordet: {url}  (stop med Ctrl-C)", err=True)
 
+    # Said before anything is loaded, in Danish and with exit code 1 (uvicorn would print an
+    # English errno and exit 3 once the desk had started).
+    if not port_is_free(host, port):
+        raise click.ClickException(port_taken(host, port, "kører skrivebordet allerede?"))
     run(require_paths(standards), host, port, started, proxy_name)

@@ -53,13 +53,14 @@ NEEDS = (
          "libharfbuzz-subset0", True, _library("harfbuzz-subset")),
     Need("DejaVu Sans", "skrifttypen i breve og skemaernes udfyldningsfelter (letter, form)",
          "fonts-dejavu-core", True, _font("DejaVuSans.ttf")),
-    Need("LibreOffice", "valgfri kontrol: åbner og konverterer Word-filerne (test)",
+    Need("LibreOffice", "valgfri kontrol: åbner og konverterer Word-filerne (til udviklernes test)",
          "libreoffice-writer-nogui", False, _program("soffice", "libreoffice")),
-    Need("Chromium", "valgfri kontrol: tilgængelighed med axe-core (test)",
+    Need("Chromium", "valgfri kontrol: tilgængelighed med axe-core (til udviklernes test)",
          "chromium chromium-driver", False,
          lambda: _program("chromium", "chromium-browser", "google-chrome")()
          and _program("chromedriver")()),
-    Need("pdftotext", "valgfri kontrol: læser PDF'erne som tekst (test)", "poppler-utils", False,
+    Need("pdftotext", "valgfri kontrol: læser PDF'erne som tekst (til udviklernes test)",
+         "poppler-utils", False,
          _program("pdftotext")),
 )
 

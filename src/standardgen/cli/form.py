@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -61,9 +62,14 @@ def form_render(paths: tuple[Path, ...], fmt: str, out: Path, due_before: dt.dat
     for path in written:
         click.echo(f"skrevet: {path}")
     not_due = f", {plan.not_due} ikke forfaldne" if due_before is not None else ""
-    sys.exit(report(plan.problems,
-                    summary=f"{count(len(plan.jobs), 'skema', 'skemaer')} til {out} "
-                            f"fra {count(plan.read, 'sag', 'sager')}{not_due}"))
+    # Counted from the files written, a form when all its files are: a full disk must not
+    # report forms that were not written.
+    files = Counter(path.with_suffix("") for path in written)
+    forms = sum(1 for n in files.values() if n == len(Format(fmt).extensions))
+    made = count(forms, "skema", "skemaer") if forms == len(plan.jobs) else (
+        f"{forms} af {count(len(plan.jobs), 'skema', 'skemaer')}")
+    sys.exit(report(plan.problems, summary=f"{made} til {out} "
+                                           f"fra {count(plan.read, 'sag', 'sager')}{not_due}"))
 
 
 @form.command("read")

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from standardgen.cli.common import report
+from standardgen.core.fileio import os_error_message
 from standardgen.core.problems import InputError
 
 # click's own messages are English; the users are not. The common ones are translated here.
@@ -133,6 +134,14 @@ class DanishGroup(DanishCommand, click.Group):
                                     for name, command in commands])
 
 
+def os_error_line(exc: OSError) -> str:
+    """One located Danish line for a file-system error (the file, when the system names it)."""
+    message = os_error_message(exc)
+    if exc.filename:
+        return f"{exc.filename}:0:0: fejl: {message}"
+    return f"standardgen: fejl: {message}"
+
+
 class MainGroup(DanishGroup):
     """Prints usage errors in Danish on one line (plus a pointer to --help), exit code 2, and
     turns file-system errors into a one-line message with exit code 1 instead of a traceback."""
@@ -155,7 +164,6 @@ class MainGroup(DanishGroup):
         except InputError as exc:  # input that cannot be used: its located problems, exit 1
             sys.exit(report(exc.problems))
         except OSError as exc:
-            where = f" ({exc.filename})" if exc.filename else ""
-            click.echo(f"standardgen: fejl: {exc.strerror or exc}{where}", err=True)
+            click.echo(os_error_line(exc), err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)

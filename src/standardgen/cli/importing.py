@@ -22,8 +22,10 @@ from standardgen.cli.i18n import DanishCommand
 @click.option("--write", is_flag=True, help="Med --onto: skriv ændringerne (ellers vises de kun).")
 @click.option("--accept-changes", is_flag=True,
               help="Acceptér registrerede ændringer i Word-filen, som Words 'Acceptér alle'.")
+@click.option("--explain", is_flag=True,
+              help="Vis hver overskrift med den rolle, den får, og hvor sikkert; skriv intet.")
 def import_command(source: Path, municipality: str | None, out: Path, onto: Path | None,
-                   write: bool, accept_changes: bool) -> None:
+                   write: bool, accept_changes: bool, explain: bool) -> None:
     """Importér en kvalitetsstandard fra Word (.docx) som YAML, eller opdatér en med --onto."""
     from standardgen.core.fileio import write_atomic
     from standardgen.importer import command
@@ -33,6 +35,11 @@ def import_command(source: Path, municipality: str | None, out: Path, onto: Path
         raise click.UsageError("--write bruges kun med --onto")
     request = command.ImportRequest(require_paths([source])[0], out, municipality, onto, write,
                                     accept_changes)
+    if explain:
+        entries, warnings = command.explain(request)
+        for entry in entries:
+            click.echo(command.explained_line(entry))
+        sys.exit(report(warnings, summary=f"{source.name}: {len(entries)} overskrifter"))
     if onto is not None:
         result = command.import_onto(request, colour=colour_wanted())
         click.echo(result.diff, nl=False, color=colour_wanted())

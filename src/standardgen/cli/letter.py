@@ -13,7 +13,6 @@ import click
 from standardgen.cli.common import count, report, require_paths
 from standardgen.cli.i18n import DanishCommand
 from standardgen.cli.options import (
-    document_format_option,
     jobs_option,
     out_option,
     paths_argument,
@@ -23,7 +22,11 @@ from standardgen.cli.options import (
 
 @click.command(cls=DanishCommand)
 @paths_argument(required=True)
-@document_format_option("PDF/A-2a og PDF/UA-1, redigerbar Word eller begge.")
+@click.option("--format", "fmts", multiple=True, default=("both",), show_default=True,
+              type=click.Choice(["pdf", "docx", "both", "memo"]),
+              help="PDF/A-2a og PDF/UA-1, redigerbar Word, begge, eller memo: en Digital "
+                   "Post-besked (MeMo) med PDF'en, <sagsnummer>.memo.xml ved siden af PDF'en. "
+                   "Kan gentages, fx --format both --format memo.")
 @out_option(Path("output/letters"), "Mappe til brevene (<sagsnummer>.pdf/.docx).")
 @standards_option
 @jobs_option("Antal processer.")
@@ -31,11 +34,10 @@ from standardgen.cli.options import (
               help="Kontrollér færdige PDF-breve i STI til rudekuvert og fjernprint (A4, "
                    "adressen i ruden, tekst i det printbare område, indlejrede skrifter) i "
                    "stedet for at skrive breve.")
-def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, ...],
+def letter(paths: tuple[Path, ...], fmts: tuple[str, ...], out: Path, standards: tuple[Path, ...],
            jobs: int | None, check_pdfs: bool) -> None:
     """Skriv afgørelsesbreve for sagerne i STI (sags-YAML-filer eller en CSV-fil), eller
     kontrollér færdige breve med --check."""
-    from standardgen.letters.batch import Format
     from standardgen.letters.run import write_letters
 
     if check_pdfs:
@@ -45,7 +47,7 @@ def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, 
         checked = count(len(paths), "brev", "breve")
         sys.exit(report(problems, summary=f"Kontrollerede {checked} til print"))
 
-    formats = [Format.pdf, Format.docx] if fmt == "both" else [Format(fmt)]
+    formats = letter_formats(fmts)
     with ExitStack() as stack:
         bars: list[Any] = []
 
@@ -64,3 +66,15 @@ def letter(paths: tuple[Path, ...], fmt: str, out: Path, standards: tuple[Path, 
     refused = outcome.cases - outcome.written
     summary = f"{outcome.written} af {outcome.cases} breve skrevet til {out}, {refused} afvist"
     sys.exit(report(outcome.problems, summary=summary))
+
+
+def letter_formats(names: tuple[str, ...]) -> list[Any]:
+    """The formats asked for, in a fixed order; a MeMo message holds the PDF, so memo writes the
+    PDF beside it."""
+    from standardgen.letters.batch import Format
+
+    asked = {Format(n) for name in names
+             for n in (("pdf", "docx") if name == "both" else (name,))}
+    if Format.memo in asked:
+        asked.add(Format.pdf)
+    return [fmt for fmt in Format if fmt in asked]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from standardgen.cli.common import count, report, require_paths
+from standardgen.cli.common import count, port_taken, report, require_paths
 from standardgen.cli.i18n import DanishCommand
 from standardgen.cli.options import jobs_option, out_option, paths_argument
 
@@ -68,5 +68,4 @@ def serve(paths: tuple[Path, ...], out: Path, port: int, host: str) -> None:
                    on_start=started)
     except PortInUse:
         raise click.ClickException(
-            f"porten {port} er optaget (kører en anden forhåndsvisning?); vælg en anden med "
-            f"--port, fx --port {port + 1 if port < 65535 else 8000}") from None
+            port_taken(host, port, "kører en anden forhåndsvisning?")) from None

@@ -36,6 +36,7 @@ class Code(StrEnum):
     UNKNOWN_KEY = "unknown-key"
     MISSING = "missing"
     INVALID_VALUE = "invalid-value"
+    TOO_MANY_PROBLEMS = "too-many-problems"
     QUOTE_TEXT = "quote-text"
     GUIDANCE = "guidance"
     TEMPLATES = "templates"
@@ -53,6 +54,7 @@ class Code(StrEnum):
     SLUG_FILENAME = "slug-filename"
     LINK = "link"
     LETTER_QUOTE = "letter-quote"
+    COMPLAINTS_REFERENCE = "complaints-reference"
     LOGO = "logo"
     THEME_CONTRAST = "theme-contrast"
     ACCESSIBILITY_STATEMENT = "accessibility-statement"
@@ -61,6 +63,8 @@ class Code(StrEnum):
     REVISION_OVERDUE = "revision-overdue"
     LIX = "lix"
     LONG_SENTENCE = "long-sentence"
+    APPROVAL_FUTURE = "approval-future"
+    NO_PROFILE_YET = "no-profile-yet"
     # A case (cases/)
     CSV = "csv"
     CSV_QUOTE = "csv-quote"
@@ -89,6 +93,7 @@ class Code(StrEnum):
     END_BEFORE_START = "end-before-start"
     FOLLOW_UP_BEFORE_DECISION = "follow-up-before-decision"
     DECISION_IN_FUTURE = "decision-in-future"
+    NOT_IN_FORCE = "not-in-force"
     UNUSED_FIELD = "unused-field"
     DRAFT = "draft"
     CASE_NUMBER_FORMAT = "case-number-format"
@@ -100,6 +105,7 @@ class Code(StrEnum):
     PRIVATE_DIR = "private-dir"
     WORKER_DIED = "worker-died"
     PRINT = "print"
+    MEMO_SENDER = "memo-sender"
     NO_FOLLOW_UP = "no-follow-up"
     NO_FORM = "no-form"
     NO_EXTENT = "no-extent"
@@ -117,6 +123,8 @@ class Code(StrEnum):
     DOCX = "docx"
     TRACKED_CHANGE = "tracked-change"
     IMPORT_HEADING = "import-heading"
+    IMPORT_UNSURE = "import-unsure"
+    IMPORT_QUOTE = "import-quote"
     IMPORT_HEADER = "import-header"
     IMPORT_PREAMBLE = "import-preamble"
     IMPORT_TOC = "import-toc"
@@ -124,6 +132,14 @@ class Code(StrEnum):
     IMPORT_INHERITED = "import-inherited"
     IMPORT_DROPPED = "import-dropped"
     EXISTS = "exists"
+    # Hostile files (issue 20): names and contents that must not escape their folder
+    UNSAFE_PATH = "unsafe-path"
+    IMPORT_ID = "import-id"
+    TEMPLATE_LINK = "template-link"
+    CASE_SIZE = "case-size"
+    # Personal data in git (core/gitguard.py)
+    CPR_IN_GIT = "cpr-in-git"
+    CASE_IN_GIT = "case-in-git"
     # The desk (desk/)
     PACKED = "packed"
     DESK_TOKEN = "desk-token"
@@ -156,6 +172,7 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.UNKNOWN_KEY: "Nøglen kendes ikke (ofte en stavefejl).",
     Code.MISSING: "Et påkrævet felt mangler.",
     Code.INVALID_VALUE: "En værdi har forkert form eller type.",
+    Code.TOO_MANY_PROBLEMS: "Kontrollen af en fil stoppede efter de første 50 fejl.",
     Code.QUOTE_TEXT: "En tekst, der citeres i breve, har en form, der ikke kan citeres.",
     Code.GUIDANCE: "En vejledningstekst [[VEJLEDNING: ...]] er endnu ikke erstattet.",
     Code.TEMPLATES: "En skabelonmappe mangler (kommunens egen eller standardgens).",
@@ -172,6 +189,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.SLUG_FILENAME: "Standardens slug og filnavn er forskellige.",
     Code.LINK: "Et link i teksten kan ikke bruges.",
     Code.LETTER_QUOTE: "Et afsnit eller en blok, som brevene citerer, mangler.",
+    Code.COMPLAINTS_REFERENCE: "Klageafsnittet henviser kun til klagevejledningen, som brevet "
+    "citerer, i stedet for at sige noget selv.",
     Code.LOGO: "Kommunens logo findes ikke eller kan ikke bruges.",
     Code.THEME_CONTRAST: "Kommunens farve giver for lav kontrast (WCAG 2.1 AA).",
     Code.ACCESSIBILITY_STATEMENT: "Kommunefilen mangler linket til tilgængelighedserklæringen.",
@@ -180,6 +199,9 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.REVISION_OVERDUE: "Næste revision er overskredet.",
     Code.LIX: "Læsbarhedstal (LIX) for standarden eller et afsnit (info).",
     Code.LONG_SENTENCE: "En sætning er længere end klarsprogsgrænsen.",
+    Code.APPROVAL_FUTURE: "Standardens godkendelsesdato ligger efter i dag.",
+    Code.NO_PROFILE_YET: "Paragraffen har ingen serviceprofil: standarden kan udgives, ikke bruges "
+                         "til breve.",
     Code.CSV: "CSV-filen kan ikke læses.",
     Code.CSV_QUOTE: "Et anførselstegn i CSV-filen lukkes aldrig.",
     Code.CSV_ROW: "En CSV-række har et andet antal felter end overskriften.",
@@ -207,6 +229,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.HEARING_AFTER_DECISION: "Partshøringen ligger efter afgørelsen.",
     Code.END_BEFORE_START: "Slutdatoen ligger før startdatoen.",
     Code.FOLLOW_UP_BEFORE_DECISION: "Opfølgningen ligger før afgørelsen.",
+    Code.NOT_IN_FORCE: "Ingen version af standarden, som brevet kan citere, gjaldt på "
+                       "afgørelsesdatoen.",
     Code.DECISION_IN_FUTURE: "Afgørelsesdatoen ligger i fremtiden.",
     Code.CASE_NUMBER_FORMAT: "Sagsnummeret har ikke den form, kommunefilen angiver.",
     Code.DRAFT: "Sagen er en kladde fra skrivebordet og skal gøres færdig der først.",
@@ -218,6 +242,8 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.PRIVATE_DIR: "Mappen til persondata er ikke privat (andre kan læse den).",
     Code.WORKER_DIED: "En arbejdsproces stoppede; hovedprocessen lavede resten.",
     Code.PRINT: "Et PDF-brev passer ikke til rudekuvert og fjernprint.",
+    Code.MEMO_SENDER: "Kommunefilen mangler CVR-nummeret, som Digital Post-beskeden (MeMo) "
+    "skal have som afsender.",
     Code.NO_FOLLOW_UP: "Sagen har ingen opfølgningsdato.",
     Code.NO_FORM: "Brevtypen har intet opfølgningsskema.",
     Code.NO_EXTENT: "Sagen har ingen indsats at følge op på.",
@@ -235,13 +261,21 @@ DESCRIPTIONS: dict[Code, str] = {
     Code.DOCX: "Word-filen kan ikke læses.",
     Code.TRACKED_CHANGE: "Word-filen har registrerede ændringer, der ikke er accepteret.",
     Code.IMPORT_HEADING: "En overskrift fik ingen kendt rolle ved importen.",
+    Code.IMPORT_UNSURE: "En overskrift ligner to roller; importen valgte den mest sandsynlige.",
+    Code.IMPORT_QUOTE: "Et afsnit, brevene citerer, fik en vejledning i stedet for tekst.",
     Code.IMPORT_HEADER: "Tekst i Word-filens sidehoved eller -fod er ikke importeret.",
     Code.IMPORT_PREAMBLE: "Tekst før første overskrift er lagt i et afsnit for sig.",
     Code.IMPORT_TOC: "Word-filens indholdsfortegnelse er ikke importeret.",
     Code.IMPORT_TABLE: "En tabel er importeret som tekst.",
     Code.IMPORT_INHERITED: "En værdi er taget fra kommunefilen, ikke fra Word-filen.",
     Code.IMPORT_DROPPED: "Indhold i Word-filen er ikke importeret.",
+    Code.UNSAFE_PATH: "Et filnavn peger uden for den mappe, der skal skrives i.",
+    Code.IMPORT_ID: "Et id i Word-filens skjulte oplysninger har forkert form og bruges ikke.",
+    Code.TEMPLATE_LINK: "En skabelon i kommunens skabelonmappe er et symbolsk link ud af mappen.",
+    Code.CASE_SIZE: "En tekst eller liste i en sag er længere end en CSV-celle må være.",
     Code.EXISTS: "Filen findes allerede og overskrives ikke.",
+    Code.CPR_IN_GIT: "En fil i git eller klar til commit uden for sager/ har et CPR-nummer.",
+    Code.CASE_IN_GIT: "En sagsfil i sager/ er lagt i git, selv om .gitignore udelukker mappen.",
     Code.PACKED: "Sagen i skrivebordets formular er ødelagt.",
     Code.DESK_TOKEN: "Adgangsnøglen til skrivebordet kan ikke bruges.",
     Code.DESK_BIND: "Skrivebordet lytter på en anden adresse end denne computer uden adgangsnøgle.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler
@@ -38,6 +39,14 @@ def mask_in_text(text: str) -> str:
 
 def looks_like_cpr(text: str) -> bool:
     return _IN_TEXT.search(text) is not None
+
+
+def find_in_text(text: str) -> Iterator[tuple[int, str]]:
+    """Where ``text`` holds a number that passes the CPR checks (any spelling, a real date):
+    each match's offset and its masked form. A phone or case number rarely passes the date."""
+    for match in _IN_TEXT.finditer(text):
+        if _plausible(int(match.group(1)), int(match.group(3))):
+            yield match.start(), _masked(match)
 
 
 class Cpr:

@@ -3,15 +3,65 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import secrets
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from standardgen.core.codes import Code
+from standardgen.core.problems import InputError, Problem, Severity, display_path
+
 #: Threads that wait for the disk at once in ``write_all_atomic``.
 _SYNC_THREADS = 16
+
+
+# The file-system errors a user can meet, in Danish: the system's own text is English
+# ("File exists" for a file where the output folder should be).
+_OS_ERRORS = {
+    errno.EEXIST: "der ligger en fil med det navn, hvor standardgen skal lave en mappe; flyt "
+                  "filen, eller vælg en anden mappe med --out",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe; flyt filen, eller vælg en anden "
+                   "mappe med --out",
+    errno.EISDIR: "er en mappe, ikke en fil",
+    errno.ENOENT: "findes ikke",
+    errno.EACCES: "adgang nægtet; du har ikke ret til at skrive eller læse her",
+    errno.EPERM: "adgang nægtet; du har ikke ret til at skrive eller læse her",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.ENOSPC: "disken er fuld; frigør plads, og kør igen",
+    errno.EDQUOT: "din diskkvote er brugt op; frigør plads, og kør igen",
+    errno.ENAMETOOLONG: "navnet er for langt",
+}
+
+
+def os_error_message(exc: OSError) -> str:
+    """A file-system error as a Danish sentence (without the file's name)."""
+    return _OS_ERRORS.get(exc.errno or 0) or f"filen kan ikke bruges ({exc.strerror or exc})"
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder / name``, or :class:`InputError` when that path, resolved (``..``, an absolute
+    name, a symbolic link on the way), lies outside ``folder``: a name taken from a document must
+    never place a file anywhere else."""
+    target = folder / name
+    root = folder.resolve()
+    if not target.resolve().is_relative_to(root) or target.resolve() == root:
+        raise InputError([Problem(display_path(target), 0, 0, Severity.ERROR,
+                                  f"filnavnet '{name}' peger uden for mappen "
+                                  f"{display_path(folder)}; intet er skrevet", Code.UNSAFE_PATH)])
+    return target
+
+
+def child(folder: Path, name: str) -> Path:
+    """``folder / name`` for a name that cannot leave ``folder`` (no separator, not ``..``),
+    checked without touching the disk: one call per letter in a batch of thousands. A link
+    already at that name is replaced by the rename of ``write_atomic``, never followed."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise ValueError(f"unsafe file name {name!r}")  # a bug: the name's pattern allows none
+    return folder / name
 
 
 def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
@@ -125,6 +175,29 @@ def _sync(path: Path) -> OSError | None:
     except OSError as exc:
         return exc
     return None
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the only right to write in ``folder`` (an advisory lock on the folder itself, so no
+    lock file is left among the letters). Two runs into one folder used to remove each other's
+    temporary files (each cleans up what a killed run left) and lose letters; the second run now
+    waits for the first, and says so. The lock goes with the process, however it ends."""
+    if sys.platform == "win32":  # no flock, and a folder cannot be opened: not serialised there
+        yield
+        return
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            sys.stderr.write(f"venter: en anden kørsel skriver i {display_path(folder)}\n")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def private_dir(folder: Path) -> str | None:

@@ -11,6 +11,9 @@ Renderers join file names onto one folder (``templates_dir() / "letter" / "wordi
 when there are overrides ``templates_dir()`` returns a merged view: a private folder of symbolic
 links, each to the file that wins. Jinja itself searches the real folders, so an error in a
 template names the municipality's own file.
+
+An override folder is confined: a file in it that is a symbolic link out of it is never read
+(not by Jinja, not by Typst, not by the wording loaders), see :func:`confined`.
 """
 
 from __future__ import annotations
@@ -87,9 +90,30 @@ def template_file(name: str) -> Path:
     """The file that wins for ``name`` (``letter/wording.yaml``): the municipality's own if it
     has one, else the built-in one. Used to name the file a problem is in."""
     for folder in template_folders():
-        if (folder / name).is_file():
+        if (folder / name).is_file() and confined(folder, folder / name):
             return folder / name
     return builtin_templates() / name
+
+
+def confined(folder: Path, path: Path) -> bool:
+    """Whether ``path``, all symbolic links followed, lies inside ``folder``. An override folder
+    holds wording and layout: a link in it to a file elsewhere (``/etc/passwd``, a citizen's
+    letter) would let a template print that file into the site or a letter, so such a file is
+    treated as absent (`check` names it, :func:`escaping_links`)."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def escaping_links() -> list[Problem]:
+    """A located error for every file in an override folder that leads out of it."""
+    problems = []
+    for folder in override_folders():
+        for path in sorted(folder.rglob("*")):
+            if path.is_symlink() and not confined(folder, path):
+                problems.append(Problem(
+                    str(path), 0, 0, Severity.ERROR,
+                    "skabelonen er et symbolsk link ud af skabelonmappen og bruges ikke; kopiér "
+                    "filen ind i mappen i stedet", Code.TEMPLATE_LINK))
+    return problems
 
 
 def chain_of(folder: Path) -> tuple[Path, ...]:
@@ -109,7 +133,8 @@ def _merged(chain: tuple[Path, ...]) -> Path:
     winners: dict[str, Path] = {}
     for folder in reversed(chain):
         for path in folder.rglob("*"):
-            if path.is_file() and not set(path.relative_to(folder).parts) & set(_IGNORED):
+            if path.is_file() and not set(path.relative_to(folder).parts) & set(_IGNORED) \
+                    and confined(folder, path):
                 winners[path.relative_to(folder).as_posix()] = path
     key = tuple(sorted((name, str(path)) for name, path in winners.items()))
     if key in _views and _views[key].is_dir():

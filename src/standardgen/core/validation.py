@@ -15,10 +15,11 @@ from pydantic_core import ErrorDetails
 from standardgen.core import patterns
 from standardgen.core.codes import Code
 from standardgen.core.guidance import MARKER
-from standardgen.core.problems import InputError, Problem, errors
+from standardgen.core.problems import InputError, Problem, Severity, errors
 from standardgen.core.yamlsource import Loc, YamlDocument, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
+MAX_PROBLEMS = 50  # validation problems shown for one file
 
 _PATTERN_MESSAGES = {
     patterns.SLUG: "må kun indeholde små bogstaver a-z, tal og bindestreger (fx 'min-ydelse')",
@@ -91,10 +92,23 @@ def parse(document: YamlDocument, cls: type[M],
     except ValidationError as exc:
         names = field_names(cls)
         found = [error for error in _without_echoes(exc.errors()) if not is_guidance(error)]
+        # A file with 150,000 unknown keys took 90 s (a suggestion for each); the first
+        # problems are the ones an author acts on.
+        rest = found[MAX_PROBLEMS:]
+        found = found[:MAX_PROBLEMS]
         hints = _colon_texts(document, found, names)
         problems = [_problem(document, error, names, namer) for error in found
                     if not any(_within(document, error, loc) for loc in hints)]
+        if rest:
+            problems.append(too_many(document.name, len(rest)))
         return None, [*document.problems, *hints.values(), *problems]
+
+
+def too_many(name: str, rest: int) -> Problem:
+    """The problem that stands for the ``rest`` not shown after the first ``MAX_PROBLEMS``."""
+    return Problem(name, 0, 0, Severity.ERROR,
+                   f"kontrollen af filen stoppede efter de første {MAX_PROBLEMS} fejl; {rest} "
+                   "fejl mere er ikke vist (ret de viste, og kør igen)", Code.TOO_MANY_PROBLEMS)
 
 
 def load(path: Path, cls: type[M]) -> M:

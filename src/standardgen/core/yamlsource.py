@@ -162,6 +162,9 @@ def _decode(raw: bytes, name: str) -> str:
     def fail(message: str, code: Code, line: int = 0, col: int = 0) -> InputError:
         return InputError([Problem(name, line, col, Severity.ERROR, message, code)])
 
+    wide = wide_encoding(raw)
+    if wide:
+        raise fail(f"filen er gemt som {wide}; gem den igen med tegnsættet UTF-8", Code.ENCODING)
     if b"\x00" in raw:
         raise fail("filen er binær, ikke en YAML-tekstfil", Code.BINARY)
     try:
@@ -171,9 +174,36 @@ def _decode(raw: bytes, name: str) -> str:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise fail("filen er ikke gemt som UTF-8; gem den igen med tegnsættet UTF-8",
                    Code.ENCODING, line, column) from None
-    if not re.search(r"^[ \t]*[^#\s]", text, re.MULTILINE):
+    # A line may end in CR alone (old Mac editors); YAML counts it as a line break too.
+    if not re.search(r"(?:^|[\r\n])[ \t]*[^#\s]", text):
         raise fail("filen er tom", Code.EMPTY, 1, 1)
     return text
+
+
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def wide_encoding(raw: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when ``raw`` is text saved so (Notepad's and Excel's "Unicode"),
+    by its byte order mark or, without one, by the zero bytes of mostly Latin text; else None.
+    Such a file used to be called binary, which sends the author looking for the wrong fault."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name
+    sample = raw[:4096]
+    if len(sample) < 8 or sample.count(0) < len(sample) // 3:
+        return None
+
+    def zeros(start: int, step: int) -> bool:
+        part = sample[start::step]
+        return part.count(0) >= 0.9 * len(part)
+
+    if all(zeros(i, 4) for i in (1, 2, 3)) or all(zeros(i, 4) for i in (0, 1, 2)):
+        return "UTF-32"
+    if zeros(1, 2) or zeros(0, 2):
+        return "UTF-16"
+    return None
 
 
 def _compose(text: str, name: str) -> yaml.Node | None:

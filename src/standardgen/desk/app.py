@@ -39,6 +39,7 @@ from standardgen.desk.casedata import MAX_CASE, Issue, packed_size
 from standardgen.desk.engine import Checked, Desk, repeat_counts
 from standardgen.desk.fields import all_fields
 from standardgen.desk.recent import Recent
+from standardgen.letters.memo import MemoError
 from standardgen.render.templating import environment
 
 #: Request body limits. A filled-in form is small. The preview's downloads and "Ret sagen" post
@@ -86,7 +87,8 @@ def create_app(desk: Desk, *, token: str | None = None,
                batches: BatchRunner | None = None) -> Any:
     """The ASGI app: the routes inside the guards (headers and errors, token, size limits).
     ``batches``: the batch runner, for a caller that closes it when the desk stops."""
-    ctx = _Context(desk, batches or BatchRunner(desk.standard_paths, desk.folder),
+    ctx = _Context(desk, batches or BatchRunner(desk.standard_paths, desk.folder,
+                                                memo=desk.memo_for_all),
                    security.Csrf(), desk.folder, Recent())
     pages = _Pages(ctx)
     routes = [
@@ -213,7 +215,8 @@ class _Pages:
             pages = await run_in_threadpool(self.ctx.desk.page_images, checked.yaml, case)
             return self.render(request, "preview.html", letter=letter,
                                packed=casedata.pack(checked.yaml), pages=pages,
-                               follow_up=self.ctx.desk.has_follow_up(case))
+                               follow_up=self.ctx.desk.has_follow_up(case),
+                               memo=self.ctx.desk.has_memo(case))
         if not self.ctx.desk.valid_choice(standard, kind):
             return self.render(request, "index.html", 422, **self.index_values(),
                                issues=list(checked.issues) or [Issue(
@@ -371,6 +374,15 @@ class _Pages:
         suffix, media = _DOWNLOADS[what]
         if what == "sag.yaml":
             body = checked.yaml
+        elif what == "brev.memo.xml":
+            if not self.ctx.desk.has_memo(case):
+                return HTMLResponse(self.error_page(404, "Kommunefilen mangler CVR-nummeret, "
+                                                    "som Digital Post-beskeden skal have."), 404)
+            try:
+                body = await run_in_threadpool(self.ctx.desk.memo, case)
+            except MemoError as exc:  # e.g. an address line too long for remote print
+                return HTMLResponse(self.error_page(422, f"Digital Post-beskeden kunne ikke "
+                                                    f"laves: {exc}."), 422)
         elif what.startswith("opfoelgning"):
             if not self.ctx.desk.has_follow_up(case):
                 return HTMLResponse(self.error_page(404, "Denne brevtype har intet "
@@ -491,6 +503,7 @@ _DOWNLOADS = {
     "opfoelgning.docx": ("docx", "application/vnd.openxmlformats-officedocument."
                                  "wordprocessingml.document"),
     "sag.yaml": ("yaml", "application/yaml"),
+    "brev.memo.xml": ("memo.xml", "application/xml"),  # Digital Post (MeMo), the PDF inside
 }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import csv
+import functools
 import gc
 import io
 import multiprocessing
@@ -119,10 +120,12 @@ Work = Callable[[Path, Sequence[Path], Path, Callable[[int], None], Callable[[in
 class BatchRunner:
     def __init__(self, standards: Sequence[Path], templates: Path, *,
                  zip_seconds: float = ZIP_SECONDS, max_held: int = MAX_HELD,
-                 work: Work | None = None) -> None:
+                 work: Work | None = None, memo: bool = False) -> None:
         self.standards, self.templates = tuple(standards), templates
         self.zip_seconds, self.max_held = zip_seconds, max_held
-        self.work = work or run_batch  # a module-level function: the process imports it
+        # A module-level function (the process imports it); with ``memo`` the zip holds each
+        # letter's Digital Post message too.
+        self.work = work or functools.partial(run_batch, memo=memo)
         self.jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
@@ -300,17 +303,20 @@ def _serve(work: Work, folder: Path, standards: Sequence[Path], templates: Path,
 
 
 def run_batch(folder: Path, standards: Sequence[Path], templates: Path,
-              start: Callable[[int], None], progress: Callable[[int], None]) -> Report:
-    """Write the letters of ``folder/sager.csv``, their follow-up forms and case files, and zip
-    them with a report into ``folder/breve.zip``; the refused rows go to ``folder/afviste.csv``
-    (and the zip). The CSV and the loose files are deleted."""
+              start: Callable[[int], None], progress: Callable[[int], None],
+              memo: bool = False) -> Report:
+    """Write the letters of ``folder/sager.csv`` (and their Digital Post messages, with
+    ``memo``), their follow-up forms and case files, and zip them with a report into
+    ``folder/breve.zip``; the refused rows go to ``folder/afviste.csv`` (and the zip). The CSV
+    and the loose files are deleted."""
     path, out = folder / CSV_NAME, folder / "breve"
     parts = {"": out, "opfoelgningsskemaer/": folder / "skemaer", "sager/": folder / "sager"}
     try:
         table, header = _read(path)
         if errors(header):
             return Report((), tuple(_reason(p) for p in header), header_error=True)
-        outcome = write_letters([path], standards, out, (Format.pdf, Format.docx), jobs=1,
+        formats = (Format.pdf, Format.docx, *((Format.memo,) if memo else ()))
+        outcome = write_letters([path], standards, out, formats, jobs=1,
                                 progress=progress, start=start, templates=templates)
         written = {p.name for p in out.glob("*.pdf")} if out.is_dir() else set()
         rows = _report(table.numbers(), outcome.problems, written)

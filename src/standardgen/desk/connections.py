@@ -17,7 +17,7 @@ file descriptors. 1,100 half-sent requests, no token needed, took a network-boun
   connections reach it, which is the outage again by another name.
 
 A desk on the network belongs behind a reverse proxy with TLS all the same (the token and
-citizens' data would otherwise cross the network in plain text): see docs/skrivebord-drift.md.
+citizens' data would otherwise cross the network in plain text): see docs/it/skrivebord-drift.md.
 """
 
 from __future__ import annotations

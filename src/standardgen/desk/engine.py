@@ -291,6 +291,33 @@ class Desk:
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
         writer.writerows([headings, first])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    def has_memo(self, case: Case) -> bool:
+        """Whether a Digital Post message can be made: the municipality has its CVR number."""
+        return self.by_slug[case.standard].municipality.cvr is not None
+
+    @property
+    def memo_for_all(self) -> bool:
+        """Whether every municipality has its CVR number (a batch then zips the messages)."""
+        return all(item.municipality.cvr is not None for item in self.by_slug.values())
+
+    def memo(self, case: Case) -> bytes:
+        """The letter's Digital Post message (``letter --format memo``), its PDF inside."""
+        from standardgen.letters import memo
+        from standardgen.letters.preflight import load_geometry
+
+        letter = self.letter(case)
+        dispatch = letter.dispatch
+        if dispatch is None:
+            raise ValueError("kommunefilen mangler CVR-nummeret")
+        with self._pdf.take() as renderer:
+            pdf = renderer.render(letter)
+        form = None
+        if self.has_follow_up(case):
+            form = (self.wording.label("follow_up_form"), self.follow_up(case, "pdf"))
+        options = load_geometry(self.folder).remote_print
+        settings = {"remote_print": options.model_dump() if options else None}
+        return memo.render(letter.title, letter.file_stem, dispatch, pdf,
+                           memo.remote_print(settings), form)
 
     def has_follow_up(self, case: Case) -> bool:
         return get_kind(case.result).follow_up_form and case.extent is not None

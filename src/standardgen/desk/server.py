@@ -69,7 +69,7 @@ def run(standards: Sequence[Path], host: str, port: int,
     sweep_stale((FOLDER_PREFIX, VIEW_PREFIX))
     with _signals_end_cleanly():
         desk = Desk(standards)
-        batches = BatchRunner(desk.standard_paths, desk.folder)
+        batches = BatchRunner(desk.standard_paths, desk.folder, memo=desk.memo_for_all)
         try:
             app = create_app(desk, token=token, allowed_hosts=allowed_hosts(host, proxy_name),
                              batches=batches)

@@ -17,7 +17,7 @@ from standardgen.cases.check import CaseChecker
 from standardgen.cases.model import Case, CaseSource
 from standardgen.cases.read import load_cases
 from standardgen.core.codes import Code
-from standardgen.core.fileio import private_dir, remove_temporaries
+from standardgen.core.fileio import folder_lock, private_dir, remove_temporaries
 from standardgen.core.pool import cores, run_all, running, sigterm_exits
 from standardgen.core.problems import Problem, Severity, display_path, errors
 from standardgen.forms import fields
@@ -161,7 +161,6 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
     if found:
         plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING, found,
                                      Code.PRIVATE_DIR))
-    _remove_temporaries(out)
     pdf = Format.pdf.value in fmt.extensions
     workers = (jobs or cores()) - 1 if pdf and len(plan.jobs) >= SERIAL_BELOW else 0
     setup = Setup(out, renderer.folder, renderer.field_font)
@@ -173,7 +172,10 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
         outcomes[chunk[0]] = outcome
 
     local = ChunkWriter(setup, renderer)
-    with sigterm_exits(), running(workers, write_chunk, init_worker, (setup,)) as pool:
+    # The lock keeps a second run into the same folder from removing this run's temporary files.
+    with sigterm_exits(), folder_lock(out), running(workers, write_chunk, init_worker,
+                                                    (setup,)) as pool:
+        _remove_temporaries(out)
         if pdf:
             renderer.prepare_pdf()  # while the workers start
         with long_lived_heap():
@@ -183,12 +185,18 @@ def write_forms(plan: FormPlan, out: Path, fmt: Format, renderer: FormRenderer |
         plan.problems.append(Problem(display_path(out), 0, 0, Severity.WARNING,
                                      f"{died}; hovedprocessen skrev resten af skemaerne",
                                      Code.WORKER_DIED))
-    written = []
+    written: list[Path] = []
+    failed: dict[Path, list[tuple[Path, str]]] = {}  # one problem per form, not per file
     for _, outcome in sorted(outcomes.items()):
         written += outcome.written
-        plan.problems += [Problem(display_path(path), 0, 0, Severity.ERROR,
-                                  f"skemaet kunne ikke skrives: {reason}", Code.WRITE)
-                          for path, reason in outcome.failed]
+        for path, reason in outcome.failed:
+            failed.setdefault(path.with_suffix(""), []).append((path, reason))
+    for files in failed.values():
+        names = " og ".join(path.name for path, _ in files)
+        reasons = "; ".join(dict.fromkeys(reason for _, reason in files))
+        plan.problems.append(Problem(display_path(files[0][0]), 0, 0, Severity.ERROR,
+                                     f"skemaet kunne ikke skrives ({names}): {reasons}",
+                                     Code.WRITE))
     return written
 
 

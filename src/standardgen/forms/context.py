@@ -12,7 +12,7 @@ from standardgen.cases.model import Case, Goal
 from standardgen.forms import fields
 from standardgen.letters.content import default_follow_up, extent_lines
 from standardgen.standards.catalogue import LoadedStandard
-from standardgen.standards.model import BulletList, Role, Section
+from standardgen.standards.model import BulletList, Role, Section, official_law_title
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,11 @@ def form_context(case: Case, loaded: LoadedStandard) -> dict[str, Any]:
                  "extent_lines": extent},
         "citizen": {"name": case.citizen.name, "cpr": case.citizen.cpr.masked},
         "municipality": loaded.municipality,
-        "service": standard.service,
+        # The letterhead's logo as a file URL (form/letterhead.html), or None.
+        "logo": loaded.logo_file.resolve().as_uri() if loaded.logo_file else None,
+        # The law's official title, as the letter names it.
+        "service": standard.service.model_copy(
+            update={"law": official_law_title(standard.service.law)}),
         "standard": {"title": standard.title, "version": standard.version,
                      "approval": standard.approval},
         "contact": loaded.contact,

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Stream, String
 from pydantic import ValidationError
 
 from standardgen.cases.outcomes import Outcome
@@ -24,6 +27,11 @@ from standardgen.core.problems import Problem, Severity, display_path
 from standardgen.forms import fields
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_VALUE = 10_000  # characters in one field: the CSV's cell limit (cases.read.MAX_CELL)
+MAX_DEPTH = 20  # levels of /Kids; standardgen's forms have one
+MAX_FIELDS = 2_000  # top-level fields; a form with 99 goals has about 620
+MAX_CHOICES = 100
+HEADER_WITHIN = 1024
 _DATE = re.compile(r"^\s*(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
@@ -213,73 +221,148 @@ def _fields(path: Path, name: str) -> tuple[dict[str, FormField] | None, list[Pr
     if path.stat().st_size > MAX_BYTES:
         return fail(f"filen er for stor (højst {MAX_BYTES // (1024 * 1024)} MiB)", Code.SIZE)
     raw = path.read_bytes()
-    if not raw.startswith(b"%PDF-"):
-        return fail("filen er ikke en PDF", Code.NOT_PDF)
-    import pikepdf
-
+    # Readers accept a header anywhere in the first 1024 bytes (a mail gateway or a scanner may
+    # put a line before it); offsets in the file count from the header.
+    start = raw.find(b"%PDF-", 0, HEADER_WITHIN)
+    if start < 0:
+        return fail(f"filen er ikke en PDF (de første {HEADER_WITHIN} byte indeholder ikke "
+                    "'%PDF-')", Code.NOT_PDF)
     try:
-        with pikepdf.open(io.BytesIO(raw)) as pdf:
-            form = _collect(pdf)
+        with pikepdf.open(io.BytesIO(raw[start:])) as pdf:
+            collected = _collect(pdf, name)
     except pikepdf.PasswordError:
         return fail("PDF-filen er beskyttet med adgangskode; gem den uden beskyttelse", Code.PDF)
-    except (pikepdf.PdfError, ValueError, KeyError, AttributeError):
+    except (pikepdf.PdfError, ValueError, KeyError, AttributeError, RecursionError):
         return fail("PDF-filen kan ikke læses (beskadiget?)", Code.PDF)
-    if fields.CASE_NUMBER not in form:
+    if fields.CASE_NUMBER not in collected.found:
         return fail("filen er ikke et opfølgningsskema fra standardgen (feltet "
                     f"'{fields.CASE_NUMBER}' mangler)", Code.NOT_FORM)
-    return form, []
+    if collected.problems:
+        return None, collected.problems
+    return collected.found, []
 
 
-def _collect(pdf: Any) -> dict[str, FormField]:
-    acroform = pdf.Root.get("/AcroForm")
-    if acroform is None:
-        return {}
-    pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
-    found: dict[str, FormField] = {}
-    for node in acroform.get("/Fields", []):
-        _walk(node, "", pages, found, depth=0)
-    return found
+class _Collector:
+    """Every terminal field of the form by its full name, and a problem for each field that is
+    not one standardgen's form has or whose value is not text. A PDF is anyone's to edit: a
+    /Kids that holds its own field (which walked 4**20 times without a visited set), a value
+    that is a dictionary or a 36 MB string are refused here, located."""
 
+    def __init__(self, pdf: Any, name: str) -> None:
+        self.name = name
+        self.pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        self.found: dict[str, FormField] = {}
+        self.problems: list[Problem] = []
+        self.seen: set[tuple[int, int]] = set()
 
-def _walk(node: Any, prefix: str, pages: dict[Any, int], found: dict[str, FormField],
-          depth: int) -> None:
-    """Fields may be nested (/Kids) and named in parts ("a.b"); widgets carry no /T."""
-    if depth > 20:
-        return
-    part = str(node.get("/T", ""))
-    name = f"{prefix}.{part}" if prefix and part else part or prefix
-    kids = [kid for kid in node.get("/Kids", []) if "/T" in kid]
-    if kids:
-        for kid in kids:
-            _walk(kid, name, pages, found, depth + 1)
-        return
-    if name and name not in found:
-        found[name] = _field(node, name, pages)
+    def refuse(self, field: str, page: int, message: str) -> None:
+        where = f"side {page}, " if page else ""
+        problem = Problem(self.name, 0, 0, Severity.ERROR, f"{where}feltet '{field}': {message}",
+                          Code.FORM_FIELD)
+        if problem not in self.problems:  # a /Kids may list the same field many times
+            self.problems.append(problem)
 
+    def walk(self, node: Any, prefix: str, depth: int) -> None:
+        """Fields may be nested (/Kids) and named in parts ("a.b"); widgets carry no /T."""
+        part = str(node.get("/T", ""))
+        name = f"{prefix}.{part}" if prefix and part else part or prefix
+        if node.is_indirect:
+            if node.objgen in self.seen:
+                self.refuse(name, 0, "feltet indeholder sig selv (/Kids); skemaet er beskadiget")
+                return
+            self.seen.add(node.objgen)
+        if depth > MAX_DEPTH:
+            self.refuse(name, 0, f"felterne er indlejret mere end {MAX_DEPTH} niveauer")
+            return
+        kids = [kid for kid in node.get("/Kids", []) if isinstance(kid, Dictionary) and "/T" in kid]
+        if kids:
+            for kid in kids:
+                self.walk(kid, name, depth + 1)
+            return
+        if name and name not in self.found:
+            self.found[name] = self.field(node, name)
 
-def _field(node: Any, name: str, pages: dict[Any, int]) -> FormField:
-    value = node.get("/V")
-    widget = node if "/P" in node else next(iter(node.get("/Kids", [])), node)
-    page_ref = widget.get("/P")
-    page = pages.get(page_ref.objgen, 0) if page_ref is not None else 0
-    import pikepdf
+    def field(self, node: Any, name: str) -> FormField:
+        value = node.get("/V")
+        widget = node if "/P" in node else next(iter(node.get("/Kids", [])), node)
+        page_ref = widget.get("/P")
+        page = self.pages.get(page_ref.objgen, 0) if page_ref is not None else 0
+        options = {}
+        for option in node.get("/Opt", []):
+            if isinstance(option, Array) and len(option) == 2:
+                options[str(option[0])] = str(option[1])
+            else:
+                options[str(option)] = str(option)
+        button = str(node.get("/FT")) == "/Btn"
+        checked = str(value) not in ("None", "/Off", "") if button else False
+        text = "" if value is None or button else self.text(value, name, page)
+        return FormField(name, text, str(node.get("/TU", "")), page, options, checked)
 
-    options = {}
-    for option in node.get("/Opt", []):
-        if isinstance(option, pikepdf.Array) and len(option) == 2:
-            options[str(option[0])] = str(option[1])
+    def text(self, value: Any, name: str, page: int) -> str:
+        """A value as text: a string, a name, a choice's list, or a text stream decoded."""
+        if isinstance(value, Array):  # a multiple choice: not in our forms, but possible
+            text = ", ".join(self.text(item, name, page) for item in value[:MAX_CHOICES])
+        elif isinstance(value, Name):
+            text = str(value)[1:]
+        elif isinstance(value, String):
+            text = str(value)
+        elif isinstance(value, Stream) and (decoded := _stream_text(value)) is not None:
+            text = decoded  # a rich or long text may come as a stream (PDF 12.7.4.3)
         else:
-            options[str(option)] = str(option)
-    checked = str(value) not in ("None", "/Off", "") if str(node.get("/FT")) == "/Btn" else False
-    text = "" if value is None or str(node.get("/FT")) == "/Btn" else _as_text(value)
-    return FormField(name, text, str(node.get("/TU", "")), page, options, checked)
+            self.refuse(name, page, f"værdien er ikke tekst (men {_kind(value)}); udfyld feltet "
+                        "igen i en PDF-læser")
+            return ""
+        if len(text) > MAX_VALUE:
+            self.refuse(name, page, f"værdien er for lang ({len(text)} tegn; højst {MAX_VALUE})")
+            return ""
+        return text
+
+    def unknown(self) -> None:
+        """Fields standardgen's form does not have: refused, not read as goals 2-99."""
+        numbers = {parsed[0] for key in self.found if (parsed := fields.parse_goal_field(key))}
+        goals = next(n for n in range(len(numbers) + 1) if n + 1 not in numbers)
+        known = fields.expected_fields(goals)
+        for key in sorted(set(self.found) - known):
+            self.refuse(key, self.found[key].page, "feltet hører ikke til standardgens "
+                        "opfølgningsskema; skemaet er ændret, efter det blev lavet")
+            del self.found[key]
 
 
-def _as_text(value: Any) -> str:
-    import pikepdf
+def _stream_text(stream: Stream) -> str | None:
+    """A text stream's first MAX_VALUE characters and a little more (enough to see that it is
+    too long), decompressed no further than that: a stream of zeros compresses a thousandfold.
+    None for a filter other than Flate, which no viewer uses for a field value."""
+    limit = MAX_VALUE * 4 + 4
+    raw = stream.read_raw_bytes()
+    filters = stream.get("/Filter")
+    if filters is None:
+        data = raw[:limit]
+    elif str(filters) in ("/FlateDecode", "[ /FlateDecode ]"):
+        try:
+            data = zlib.decompressobj().decompress(raw, limit)
+        except zlib.error:
+            return None
+    else:
+        return None
+    if data.startswith((b"\xfe\xff", b"\xff\xfe")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8", errors="replace")  # PDFDocEncoding and UTF-8 agree on ASCII
 
-    if isinstance(value, pikepdf.Array):  # a multiple choice: not in our forms, but possible
-        return ", ".join(_as_text(item) for item in value)
-    if isinstance(value, pikepdf.Name):
-        return str(value)[1:]
-    return str(value)
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Stream):
+        return "en strøm, der ikke kan læses"
+    if isinstance(value, Dictionary):
+        return "en ordbog"
+    return f"en {type(value).__name__}"
+
+
+def _collect(pdf: Any, name: str) -> _Collector:
+    collector = _Collector(pdf, name)
+    acroform = pdf.Root.get("/AcroForm")
+    if acroform is not None:
+        for node in acroform.get("/Fields", [])[:MAX_FIELDS]:
+            if isinstance(node, Dictionary):
+                collector.walk(node, "", depth=0)
+    collector.unknown()
+    return collector

@@ -72,7 +72,31 @@ class FormRenderer:
         return self._pdf
 
     def docx(self, context: Mapping[str, Any]) -> bytes:
-        return render_docx(self.folder / DOCX_TEMPLATE, context)
+        logo = _logo_png(context.get("logo"))
+
+        def values(template: Any) -> Mapping[str, Any]:
+            """The context with the letterhead's logo as an image of this template."""
+            if logo is None:
+                return {**context, "logo_image": None}
+            from docx.shared import Mm
+            from docxtpl import InlineImage
+
+            return {**context, "logo_image": InlineImage(template, io.BytesIO(logo),
+                                                         height=Mm(8))}
+
+        return render_docx(self.folder / DOCX_TEMPLATE, values)
+
+
+def _logo_png(url: str | None) -> bytes | None:
+    """The logo (a file URL in the context) as PNG, as the Word letter has it."""
+    if not url:
+        return None
+    from urllib.parse import urlparse
+    from urllib.request import url2pathname
+
+    from standardgen.letters.docx import logo_png
+
+    return logo_png(Path(url2pathname(urlparse(url).path))).png
 
 
 def finish_pdf(raw: bytes, goal_count: int) -> bytes:

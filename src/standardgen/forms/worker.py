@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from standardgen.core.fileio import write_all_atomic
+from standardgen.core.fileio import child, os_error_message, write_all_atomic
 from standardgen.forms.render import FormRenderer, TemplateContractError
 
 SUFFIX = "-opfoelgning"
@@ -53,7 +53,7 @@ Chunk = tuple[int, Sequence[Task]]  # a chunk's number (to keep the plan's order
 
 
 def output_path(out: Path, case_number: str, extension: str) -> Path:
-    return out / f"{case_number}{SUFFIX}.{extension}"
+    return child(out, f"{case_number}{SUFFIX}.{extension}")
 
 
 class ChunkWriter:
@@ -78,7 +78,7 @@ class ChunkWriter:
             if error is None:
                 outcome.written.append(path)
             else:
-                outcome.failed.append((path, error.strerror or str(error)))
+                outcome.failed.append((path, os_error_message(error)))
         return outcome
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -9,10 +10,11 @@ from pathlib import Path
 
 from standardgen.core import validation
 from standardgen.core.codes import Code
-from standardgen.core.fileio import write_atomic
+from standardgen.core.fileio import inside, write_atomic
+from standardgen.core.patterns import SLUG
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.importer import onto, structure, wordfile, yamlout
-from standardgen.importer.structure import Imported, shown
+from standardgen.importer.structure import Explained, Imported, shown
 from standardgen.standards.catalogue import MUNICIPALITY_DIR, load_catalogue, load_standard
 from standardgen.standards.model import Municipality, Standard
 
@@ -30,6 +32,12 @@ class ImportRequest:
 def find_municipality(start: Path, name: str | None) -> tuple[str | None, Municipality | None]:
     """The municipality file ``name`` in ``start/municipalities`` or a folder above it; with no
     name, the only municipality file there is."""
+    if name is not None and not re.fullmatch(SLUG, name):
+        # Typed by the user: a name that would leave municipalities/ is refused, not read.
+        raise InputError([Problem("--municipality", 0, 0, Severity.ERROR,
+                                  "kommunens id må kun indeholde små bogstaver a-z, tal og "
+                                  "bindestreger (filnavnet i municipalities/ uden .yaml)",
+                                  Code.MUNICIPALITY)])
     for folder in [start.resolve(), *start.resolve().parents]:
         towns = folder / MUNICIPALITY_DIR
         if name and (towns / f"{name}.yaml").is_file():
@@ -76,13 +84,33 @@ def change_problems(doc: wordfile.WordFile, imported: Imported) -> list[Problem]
 def import_new(request: ImportRequest) -> tuple[Path, str, list[Problem]]:
     """The target file, its YAML text and the import warnings; nothing is written here."""
     _doc, imported = read_word(request, request.out)
-    target = request.out / f"{imported.data['slug']}.yaml"
+    target = inside(request.out, f"{imported.data['slug']}.yaml")
     if target.exists():
         raise InputError([Problem(display_path(target), 0, 0, Severity.ERROR,
                                   "filen findes allerede; importér en revideret udgave med "
                                   f"--onto {display_path(target)}", Code.EXISTS)])
     text = yamlout.render(imported.data, request.source.name, imported.unrecognised)
     return target, text, imported.problems
+
+
+def explain(request: ImportRequest) -> tuple[list[Explained], list[Problem]]:
+    """How each heading of the Word file got its role, and the import warnings."""
+    _doc, imported = read_word(request, request.out)
+    return imported.explained, imported.problems
+
+
+def explained_line(entry: Explained) -> str:
+    """One heading of ``import --explain``: its role, how sure, and the second guess."""
+    found = entry.match
+    if found.role is None:
+        how = "ukendt overskrift"
+    else:
+        how = f"sikkerhed {round(found.confidence * 100)} %"
+        if found.runner_up is not None and found.confidence < 1:
+            how += f", ellers {found.runner_up.value}"
+        if not found.confident:
+            how += "; usikker"
+    return f"afsnit {entry.number}: {entry.title} -> {entry.role.value} ({how})"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 from standardgen.core.codes import Code
 from standardgen.core.problems import Problem, Severity
 from standardgen.importer.vocabulary import (
+    RoleMatch,
     Vocabulary,
     find_date,
     has_numbering,
@@ -28,6 +29,7 @@ from standardgen.importer.vocabulary import (
 )
 from standardgen.importer.wordfile import Para, Table, WordFile
 from standardgen.standards.model import Municipality, Role
+from standardgen.standards.profiles import load_profile, profile_for_paragraph
 from standardgen.standards.wordmeta import parse_mark
 
 GUIDE = "[[VEJLEDNING: {}]]"
@@ -56,12 +58,37 @@ class Section:
     recognised: bool = True
 
 
+@dataclass(frozen=True)
+class Explained:
+    """How one heading got its role, for ``import --explain``."""
+
+    number: int
+    title: str
+    role: Role
+    match: RoleMatch
+
+
+def _role_name(role: Role | None) -> str:
+    return role.value if role else "ingen anden rolle"
+
+
+def _percent(confidence: float) -> str:
+    return f"{round(confidence * 100)} %"
+
+
+def _many(role: Role) -> bool:
+    """Several sections may share the role in every standard (the shared profile says so)."""
+    base = load_profile("serviceloven")
+    return base is not None and base.allows_many(role)
+
+
 @dataclass
 class Imported:
     data: dict[str, Any]
     problems: list[Problem]
     section_of: dict[int, str]  # paragraph number -> title of the section it is in
     unrecognised: set[str] = field(default_factory=set)  # section ids to choose a role for
+    explained: list[Explained] = field(default_factory=list)
 
 
 class _Builder:
@@ -82,6 +109,7 @@ class _Builder:
         self.toc: list[Para] = []
         self.title: Para | None = None
         self.unrecognised: set[str] = set()  # ids of sections whose heading was not known
+        self.explained: list[Explained] = []
 
     # --- problems -----------------------------------------------------------------------------
 
@@ -230,19 +258,26 @@ class _Builder:
 
     def new_section(self, p: Para) -> None:
         title = strip_numbering(p.plain) if not p.numbered else p.plain
-        role = self.words.role(title)
-        ident = None
-        marked = False
+        found = self.words.match(title)
+        role, ident, marked = found.role, None, False
         for name in p.bookmarks:
             mark = parse_mark(name)
             if mark and mark[0] == "section":
                 ident, role, marked = mark[2], mark[1], True
+        if marked:
+            found = RoleMatch(role, 1.0)
         recognised = role is not None
         if role is None:
             role = Role.other
             self.warn(p.number, f"afsnit {p.number}: overskriften '{shown(title)}' kendes ikke; "
                       "afsnittet får role: other (vælg den rigtige rolle)", Code.IMPORT_HEADING)
-        elif not marked and role is not Role.other and any(s.role is role for s in self.sections):
+        elif not found.confident:
+            self.warn(p.number, f"afsnit {p.number}: overskriften '{shown(title)}' ligner både "
+                      f"{role.value} og {_role_name(found.runner_up)} (sikkerhed "
+                      f"{_percent(found.confidence)}); afsnittet får role: {role.value} "
+                      "(ret den, hvis den er forkert)", Code.IMPORT_UNSURE)
+        if not marked and role is not Role.other and not _many(role) \
+                and any(s.role is role for s in self.sections):
             # Guessed from the heading only; a published file's bookmark names the role as the
             # standard had it (a profile may let several sections share one).
             self.warn(p.number, f"afsnit {p.number}: overskriften '{shown(title)}' har samme "
@@ -250,6 +285,7 @@ class _Builder:
                       Code.IMPORT_HEADING)
             role = Role.other
         self.sections.append(Section(title, role, ident, p.number, recognised=recognised))
+        self.explained.append(Explained(p.number, title, role, found))
         self.place(p)
         self.section_of[p.number] = title
 
@@ -258,7 +294,7 @@ class _Builder:
         if section:
             self.section_of[p.number] = section.title
         text = p.plain
-        if self.approval_sentence(p):
+        if self.approval_sentence(p) or self.generated(text):
             self.place(p)
             return
         if section is None:
@@ -270,6 +306,11 @@ class _Builder:
             p.listed = True
             p.runs = _drop_bullet(p)
         self.add_text(p, to_markup(p.runs), listed=p.listed)
+
+    def generated(self, text: str) -> bool:
+        """A line standardgen's own .docx writes from its ``links`` (kept in the properties)."""
+        return text.startswith(self.words.generated) and any(
+            key.startswith("link.") for key in self.doc.properties)
 
     def special_line(self, section: Section, p: Para) -> bool:
         """A law reference or a contact line, in the sections those belong to."""
@@ -481,8 +522,10 @@ def _drop_bullet(p: Para) -> list[Any]:
 def build(doc: WordFile, town: Municipality | None = None, town_id: str | None = None,
           slug: str | None = None) -> Imported:
     builder = _Builder(doc, town, town_id, slug)
+    builder.problems += doc.warnings
     builder.run()
     data = _assemble(builder)
+    _quoted_blocks(builder, data)
     _header_coverage(builder, data)
     for item in doc.body:
         paras = [item] if isinstance(item, Para) else [
@@ -491,14 +534,15 @@ def build(doc: WordFile, town: Municipality | None = None, town_id: str | None =
             if p.plain and p.number not in builder.placed:
                 builder.warn(p.number, f"afsnit {p.number}: teksten '{shown(p.plain)}' blev "
                              "ikke importeret", Code.IMPORT_DROPPED)
-    return Imported(data, builder.problems, builder.section_of, builder.unrecognised)
+    return Imported(data, builder.problems, builder.section_of, builder.unrecognised,
+                    builder.explained)
 
 
 def _assemble(b: _Builder) -> dict[str, Any]:
     props = b.doc.properties
     facts = b.facts
     title = b.title.plain if b.title else (b.doc.title or GUIDE.format("standardens titel"))
-    service_props = _json(props.get("service"))
+    service_props = _json(b, "service")
     law, paragraph = facts.get("law") or (None, None)
     if b.legal and not law:
         law, paragraph = b.legal[0]["law"], b.legal[0]["paragraph"]
@@ -519,10 +563,10 @@ def _assemble(b: _Builder) -> dict[str, Any]:
         data["profile"] = props["profile"]
     data.update({"title": title, "service": service, "legal_basis": legal,
                  "sections": sections})
-    links = [_json(value) for key, value in sorted(props.items()) if key.startswith("link.")]
+    links = [_json(b, key) for key in sorted(props) if key.startswith("link.")]
     if links:
         data["links"] = links
-    data["contact"] = _contact(b, _json(props.get("contact")))
+    data["contact"] = _contact(b, _json(b, "contact"))
     day = facts.get("approval_date")
     data["approval"] = {
         "body": facts.get("approval_body") or GUIDE.format("udvalget, der godkendte standarden"),
@@ -537,6 +581,34 @@ def _assemble(b: _Builder) -> dict[str, Any]:
     return data
 
 
+def _quoted_blocks(b: _Builder, data: dict[str, Any]) -> None:
+    """Give the id a letter quotes (``id: leverandoer``) to the one paragraph of its section;
+    where the section has none or several, put a guidance marker with the id first in it, so
+    `check` shows the officer where to write instead of failing on a missing block."""
+    profile = profile_for_paragraph(str(data["service"]["paragraph"]))
+    if profile is None:
+        return
+    for quote in profile.quotes.values():
+        sections = [s for s in data["sections"] if s["role"] == quote.role.value]
+        if quote.block is None or not quote.required or not sections or any(
+                isinstance(c, dict) and c.get("id") == quote.block
+                for s in sections for c in s.get("content", [])):
+            continue
+        plain = [(s, i) for s in sections for i, c in enumerate(s.get("content", []))
+                 if isinstance(c, str)]
+        if len(plain) == 1:
+            section, i = plain[0]
+            section["content"][i] = {"id": quote.block, "text": section["content"][i]}
+            continue
+        section = sections[0]
+        section.setdefault("content", []).insert(0, {"id": quote.block, "text": GUIDE.format(
+            f"skriv det afsnit, brevene citerer som '{quote.block}' (role: {quote.role.value}); "
+            "flyt teksten hertil, hvis den står nedenfor")})
+        b.warn(0, f"afsnittet '{section['title']}': brevene citerer tekst-id '{quote.block}', "
+               "som ikke kunne findes entydigt; der er sat en vejledning ind",
+               Code.IMPORT_QUOTE)
+
+
 def _town_id(b: _Builder) -> str:
     if b.town_id:
         return b.town_id
@@ -546,14 +618,21 @@ def _town_id(b: _Builder) -> str:
     return slugify(re.sub(r"\s*kommune\s*$", "", name, flags=re.IGNORECASE)) or "kommune"
 
 
-def _json(value: str | None) -> dict[str, Any]:
+def _json(b: _Builder, key: str) -> dict[str, Any]:
+    """The hidden JSON property ``key``; one that cannot be read is left out with a warning
+    (nested ten thousand deep, it made Python's JSON parser raise RecursionError)."""
+    value = b.doc.properties.get(key)
     if not value:
         return {}
     try:
         data = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        b.warn(0, f"den skjulte egenskab standardgen.{key} er ikke gyldig JSON med nøgler og "
+               "værdier (eller er indlejret for dybt); den bruges ikke", Code.IMPORT_ID)
         return {}
-    return data if isinstance(data, dict) else {}
+    return data
 
 
 def _contact(b: _Builder, own: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -17,22 +18,113 @@ from standardgen.importer.wordfile import Run
 from standardgen.standards.model import Role
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-ZÆØÅ]\.|[IVX]+\.)\s+")
+_REFERENCE = re.compile(r"(?:efter\s+|jf\.\s*)?§§?\s*\d+(?:\s?[a-z]\b)?"
+                        r"(?:\s*(?:,|og|-|/)\s*\d+(?:\s?[a-z]\b)?)*")
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    """The role a heading was given, how sure that is (0-1) and the role that came second."""
+
+    role: Role | None  # None: nothing in the heading names a part of a standard
+    confidence: float
+    runner_up: Role | None = None
+
+    @property
+    def confident(self) -> bool:
+        return self.role is not None and self.confidence >= meaning().confident
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """The scored vocabulary of ``meaning:`` in ``data/import.yaml``, with stemmed key words."""
+
+    keywords: dict[Role, dict[str, float]]  # role -> stem -> weight
+    negation: frozenset[str]
+    moves: dict[Role, Role]
+    neutral: frozenset[str]
+    prefixes: tuple[str, ...]
+    min_score: float
+    strong: float
+    confident: float
+
+    def match(self, key: str) -> RoleMatch:
+        """Score a normalised heading against every role (see ``data/import.yaml``)."""
+        stems = [s for s in map(stem, _words(self.unprefixed(key))) if s not in self.neutral]
+        scores = {role: sum(_best(s, words) for s in stems)
+                  for role, words in self.keywords.items()}
+        if self.negation.intersection(stems):
+            for source, target in self.moves.items():
+                scores[target] += scores[source]
+                scores[source] = 0.0
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        (best, top), (second, next_) = ranked[0], ranked[1]
+        if top < self.min_score:
+            return RoleMatch(None, 0.0, best if top > 0 else None)
+        confidence = top / (top + next_) * min(1.0, top / self.strong)
+        return RoleMatch(best, round(confidence, 2), second if next_ > 0 else None)
+
+    def unprefixed(self, key: str) -> str:
+        first, _, rest = key.partition(" ")
+        return rest if first in self.prefixes and rest else key
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^\wæøå]+", text) if w]
+
+
+def _best(token: str, words: dict[str, float]) -> float:
+    """The weight of the key word the token is, or ends with (a compound's head) or starts with
+    (its first part, counted lower)."""
+    best = 0.0
+    for word, weight in words.items():
+        if token == word:
+            hit = 1.0
+        elif len(word) >= 4 and len(token) > len(word) + 2:
+            hit = 0.9 if token.endswith(word) else 0.6 if token.startswith(word) else 0.0
+        else:
+            continue
+        best = max(best, hit * weight)
+    return best
+
+
+@lru_cache(maxsize=4096)
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer  # a few milliseconds; only an import needs it
+
+    return snowballstemmer.stemmer("danish")
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one per process (lru_cache below)
 class Vocabulary:
-    roles: dict[str, Role]  # normalised heading -> role
+    roles: dict[str, Role]  # normalised heading -> role (exact headings: certain)
     facts: dict[str, str]  # normalised label -> fact key
     versions_headings: frozenset[str]
     boilerplate: frozenset[str]
     laws: dict[str, str]
     default_law: str
+    generated: tuple[str, ...] = ()  # lines our own .docx writes from data kept elsewhere
 
-    def role(self, heading: str) -> Role | None:
+    def match(self, heading: str) -> RoleMatch:
+        """The role of a section heading: certain when listed, else by meaning."""
         key = normalise(heading)
         if key in self.roles:
-            return self.roles[key]
-        return _guess_role(self, key)
+            return RoleMatch(self.roles[key], 1.0)
+        unprefixed = meaning().unprefixed(key)
+        if unprefixed in self.roles:
+            return RoleMatch(self.roles[unprefixed], 1.0)
+        return _guess(self, key)
+
+    def role(self, heading: str) -> Role | None:
+        """A role the heading names with confidence (not ``other``): what tells a heading, a
+        title and a table label apart."""
+        found = self.match(heading)
+        return found.role if found.confident and found.role is not Role.other else None
 
     def fact(self, label: str) -> str | None:
         return self.facts.get(normalise(label))
@@ -45,31 +137,50 @@ class Vocabulary:
 
 
 @lru_cache(maxsize=1024)
-def _guess_role(words: Vocabulary, key: str) -> Role | None:
-    """A heading close to a known one (difflib; cached, as documents repeat headings)."""
+def _guess(words: Vocabulary, key: str) -> RoleMatch:
+    """A heading scored by meaning; when that is unsure, one close to a listed heading (a typo:
+    difflib, the slower test, so only then). Cached, as documents repeat headings."""
+    scored = meaning().match(key)
+    if scored.confident:
+        return scored
     close = difflib.get_close_matches(key, words.roles, n=1, cutoff=0.88)
-    if close:
-        return words.roles[close[0]]
-    # "Formål med tilbuddet", "Klagevejledning og ankemuligheder": the longest known heading
-    # the title begins with, followed by a linking word.
-    starts = [h for h in words.roles if re.match(rf"{re.escape(h)} (med|og|for|i|til)\b", key)]
-    return words.roles[max(starts, key=len)] if starts else None
+    return RoleMatch(words.roles[close[0]], 0.95) if close else scored
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    text = (resources.files("standardgen") / "data" / "import.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = yaml.safe_load(text)
+    return loaded
+
+
+@lru_cache(maxsize=1)
+def meaning() -> Meaning:
+    data = _data()["meaning"]
+    keywords = {Role(role): {stem(w): float(v) for w, v in words.items()}
+                for role, words in data["keywords"].items()}
+    return Meaning(keywords, frozenset(stem(w) for w in data["negation"]["words"]),
+                   {Role(a): Role(b) for a, b in data["negation"]["moves"].items()},
+                   frozenset(stem(w) for w in data["neutral"]), tuple(data["prefixes"]),
+                   float(data["min_score"]), float(data["strong"]), float(data["confident"]))
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    text = (resources.files("standardgen") / "data" / "import.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = _data()
     roles = {normalise(h): Role(role) for role, hs in data["roles"].items() for h in hs}
     facts = {normalise(label): key for key, labels in data["facts"].items() for label in labels}
     return Vocabulary(roles, facts, frozenset(normalise(h) for h in data["versions_headings"]),
                       frozenset(data["versions_boilerplate"]),
-                      {k.lower(): v for k, v in data["laws"].items()}, data["default_law"])
+                      {k.lower(): v for k, v in data["laws"].items()}, data["default_law"],
+                      tuple(data["generated_lines"]))
 
 
 def normalise(text: str) -> str:
+    """Lower case, without numbering, paragraph references ("efter § 96") and punctuation."""
     text = _NUMBERING.sub("", unicodedata.normalize("NFC", text))
-    return " ".join(text.lower().strip(" :.?!").split())
+    text = _REFERENCE.sub(" ", text.lower())
+    return " ".join(re.sub(r"[^\w\s/-]+", " ", text).split()).strip(" -/")
 
 
 def strip_numbering(text: str) -> str:

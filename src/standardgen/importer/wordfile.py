@@ -9,6 +9,7 @@ joins the paragraph to the next one) and listed, so that the caller can refuse t
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from lxml import etree
 
 from standardgen.core.codes import Code
 from standardgen.core.markup import Span
+from standardgen.core.patterns import SLUG
 from standardgen.core.problems import InputError, Problem, Severity, display_path
 from standardgen.standards.wordmeta import W, read_properties
 
@@ -79,6 +81,7 @@ class WordFile:
     title: str  # from the document properties
     changes: list[Change]
     body_size: float
+    warnings: list[Problem] = field(default_factory=list)  # about the hidden properties
 
     @property
     def name(self) -> str:
@@ -107,8 +110,11 @@ def read(path: Path) -> WordFile:
         raise fail("filen findes ikke")
     if path.stat().st_size > MAX_BYTES:
         raise fail(f"filen er for stor (højst {MAX_BYTES // 1024 // 1024} MiB)")
+    raw = path.read_bytes()
+    if raw.startswith(OLE_SIGNATURE):
+        raise fail(_ole_message(raw))
     try:
-        package = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+        package = zipfile.ZipFile(io.BytesIO(raw))
         names = set(package.namelist())
         if "word/document.xml" not in names:
             raise fail("filen er ikke et Word-dokument (.docx)")
@@ -116,24 +122,63 @@ def read(path: Path) -> WordFile:
             raise fail(f"filen er for stor udpakket (højst {MAX_UNPACKED // 1024 // 1024} MiB)")
         parts = _Parts(package, names)
         return _Reader(path, parts).read()
+    except _TooLarge:
+        raise fail(f"filen er for stor udpakket (højst {MAX_UNPACKED // 1024 // 1024} MiB)"
+                   ) from None
     except zipfile.BadZipFile:
-        raise fail("filen er ikke et Word-dokument (.docx); gem den som .docx i Word") from None
-    except etree.XMLSyntaxError:
+        raise fail("filen er ikke et Word-dokument (.docx), eller den er beskadiget; gem den som "
+                   ".docx i Word") from None
+    except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower():
+            raise fail(f"Word-dokumentet har elementer (fx tabeller i tabeller) indlejret i mere "
+                       f"end {MAX_XML_DEPTH} niveauer; gør tabellerne fladere") from None
         raise fail("Word-dokumentet er beskadiget (ugyldig XML)") from None
 
 
+# A Word file saved with a password is not a zip but an OLE compound file holding the encrypted
+# package (MS-OFFCRYPTO); so is a Word 97-2003 .doc.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_XML_DEPTH = 256  # lxml's limit without huge_tree
+
+
+def _ole_message(raw: bytes) -> str:
+    if "EncryptionInfo".encode("utf-16-le") in raw:
+        return ("Word-filen er beskyttet med adgangskode; fjern adgangskoden (Filer > Oplysninger "
+                "> Beskyt dokument > Kryptér med adgangskode) og gem den igen")
+    return "filen er et ældre Word-dokument (.doc); gem den som Word-dokument (.docx)"
+
+
+class _TooLarge(Exception):
+    """The parts read so far hold more than MAX_UNPACKED bytes, whatever the headers said."""
+
+
 class _Parts:
+    """The parts of the package, read a megabyte at a time and counted as they come out: a zip's
+    headers may understate a part's size, and ``ZipFile.read`` decompresses in one call of up
+    to 2 GiB before it compares (~870 MB of memory for a 450 KB file)."""
+
     def __init__(self, package: zipfile.ZipFile, names: set[str]) -> None:
         self.package, self.names = package, names
+        self.unpacked = 0
 
     def xml(self, name: str) -> Any:
         if name not in self.names:
             return None
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-        return etree.fromstring(self.package.read(name), parser)
+        return etree.fromstring(self._read(name), parser)
 
     def raw(self, name: str) -> bytes | None:
-        return self.package.read(name) if name in self.names else None
+        return self._read(name) if name in self.names else None
+
+    def _read(self, name: str) -> bytes:
+        chunks = []
+        with self.package.open(name) as part:
+            while chunk := part.read(1 << 20):
+                self.unpacked += len(chunk)
+                if self.unpacked > MAX_UNPACKED:
+                    raise _TooLarge
+                chunks.append(chunk)
+        return b"".join(chunks)
 
 
 def _on(element: Any) -> bool | None:
@@ -154,6 +199,10 @@ class _Reader:
         self.in_toc = False
         self.toc_touched = False
         self.fields: list[str] = []  # open complex fields; a TOC field spans paragraphs
+        self.warnings: list[Problem] = []  # text the import leaves out, located
+        self.chunks: dict[str, str] = {}  # altChunk relation id -> part
+        self.notes = {**self._notes("footnotes.xml", "footnote"),
+                      **self._notes("endnotes.xml", "endnote")}
 
     def read(self) -> WordFile:
         document = self.parts.xml("word/document.xml")
@@ -168,8 +217,40 @@ class _Reader:
                 self.links, _ = self._relations(f"word/_rels/{part}.rels")
                 headers += [p for p in self._paragraphs_in(root) if p.plain]
                 self.links = saved
-        return WordFile(self.path, items, headers, read_properties(self.parts.raw(CUSTOM)),
-                        self._core_title(), self.changes, self.default_size)
+        properties, warnings = checked_properties(read_properties(self.parts.raw(CUSTOM)),
+                                                  display_path(self.path))
+        return WordFile(self.path, items, headers, properties, self._core_title(), self.changes,
+                        self.default_size, warnings + self.warnings)
+
+    # --- text the import does not take: said, located ----------------------------------------
+
+    def _notes(self, part: str, kind: str) -> dict[tuple[str, str], str]:
+        root = self.parts.xml(f"word/{part}")
+        if root is None:
+            return {}
+        return {(kind, note.get(wml("id"), "")): " ".join(_text_of(note, "t").split())
+                for note in root.iter(wml(kind))}
+
+    def _left_out(self, number: int, what: str, text: str) -> None:
+        self.warnings.append(Problem(
+            display_path(self.path), number, 1 if number else 0, Severity.WARNING,
+            f"afsnit {number}: {what} '{shown_id(text)}' importeres ikke; flyt teksten ind i "
+            "brødteksten, hvis den skal med", Code.IMPORT_DROPPED))
+
+    def _hidden_text(self, element: Any, number: int) -> None:
+        """Text boxes and foot- and endnote references in paragraph ``number``."""
+        boxes = dict.fromkeys(" ".join(_text_of(box, "t").split())
+                              for box in element.iter(wml("txbxContent"))
+                              if box.getparent() is not None)
+        for text in boxes:  # a box is there twice (DrawingML and its VML fallback): once here
+            if text:
+                self._left_out(number, "teksten i et tekstfelt", text)
+        for kind in ("footnote", "endnote"):
+            for ref in element.iter(wml(f"{kind}Reference")):
+                text = self.notes.get((kind, ref.get(wml("id"), "")), "")
+                if text:
+                    what = "fodnoten" if kind == "footnote" else "slutnoten"
+                    self._left_out(number, what, text)
 
     # --- package ------------------------------------------------------------------------------
 
@@ -183,6 +264,8 @@ class _Reader:
             kind = rel.get("Type", "")
             if kind.endswith("/hyperlink"):
                 links[rel.get("Id", "")] = rel.get("Target", "")
+            elif kind.endswith("/aFChunk"):
+                self.chunks[rel.get("Id", "")] = rel.get("Target", "")
             elif kind.endswith("/header") or kind.endswith("/footer"):
                 headers.append(rel.get("Target", ""))
         return links, sorted(set(headers), key=lambda n: (not n.startswith("header"), n))
@@ -256,6 +339,9 @@ class _Reader:
                 items += found
             elif child.tag in (wml("ins"), wml("moveTo"), wml("customXml")):
                 items += self._blocks(child)  # paragraphs wrapped in a tracked insertion
+            elif child.tag == wml("altChunk"):  # another document (HTML, RTF, .docx) pasted in
+                self._left_out(self.count, "et indsat dokument (altChunk) med teksten", _chunk_text(
+                    self.parts, self.chunks.get(child.get(f"{{{R}}}id", ""), "")))
         return _join_deleted_marks(items)
 
     def _paragraphs_in(self, container: Any) -> list[Para]:
@@ -282,6 +368,7 @@ class _Reader:
     def _paragraph(self, element: Any) -> list[Para]:
         self.count += 1
         number = self.count
+        self._hidden_text(element, number)
         ppr = element.find(wml("pPr"))
         style_el = ppr.find(wml("pStyle")) if ppr is not None else None
         ident = style_el.get(wml("val")) if style_el is not None else self.default_style
@@ -400,6 +487,41 @@ class _Reader:
 
 
 CUSTOM = "docProps/custom.xml"
+# The hidden properties that name files (the standard's own, its municipality's, its profile's):
+# anyone can edit them in Word, so they are checked against their pattern before any path is
+# built from them (`../../x` as a slug would otherwise write outside --out).
+_ID_PROPERTIES = ("slug", "municipality", "profile")
+
+
+def checked_properties(found: dict[str, str], name: str) -> tuple[dict[str, str], list[Problem]]:
+    """``found`` without the ids that do not match their pattern, and a warning for each."""
+    kept, warnings = dict(found), []
+    for key in _ID_PROPERTIES:
+        value = kept.get(key)
+        if value is not None and not re.fullmatch(SLUG, value):
+            del kept[key]
+            warnings.append(Problem(
+                name, 0, 0, Severity.WARNING,
+                f"den skjulte egenskab standardgen.{key} '{shown_id(value)}' må kun indeholde "
+                "små bogstaver a-z, tal og bindestreger; den bruges ikke", Code.IMPORT_ID))
+    return kept, warnings
+
+
+def shown_id(value: str) -> str:
+    """A hostile value shortened for a one-line message."""
+    flat = " ".join(value.split())
+    return flat if len(flat) <= 60 else flat[:57] + "..."
+
+
+def _chunk_text(parts: _Parts, target: str) -> str:
+    """What an altChunk part says, for the warning: the text of an HTML or text part, else
+    its name (an RTF or .docx part is not read)."""
+    name = posixpath.normpath(f"word/{target}")
+    raw = parts.raw(name) if name.endswith((".html", ".htm", ".xhtml", ".txt")) else None
+    if raw is None:
+        return target
+    text = re.sub(rb"<[^>]*>", b" ", raw[:4000]).decode("utf-8", "replace")
+    return " ".join(text.split())
 
 
 def _text_of(element: Any, tag: str) -> str:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from standardgen.core.codes import Code
-from standardgen.core.fileio import private_dir
+from standardgen.core.fileio import folder_lock, private_dir
 from standardgen.core.pool import Pool, run_all, running, sigterm_exits
 from standardgen.core.problems import Problem, Severity, display_path
 from standardgen.letters.worker import (
@@ -42,7 +42,9 @@ CHUNK = 25  # letters per task: large enough to amortise the hand-over, small fo
 #: worker pays: a worker takes ~0.35 s to start (Python, the renderers, the first letter), and
 #: on two cores a batch of 100 PDF letters was no faster with one (bench_letters.py
 #: --letters 100), of 1,000 twice as fast.
-COST_MS = {Format.pdf: 5.0, Format.docx: 1.5}
+#: A message carries the follow-up form for most kinds, which WeasyPrint renders (~180 ms CPU a
+#: form, benchmarks/bench_memo.py); the XML itself is ~1 ms.
+COST_MS = {Format.pdf: 5.0, Format.docx: 1.5, Format.memo: 120.0}
 WORKER_PAYS_MS = 1000.0
 
 Workers = Pool[Sequence[Item], list[Failure]]
@@ -87,14 +89,16 @@ def render_all(job: Job, items: Iterable[Item], total: int, pool: Workers | None
     found = private_dir(job.out)
     warnings = [Problem(display_path(job.out), 0, 0, Severity.WARNING, found, Code.PRIVATE_DIR)
                 ] if found else []
-    remove_stale_temporaries(job.out)
     renderer, failures = Renderer(job), []
 
     def done(chunk: Sequence[Item], found: list[Failure]) -> None:
         failures.extend(found)
         progress(len(chunk))
 
-    with sigterm_exits():  # a kill ends the run by SystemExit: no torn temporary file
+    # A kill ends the run by SystemExit: no torn temporary file. The lock keeps a second run
+    # from removing this run's temporary files as stale.
+    with sigterm_exits(), folder_lock(job.out):
+        remove_stale_temporaries(job.out)
         if pool is not None and not worth_workers(job, total):
             pool.terminate()  # fewer letters than the cases suggested: a worker would cost more
             pool = None

@@ -7,6 +7,7 @@ quoted block by block. The PDF and Word templates only lay this structure out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,10 +17,13 @@ from standardgen.cases.rules import needed, to_disadvantage
 from standardgen.cases.wording import Wording, WordingError
 from standardgen.core import markup
 from standardgen.core.dates import long_date
+from standardgen.core.markup import Span
 from standardgen.letters import deadline
 from standardgen.letters.letter import Block, Field, Kind, Letter, Part, bullets, paragraph, plain
-from standardgen.standards.catalogue import LoadedStandard, quoted_content
-from standardgen.standards.model import BulletList, Paragraph, Standard
+from standardgen.letters.memo import Dispatch, KleSubject
+from standardgen.standards.catalogue import LoadedStandard, quoted_content, refers_to_guidance
+from standardgen.standards.in_force import in_force
+from standardgen.standards.model import BulletList, Paragraph, Standard, official_law_title
 from standardgen.standards.profiles import ExtentField, Profile, QuoteSpec
 
 
@@ -106,7 +110,7 @@ class _Builder:
     def build(self) -> Letter:
         case, town = self.case, self.loaded.municipality
         worker = case.caseworker
-        unit = worker.unit or self.loaded.contact.unit
+        unit = self.values["unit"]
         sender = (town.name, unit, *self._address_lines(), f"{self.wording.label('caseworker')}: "
                   f"{worker.name}", f"{self.wording.label('phone')}: {worker.phone}",
                   f"{self.wording.label('email')}: {worker.email}")
@@ -131,6 +135,25 @@ class _Builder:
             footer=f"{town.name} · {self.wording.label('case_number')} {case.case_number}",
             page_label=self.wording.label("page"),
             page_of=self.wording.label("page_of"),
+            logo=str(self.loaded.logo_file.resolve()) if self.loaded.logo_file else None,
+            accent=town.theme.primary.removeprefix("#").upper(),
+            dispatch=self._dispatch(),
+        )
+
+    def _dispatch(self) -> Dispatch | None:
+        """What the Digital Post message needs; None without the municipality's CVR number
+        (``letter --format memo`` refuses such a run before it starts)."""
+        case, town, kle = self.case, self.loaded.municipality, self.profile.kle
+        if town.cvr is None:
+            return None
+        citizen = case.citizen
+        return Dispatch(
+            cpr=citizen.cpr.full.replace("-", ""), cvr=town.cvr, sender=town.name,
+            recipient=citizen.name, street=citizen.address.street,
+            postcode=citizen.address.postcode, city=citizen.address.city,
+            channel=case.channel.value, decision_date=case.decision_date,
+            last_complaint_day=complaint_day(case, self.wording),
+            kle=KleSubject(kle.subject, kle.version, kle.facet, kle.label) if kle else None,
         )
 
     def _address_lines(self) -> tuple[str, ...]:
@@ -208,7 +231,9 @@ class _Builder:
         blocks = [paragraph(self.say("reasons.rule"))]
         for ref in self.loaded.standard.legal_basis:
             if ref.text:
-                blocks.append(Block("quote", (plain(f"{ref.citation}: {ref.text}"),)))
+                # The law's official title, as the letter's own sentences name it.
+                law = official_law_title(ref.law)
+                blocks.append(Block("quote", (plain(f"{law} {ref.paragraph}: {ref.text}"),)))
         if case.considerations:
             blocks += [paragraph(self.say("reasons.considerations")), bullets(case.considerations)]
         if case.facts:
@@ -266,7 +291,22 @@ class _Builder:
             paragraph(self.say("complaint.where")), paragraph(self.say("complaint.deadline")),
             Block("strong", (plain(self.say(f"complaint.last_day.{channel}")),)),
             paragraph(self.say("complaint.how")), paragraph(self.say("complaint.reconsider")),
-            paragraph(self.say("complaint.standard")), *self.quote("complaints")))
+            *self._deadlines(), *self._complaints_quote()))
+
+    def _complaints_quote(self) -> list[Block]:
+        """The standard's complaints blocks, less those that only point to the klagevejledning
+        (quoted inside the letter's own klagevejledning they would point at themselves)."""
+        blocks = [b for b in self.quote("complaints")
+                  if not refers_to_guidance(" ".join(s.text for i in b.items for s in i))]
+        return [paragraph(self.say("complaint.standard")), *blocks] if blocks else []
+
+    def _deadlines(self) -> tuple[Block, ...]:
+        """The municipality's published case-processing deadlines, as a link (rsl § 3, stk. 2)."""
+        link = self.loaded.standard.link("deadlines")
+        if link is None:
+            return ()
+        return (Block("p", ((Span(self.say("complaint.deadlines") + " "),
+                             Span(link.title, href=link.url), Span(".")),)),)
 
     def _contact(self) -> Part:
         return Part(self.wording.heading("contact"), (
@@ -277,7 +317,7 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
     """What the wording texts may use. The CPR number is deliberately not among them."""
     limits = wording.file.deadlines
     received = deadline.receipt_date(case.decision_date, case.channel, limits.post_working_days)
-    last_day = deadline.last_complaint_day(received, limits.complaint_weeks, limits.closed_days)
+    last_day = complaint_day(case, wording)
     extent = case.extent
     hearing = case.hearing
     return {
@@ -286,6 +326,8 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
         "approval_date": long_date(loaded.standard.approval.date),
         "municipality": loaded.municipality,
         "contact": loaded.contact,
+        # One name for the unit in the whole letter: the case's, else the standard's.
+        "unit": case.caseworker.unit or loaded.contact.unit,
         "case": case,
         "caseworker": case.caseworker,
         "citizen_name": case.citizen.name,
@@ -308,6 +350,13 @@ def _values(case: Case, loaded: LoadedStandard, wording: Wording) -> dict[str, A
     }
 
 
+def complaint_day(case: Case, wording: Wording) -> dt.date:
+    """The last day to complain that the letter states (receipt by the case's channel)."""
+    limits = wording.file.deadlines
+    received = deadline.receipt_date(case.decision_date, case.channel, limits.post_working_days)
+    return deadline.last_complaint_day(received, limits.complaint_weeks, limits.closed_days)
+
+
 def default_follow_up(case: Case, loaded: LoadedStandard) -> dt.date | None:
     """When the case names no follow-up date: the profile's interval from the start."""
     profile = loaded.profile
@@ -321,5 +370,11 @@ def _date(day: dt.date | None) -> str | None:
 
 
 def build_letter(case: Case, loaded: LoadedStandard, wording: Wording) -> Letter:
-    """The letter for a case that passed :func:`~standardgen.cases.rules.case_problems`."""
+    """The letter for a case that passed :func:`~standardgen.cases.rules.case_problems`: it
+    quotes the version of the standard in force on the decision date."""
+    version = in_force(loaded.standard, loaded.source, case.decision_date)
+    if version.standard is None:  # case_problems refuses such a case before it gets here
+        raise ValueError(version.reason)
+    if version.standard is not loaded.standard:
+        loaded = dataclasses.replace(loaded, standard=version.standard)
     return _Builder(case, loaded, wording).build()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +31,9 @@ FOOTER = Path("letter") / "footer.xml"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _DOCUMENT = "word/document.xml"
 _CORE = "docProps/core.xml"
+_FONTS = "word/fontTable.xml"
+_RELS = "word/_rels/document.xml.rels"
+_TYPES = "[Content_Types].xml"
 _BODY_RE = re.compile(r"<w:body\b.*</w:body>", re.DOTALL)
 
 
@@ -53,6 +57,10 @@ def template_package(folder: Path | None = None) -> bytes:
     core.title, core.author, core.language = "{{ letter.title }}", "{{ letter.author }}", "da-DK"
     core.comments = core.subject = core.keywords = ""
     _drop_extras(document)
+    from standardgen.letters.pdf import letter_font
+
+    font = letter_font()
+    _one_look(document.styles.element, font)
     footer_id, footer_name = _add_footer_part(document)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -60,10 +68,61 @@ def template_package(folder: Path | None = None) -> bytes:
     body = (folder / BODY).read_text(encoding="utf-8")
     body = body.replace("<w:sectPr>", "<w:sectPr><w:footerReference w:type=\"default\" "
                         f"r:id=\"{footer_id}\"/>", 1)
-    return _replace_members(buffer.getvalue(), {
+    package = buffer.getvalue()
+    return _replace_members(package, {
         _DOCUMENT: body.encode("utf-8"),
         footer_name: (folder / FOOTER).read_bytes(),
+        _FONTS: _with_fallback(zipfile.ZipFile(io.BytesIO(package)).read(_FONTS), font),
     })
+
+
+# Sizes in half-points and spacing in twips, as letter.typ sets them: text 10.5 pt with 0.9 em
+# between paragraphs; the line pitch of Typst's leading 0.6 em (276 = 1.15 lines).
+_BODY_SIZE, _PARAGRAPH_AFTER, _LINE = "21", "72", "276"
+_THEME_FONTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+
+
+def _one_look(styles: Any, font: str) -> None:
+    """python-docx's styles made to look like the PDF letter: every style in the PDF's font
+    family (not the Calibri and Cambria of Word's theme), text 10.5 pt, and headings without the
+    theme's blue (document.xml colours them with the municipality's colour)."""
+    from docx.oxml.ns import qn
+
+    for fonts in styles.iter(qn("w:rFonts")):
+        for name in _THEME_FONTS:
+            fonts.attrib.pop(qn(f"w:{name}"), None)
+        for name in ("ascii", "hAnsi", "cs", "eastAsia"):
+            fonts.set(qn(f"w:{name}"), font)
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        for size in (*defaults.iter(qn("w:sz")), *defaults.iter(qn("w:szCs"))):
+            size.set(qn("w:val"), _BODY_SIZE)
+        for spacing in defaults.iter(qn("w:spacing")):
+            spacing.set(qn("w:after"), _PARAGRAPH_AFTER)
+            spacing.set(qn("w:line"), _LINE)
+    for style in styles.iter(qn("w:style")):
+        name = style.get(qn("w:styleId"), "")
+        # The PDF's quotes are indented, not italic; its headings take the municipality's colour.
+        drop = ("w:color", "w:i", "w:iCs") if name == "Quote" else ("w:color",)
+        if name.startswith(("Heading", "Title", "Quote")):
+            for tag in drop:
+                for element in list(style.iter(qn(tag))):
+                    element.getparent().remove(element)
+
+
+def _with_fallback(table: bytes, font: str) -> bytes:
+    """The font table with an entry for ``font`` whose altName is a font that ships with Word
+    (``pdf.WORD_FALLBACK``): Word uses it where the letter's font is not installed."""
+    from xml.sax.saxutils import quoteattr
+
+    from standardgen.letters.pdf import WORD_FALLBACK
+
+    fallback = WORD_FALLBACK.get(font, "Arial")
+    entry = (f"<w:font w:name={quoteattr(font)}><w:altName w:val={quoteattr(fallback)}/>"
+             '<w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/>'
+             "</w:font>")
+    text = table.decode("utf-8")
+    return text.replace("</w:fonts>", entry + "</w:fonts>", 1).encode("utf-8")
 
 
 def _add_footer_part(document: Any) -> tuple[str, str]:
@@ -112,6 +171,7 @@ class CompiledDocx:
     footer: str
     footer_name: str
     prefix: bytes
+    rels: str = ""  # the document's relationships: per letter, for the logo's image part
 
 
 class DocxLetterRenderer:
@@ -124,13 +184,16 @@ class DocxLetterRenderer:
         # printed value gets Danish typography (no break inside "§ 85", "3 dage").
         env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined,
                                    finalize=typeset_value)
+        self._logos: dict[str, Logo] = {}
         self._body: Template = env.from_string(self._compiled.body)
         self._core: Template = env.from_string(self._compiled.core)
         self._footer: Template = env.from_string(self._compiled.footer)
 
     def render(self, letter: Letter) -> bytes:
         compiled = self._compiled
-        context = {"letter": letter}
+        logo = self._logo(letter.logo)
+        context = {"letter": letter,
+                   "logo": {"cx": logo.width_emu, "cy": LOGO_HEIGHT_EMU} if logo else None}
         try:
             body = self._body.render(context)
             core = self._core.render(context)
@@ -144,7 +207,50 @@ class DocxLetterRenderer:
             package.writestr(_member(compiled.footer_name), footer.encode("utf-8"))
             package.writestr(_member(_DOCUMENT),
                              (compiled.head + body + compiled.tail).encode("utf-8"))
+            rels = compiled.rels
+            if logo is not None:
+                package.writestr(_member(LOGO_PART), logo.png)
+                rels = rels.replace("</Relationships>", _LOGO_REL + "</Relationships>", 1)
+            package.writestr(_member(_RELS), rels.encode("utf-8"))
         return buffer.getvalue()
+
+    def _logo(self, path: str | None) -> Logo | None:
+        if path is None:
+            return None
+        if path not in self._logos:
+            self._logos[path] = logo_png(Path(path))
+        return self._logos[path]
+
+
+@dataclass(frozen=True)
+class Logo:
+    png: bytes
+    width_emu: int
+
+
+#: The letterhead's logo, as in letterhead.typ: 8 mm high (36,000 EMU a millimetre).
+LOGO_HEIGHT_EMU = 8 * 36_000
+LOGO_PART = "word/media/logo.png"
+_LOGO_REL = ('<Relationship Id="rIdLogo" Type="http://schemas.openxmlformats.org/'
+             'officeDocument/2006/relationships/image" Target="media/logo.png"/>')
+
+
+def logo_png(path: Path) -> Logo:
+    """The logo as PNG for Word (which needs a PNG beside an SVG): an SVG is drawn by Typst at
+    300 ppi, 8 mm high."""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".svg":
+        import typst
+
+        source = (b'#set page(width: auto, height: auto, margin: 0pt)\n'
+                  b'#image("logo.svg", height: 8mm)\n')
+        image = typst.Compiler().compile(input={"main.typ": source,  # type: ignore[type-var]
+                                                "logo.svg": data}, format="png", ppi=300)
+        if not isinstance(image, bytes):  # one page gives one PNG
+            raise DocxRenderError("logoet kunne ikke tegnes som PNG")
+        data = image
+    width, height = struct.unpack(">II", data[16:24])  # the PNG's IHDR chunk
+    return Logo(data, round(LOGO_HEIGHT_EMU * width / height))
 
 
 def _member(name: str) -> zipfile.ZipInfo:
@@ -172,8 +278,11 @@ def compile_template(folder: Path | None = None) -> CompiledDocx:
     prefix = io.BytesIO()
     with zipfile.ZipFile(prefix, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            if info.filename not in (_DOCUMENT, _CORE, footer_name):
-                target.writestr(_member(info.filename), source.read(info.filename))
+            if info.filename not in (_DOCUMENT, _CORE, footer_name, _RELS):
+                data = source.read(info.filename)
+                if info.filename == _TYPES:  # the logo is a PNG part
+                    data = _with_png(data)
+                target.writestr(_member(info.filename), data)
     return CompiledDocx(
         head=document[: match.start()],
         body=body,
@@ -182,7 +291,16 @@ def compile_template(folder: Path | None = None) -> CompiledDocx:
         footer=template.patch_xml(source.read(footer_name).decode("utf-8")),
         footer_name=footer_name,
         prefix=prefix.getvalue(),
+        rels=source.read(_RELS).decode("utf-8"),
     )
+
+
+def _with_png(types: bytes) -> bytes:
+    text = types.decode("utf-8")
+    if 'Extension="png"' not in text:
+        text = text.replace("<Default ", '<Default Extension="png" ContentType="image/png"/>'
+                            "<Default ", 1)
+    return text.encode("utf-8")
 
 
 @lru_cache(maxsize=2)

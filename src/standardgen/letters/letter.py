@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from standardgen.core.markup import Span
+from standardgen.letters.memo import Dispatch
 
 Kind = Literal["p", "list", "quote", "strong"]
 
@@ -54,6 +55,9 @@ class Letter:
     footer: str
     page_label: str
     page_of: str
+    logo: str | None = None  # the municipality's logo file (absolute path), for the letterhead
+    accent: str = "004993"  # the municipality's theme colour (hex, no '#'): the headings
+    dispatch: Dispatch | None = None  # what a Digital Post message needs beyond the PDF
 
 
 def plain(text: str) -> tuple[Span, ...]:
@@ -90,6 +94,7 @@ def as_data(letter: Letter) -> Mapping[str, Any]:
         "page_label": letter.page_label,
         "page_of": letter.page_of,
         "long_words": has_long_word(letter),
+        "accent": f"#{letter.accent}",
     }
 
 

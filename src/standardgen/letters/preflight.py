@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -56,12 +56,26 @@ class Margins(Frozen):
     source: str
 
 
+class RemotePrint(Frozen):
+    """Print options of Digital Post's remote print (fjernprint), for ``letter --format memo``:
+    the enumerations of KOMBIT's fjernprint schema."""
+
+    envelope: Literal["C4", "C5", "MA"]
+    sides: Literal["Simplex", "Duplex"]
+    colour: Literal["SH", "Farve"]
+    category: Literal["Prioritaire", "Economique", "Bulk", "Rekommanderet",
+                      "Rekommanderet med modtagerbevis", "Forkyndelse"]
+    source: str
+
+
 class PrintGeometry(Frozen):
-    """``print.yaml``: the sheet, the envelope's window and the printable area, in mm."""
+    """``print.yaml``: the sheet, the envelope's window and the printable area, in mm, and the
+    remote-print options."""
 
     paper: Paper
     window: Window
     margins: Margins
+    remote_print: RemotePrint | None = None
 
 
 def load_geometry(folder: Path | None = None) -> PrintGeometry:

@@ -13,15 +13,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from standardgen.core.fileio import remove_temporaries, write_all_atomic
+from standardgen.core.fileio import child, remove_temporaries, write_all_atomic
 from standardgen.letters.docx import CompiledDocx, DocxRenderError
 from standardgen.letters.letter import Letter
+from standardgen.letters.memo import MemoError
 from standardgen.letters.pdf import RenderError
 
 
 class Format(StrEnum):
     pdf = "pdf"
     docx = "docx"
+    #: The Digital Post message (``letters.memo``): it holds the PDF, so the PDF is written too.
+    memo = "memo"
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,17 @@ class Renderer:
         self.job = job
         self.pdf: Any = None
         self.docx: Any = None
-        if Format.pdf in job.formats:
+        self.form: Any = None  # the follow-up form's renderer, made with the first form
+        self.remote_print: Any = None
+        if Format.memo in job.formats:
+            import yaml
+
+            from standardgen.letters.memo import remote_print
+
+            settings = yaml.safe_load((job.templates / "letter" / "print.yaml").read_text(
+                encoding="utf-8"))
+            self.remote_print = remote_print(settings)
+        if Format.pdf in job.formats or Format.memo in job.formats:
             from standardgen.letters.pdf import PdfLetterRenderer
 
             self.pdf = PdfLetterRenderer(job.templates)
@@ -61,7 +74,7 @@ class Renderer:
         for letter, origin in items:
             try:
                 outputs = self._outputs(letter)
-            except (RenderError, DocxRenderError) as exc:
+            except (RenderError, DocxRenderError, MemoError) as exc:
                 failures.append((origin, str(exc)))
                 continue
             files += outputs
@@ -77,22 +90,42 @@ class Renderer:
         """Every format of one letter, all rendered before any is written."""
         outputs: list[tuple[Path, bytes]] = []
         if self.pdf is not None:
-            outputs.append((output_path(self.job.out, letter.file_stem, Format.pdf),
-                            self.pdf.render(letter)))
+            pdf = self.pdf.render(letter)
+            outputs.append((output_path(self.job.out, letter.file_stem, Format.pdf), pdf))
+            if self.remote_print is not None:
+                outputs.append(self._memo(letter, pdf))
         if self.docx is not None:
             outputs.append((output_path(self.job.out, letter.file_stem, Format.docx),
                             self.docx.render(letter)))
         return outputs
 
+    def _memo(self, letter: Letter, pdf: bytes) -> tuple[Path, bytes]:
+        from standardgen.letters import memo
+
+        dispatch = letter.dispatch
+        if dispatch is None:  # the run refuses memo without a CVR number before it starts
+            raise RenderError("Digital Post-beskeden mangler kommunens CVR-nummer")
+        form = None
+        if dispatch.form is not None:
+            if self.form is None:
+                from standardgen.forms.render import FormRenderer
+
+                self.form = FormRenderer(self.job.templates)
+            form = (dispatch.form.label,
+                    self.form.pdf_of(dispatch.form.html, dispatch.form.goal_count))
+        data = memo.render(letter.title, letter.file_stem, dispatch, pdf, self.remote_print,
+                           form)
+        return memo.output_path(self.job.out, letter.file_stem), data
+
 
 def output_path(out: Path, case_number: str, fmt: Format) -> Path:
     """``<out>/<case number>.<fmt>``: never a name or a CPR number (the rules check that)."""
-    return out / f"{case_number}.{fmt.value}"
+    return child(out, f"{case_number}.{fmt.value}")
 
 
 def remove_stale_temporaries(out: Path) -> int:
     """Temporary letter files a killed run left behind."""
-    return remove_temporaries(out, tuple(f".{fmt.value}" for fmt in Format))
+    return remove_temporaries(out, (".pdf", ".docx", ".xml"))
 
 
 _renderer: Renderer | None = None

@@ -20,8 +20,11 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing
+import os
+import re
 import shutil
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Iterable, Sequence
@@ -32,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from standardgen import __version__
 from standardgen.core.codes import Code
-from standardgen.core.fileio import write_atomic
+from standardgen.core.fileio import inside, os_error_message, write_atomic
 from standardgen.core.pool import cores
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
 from standardgen.core.yamlsource import iter_standard_files
@@ -130,9 +133,10 @@ def build(paths: Iterable[Path], out: Path, *, base_url: str | None = None,
     except _TemplateFailure as failure:
         return BuildResult((*problems, failure.problem))
     site = out / SITE
-    for name, data in sorted(rendered.items()):
-        write_atomic(site / name, data)
-    removed = _remove_stale(site, groups, plan, sites)
+    try:
+        removed = _write_site(out, rendered, groups, plan, sites)
+    except OSError as exc:
+        return BuildResult((*problems, _write_problem(exc, out)))
     sources = sorted({str(path) for item in items
                       for path in (item.municipality_file, item.logo_file) if path})
     if sources != old_sources:
@@ -443,6 +447,77 @@ def _write_manifest(out: Path, plan: _Plan, inputs: str, sources: list[str],
             "problems": [p.as_dict() for p in problems]}
     text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
     write_atomic(out / MANIFEST, (text + "\n").encode())
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+STAGING = ".site-"  # beside site/: the next site while it is written, the last one while swapped
+
+
+def _write_site(out: Path, rendered: dict[str, bytes], groups: dict[str, dict[str, Any]],
+                plan: _Plan, sites: Sequence[Site]) -> tuple[str, ...]:
+    """Write the build into a copy of ``site/`` and swap the copy in. A full disk (or a kill)
+    while writing leaves the last site whole, never one half new; the copy is of hard links,
+    so it costs no disk and little time, and a file written anew replaces its link only."""
+    site = out / SITE
+    _remove_staging(out)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+    try:
+        os.chmod(staging, 0o755)  # a published site, not private like mkdtemp makes it
+        _link_tree(site, staging)
+        for name, data in sorted(rendered.items()):
+            write_atomic(inside(staging, name), data)
+        removed = _remove_stale(staging, groups, plan, sites)
+        _swap(staging, site)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return removed
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for path in sorted(source.rglob("*")) if source.is_dir() else []:
+        copy = target / path.relative_to(source)
+        if path.is_dir() and not path.is_symlink():
+            copy.mkdir(exist_ok=True)
+        elif path.is_file():
+            try:
+                os.link(path, copy)
+            except OSError:  # a file system without hard links: a copy does
+                shutil.copy2(path, copy)
+
+
+def _swap(staging: Path, site: Path) -> None:
+    """Two renames on one file system: for a moment there is no site/, never a half one."""
+    old = staging.with_name(f"{STAGING}old-{staging.name[len(STAGING):]}")
+    if site.exists():
+        os.rename(site, old)
+    os.rename(staging, site)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_staging(out: Path) -> None:
+    """What a killed build left beside site/."""
+    for leftover in out.glob(f"{STAGING}*") if out.is_dir() else []:
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _write_problem(exc: OSError, out: Path) -> Problem:
+    """The file that could not be written, named by its place in site/, and that nothing
+    changed."""
+    site = out / SITE
+    path = Path(exc.filename) if exc.filename else site
+    for index, part in enumerate(path.parts):
+        if part.startswith(STAGING):  # a file in the copy: named as it would be in site/
+            path = site.joinpath(*path.parts[index + 1:])
+            break
+    temporary = re.fullmatch(r"\.(.+)\.[0-9a-f]{8}\.tmp", path.name)  # fileio's temporary name
+    if temporary:
+        path = path.with_name(temporary[1])
+    return Problem(display_path(path), 0, 0, Severity.ERROR,
+                   f"{os_error_message(exc)}; intet er ændret i {display_path(site)}", Code.WRITE)
 
 
 def _remove_stale(site: Path, old: dict[str, dict[str, Any]], plan: _Plan,

@@ -220,6 +220,8 @@ class Renderer:
                              "text": rich(ref.text) if ref.text else None}
                             for ref in standard.legal_basis],
             "email": link(email, f"mailto:{email}") if (email := item.contact.email) else None,
+            "deadlines": link(found.title, found.url)
+            if (found := standard.link("deadlines")) else None,
             "versions": [{**entry, "summary": rich(entry["summary"] or "")}
                          for entry in versions(standard)],
         }

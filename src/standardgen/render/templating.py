@@ -7,17 +7,19 @@ values are always data, never markup (autoescape).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from standardgen.core import markup
 from standardgen.core.dates import long_date, short_date
-from standardgen.core.templates import chain_of, templates_dir
+from standardgen.core.templates import chain_of, confined, templates_dir
 
 
 def _configure(env: SandboxedEnvironment, typeset: bool = False) -> SandboxedEnvironment:
@@ -41,12 +43,31 @@ def typeset_value(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=8)
+class ConfinedLoader(FileSystemLoader):
+    """Jinja's file loader, blind to a file that is a symbolic link out of its folder: an
+    override's ``{% include %}`` of a link to ``/etc/passwd`` must not publish that file."""
+
+    def get_source(self, environment: Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            path = Path(folder).joinpath(*pieces)
+            if path.is_file() and confined(Path(folder), path):
+                return FileSystemLoader([folder], self.encoding).get_source(environment, template)
+        raise TemplateNotFound(template)
+
+
 def environment(folder: Path | None = None, *, typeset: bool = False) -> SandboxedEnvironment:
     """The environment for HTML templates under ``folder`` (default: ``templates_dir()``);
     ``typeset`` for documents people read (not forms, whose fields are read back)."""
+    # Cached by the folder itself, so that a changed set of overrides gets a new environment.
+    return _environment(folder or templates_dir(), typeset)
+
+
+@lru_cache(maxsize=8)
+def _environment(folder: Path, typeset: bool) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
-        loader=FileSystemLoader([str(path) for path in chain_of(folder or templates_dir())]),
+        loader=ConfinedLoader([str(path) for path in chain_of(folder)]),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

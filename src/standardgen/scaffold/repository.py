@@ -4,17 +4,22 @@ A municipality does not work inside a clone of standardgen: it keeps its standar
 repository of its own, installs the tool, and publishes from CI. ``init`` lays that repository
 out: the municipality file and one standard from the scaffolds (with guidance for the author),
 the JSON Schemas and the editor settings that bind them to the YAML files, ``.gitignore``, a CI
-file, and a short Danish README for policy staff. The wording of those files lives in
-``templates/init/`` and ``templates/new/``.
+file that installs exactly the standardgen that ran ``init`` (:mod:`standardgen.scaffold.origin`),
+a git-ignored ``sager/`` folder for case files with a pre-commit hook that refuses CPR numbers
+(:mod:`standardgen.core.gitguard`), and a short Danish README for policy staff. The wording of
+those files lives in ``templates/init/`` and ``templates/new/``.
 
 Everything is rendered and validated first; then the files are written, never over an existing
-one.
+one; then, in a folder that is not yet in a git repository, ``git init`` with the hook switched
+on, so the very first ``git add .`` is guarded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +29,7 @@ from standardgen.core.codes import Code
 from standardgen.core.patterns import SLUG
 from standardgen.core.problems import InputError, Problem, Severity, display_path
 from standardgen.scaffold import standard as scaffold
+from standardgen.scaffold.origin import NOTE, Source
 
 Ci = Literal["github", "gitlab", "ingen"]
 STANDARDS = Path("standards")
@@ -34,7 +40,10 @@ _CI_TEMPLATES = {"github": "init/github-actions.yml", "gitlab": "init/gitlab-ci.
 _PLAIN = {Path("README.md"): "init/README.md", Path(".gitignore"): "init/gitignore",
           Path(".editorconfig"): "init/editorconfig",
           Path(".vscode/settings.json"): "init/vscode-settings.json",
-          Path(".vscode/extensions.json"): "init/vscode-extensions.json"}
+          Path(".vscode/extensions.json"): "init/vscode-extensions.json",
+          Path("sager/LÆS-MIG.md"): "init/sager-README.md"}
+HOOKS = Path(".githooks")
+_HOOK = HOOKS / "pre-commit"
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,8 @@ class InitRequest:
     municipality: str  # as the user says it: "Aarhus" or "Aarhus Kommune"
     ci: Ci = "github"
     slug: str = "ny-standard"
+    profile: str = scaffold.DEFAULT_PROFILE
+    git: bool = True  # git init and switch the hook on, unless the folder is in a repository
 
     @property
     def name(self) -> str:
@@ -69,42 +80,75 @@ class InitRequest:
         return None
 
 
-def plan(request: InitRequest, day: dt.date) -> dict[Path, str]:
-    """Every file to write (path inside the new repository -> text), rendered and validated."""
+def plan(request: InitRequest, day: dt.date, source: Source) -> dict[Path, str | bytes]:
+    """Every file to write (path inside the new repository -> text or bytes), rendered and
+    validated."""
     from standardgen.cases.schema import SCHEMAS
     from standardgen.cases.schema import render as render_schema
 
     town = scaffold.NewMunicipality(request.id, STANDARDS, request.name)
-    files: dict[Path, str] = {town.target: scaffold.render_municipality(town)}
-    standard = scaffold.NewStandard(request.slug, STANDARDS, request.id)
-    web = str(_yaml(files[town.target])["web"])
+    municipality_text = scaffold.render_municipality(town)
+    files: dict[Path, str | bytes] = {town.target: municipality_text}
+    standard = scaffold.NewStandard(request.slug, STANDARDS, request.id, profile=request.profile)
+    web = str(_yaml(municipality_text)["web"])
     files[standard.target] = scaffold.render(standard, day, web=web)
     for kind in SCHEMAS:
         files[Path("schema") / f"{kind}.schema.json"] = render_schema(kind)
     values = {"name": request.name, "id": request.id, "ci": request.ci, "version": __version__,
-              "slug": request.slug}
+              "slug": request.slug, "install": source.install, "git": source.needs_git}
     for target, template in _PLAIN.items():
         files[target] = _render(template, values)
+    files[_HOOK] = _render("init/pre-commit", values)
     if request.ci in _CI_FILES:
         files[_CI_FILES[request.ci]] = _render(_CI_TEMPLATES[request.ci], values)
+    files.update(source.files)
+    files[NOTE] = source.note()
     return files
 
 
-def create(request: InitRequest, day: dt.date) -> list[Path]:
+def create(request: InitRequest, day: dt.date, source: Source) -> list[Path]:
     """Write the new repository; nothing at all if any of its files exists already."""
     from standardgen.core.fileio import write_atomic
 
-    files = plan(request, day)
+    files = plan(request, day, source)
     existing = [request.folder / path for path in files if (request.folder / path).exists()]
     if existing:
-        raise InputError([Problem(display_path(path), 0, 0, Severity.ERROR,
-                                  "filen findes allerede; init skriver aldrig over en fil "
-                                  "(vælg en tom mappe)", Code.EXISTS) for path in existing])
+        raise InputError([_exists(request.folder, existing)])
     written = []
-    for path, text in files.items():
-        write_atomic(request.folder / path, text.encode("utf-8"))
+    for path, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        write_atomic(request.folder / path, data, mode=0o755 if path == _HOOK else 0o644)
         written.append(request.folder / path)
     return written
+
+
+def _exists(folder: Path, existing: list[Path]) -> Problem:
+    """One line, however many files are in the way (init run twice wrote 16 identical ones)."""
+    if len(existing) == 1:
+        return Problem(display_path(existing[0]), 0, 0, Severity.ERROR,
+                       "filen findes allerede; init skriver aldrig over en fil (vælg en tom "
+                       "mappe)", Code.EXISTS)
+    names = ", ".join(sorted(display_path(p) for p in existing)[:3])
+    return Problem(display_path(folder), 0, 0, Severity.ERROR,
+                   f"{len(existing)} af filerne, init skriver, findes allerede (fx {names}); "
+                   "er arkivet oprettet før? init skriver aldrig over en fil (vælg en tom mappe)",
+                   Code.EXISTS)
+
+
+def start_git(folder: Path) -> str:
+    """``git init`` with the hook switched on, in a folder outside any repository; what was
+    done, in Danish, for the command to print."""
+    from standardgen.core.gitguard import repository_root
+
+    if shutil.which("git") is None:
+        return ("git findes ikke på denne computer; slå git-krogen til med 'git config "
+                f"core.hooksPath {HOOKS}', når arkivet er oprettet med git init")
+    if repository_root(folder) is not None:
+        return (f"mappen er allerede i et git-arkiv; slå git-krogen til med 'git config "
+                f"core.hooksPath {HOOKS}'")
+    for args in (["init", "--quiet"], ["config", "core.hooksPath", str(HOOKS)]):
+        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+    return f"git-arkiv oprettet; krogen {_HOOK} afviser CPR-numre uden for sager/"
 
 
 def _yaml(text: str) -> Any:
@@ -113,7 +157,7 @@ def _yaml(text: str) -> Any:
     return yaml.safe_load(text)
 
 
-def _render(template: str, values: dict[str, str]) -> str:
+def _render(template: str, values: dict[str, object]) -> str:
     # Plain text files (Markdown, YAML, JSON): nothing to escape, and CI files keep their own
     # ${{ }} in {% raw %}; still sandboxed and strict about a missing value.
     from jinja2 import FileSystemLoader, StrictUndefined

@@ -29,6 +29,36 @@ __all__ = ["GUIDANCE", "MARKER", "NewMunicipality", "NewStandard", "create", "gu
 
 TEMPLATE = "new/standard.yaml.j2"
 MUNICIPALITY_TEMPLATE = "new/municipality.yaml.j2"
+GUIDANCE_FILE = "new/guidance.yaml"
+DEFAULT_PROFILE = "sel-104"
+
+
+def profile_named(given: str) -> str | None:
+    """``--paragraph``: '85', '§ 85', 'sel-85' or 'serviceloven' -> the profile's name."""
+    from standardgen.standards.profiles import (
+        GENERIC,
+        load_profile,
+        paragraph_key,
+        service_profiles,
+    )
+
+    if given == GENERIC or (given.startswith("sel-") and load_profile(given) is not None):
+        return given
+    key = paragraph_key(given if "§" in given else f"§ {given}")
+    for profile in service_profiles():
+        if key is not None and key in {paragraph_key(p) for p in profile.paragraphs}:
+            return profile.name
+    return None
+
+
+def paragraph_problem(given: str) -> str | None:
+    """The usage error for a --paragraph no profile has, naming those that exist."""
+    from standardgen.standards.profiles import GENERIC, known_paragraphs
+
+    if profile_named(given) is not None:
+        return None
+    return (f"ukendt paragraf '{given}'; kendte: {known_paragraphs()}, eller '{GENERIC}' for en "
+            "standard uden breve")
 
 
 # --- standardgen new ---------------------------------------------------------------------------
@@ -39,6 +69,7 @@ class NewStandard:
     out: Path
     municipality: str | None = None
     title: str | None = None
+    profile: str = DEFAULT_PROFILE  # a profile's name; see profile_named() for --paragraph
 
     @property
     def target(self) -> Path:
@@ -110,16 +141,18 @@ def render(request: NewStandard, day: dt.date, web: str | None = None) -> str:
     if MARKER in town_web:  # the municipality's address is not known yet either
         town_web = (f"{MARKER} adressen på kommunens side om sagsbehandlingsfrister, fx "
                     "https://kommune.dk/sagsbehandlingsfrister]]")
-    profile = load_profile("serviceloven")
-    assert profile is not None  # shipped with the package
+    profile = load_profile(request.profile)
+    assert profile is not None  # checked by the command (paragraph_problem)
+    quoted = {spec.role for spec in profile.quotes.values()}
     sections = [{"id": _section_id(need.label), "role": role.value, "title": need.label}
-                for role, need in profile.sections.items() if need.level != "optional"]
+                for role, need in profile.sections.items()
+                if need.level != "optional" or role in quoted]
     next_year = day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else (
         dt.date(day.year + 1, 2, 28))
     text: str = _environment().get_template(TEMPLATE).render(
         slug=request.slug, municipality=municipality_id, profile="serviceloven",
         title=request.title, sections=sections, today=day, version=str(day.year),
-        next_revision=next_year, web=town_web)
+        next_revision=next_year, web=town_web, **_guidance(profile.name))
     _validate(text, Standard, TEMPLATE)
     return text
 
@@ -146,6 +179,21 @@ def create(request: NewStandard, day: dt.date) -> list[Path]:
     return list(files)
 
 
+def _guidance(profile: str) -> dict[str, Any]:
+    """The template's guidance for one profile: texts per role, the service and paragraph."""
+    import yaml
+
+    from standardgen.core.templates import template_file
+
+    data = yaml.safe_load(template_file(GUIDANCE_FILE).read_text(encoding="utf-8"))
+    own = data["profiles"].get(profile, data["profiles"]["serviceloven"])
+    texts = {**data["common"], **own.get("sections", {})}
+    paragraph = own["paragraph"]
+    return {"guidance": texts, "service_hint": own["service"],
+            "paragraph": paragraph if paragraph.startswith("§") else None,
+            "paragraph_hint": paragraph}
+
+
 def _raw_web(municipality_text: str) -> str:
     import yaml
 
@@ -169,14 +217,17 @@ def _municipality(request: NewStandard) -> tuple[str, str]:
         found = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
         if len(found) != 1:
             choices = f" (fundet: {', '.join(found)})" if found else ""
-            raise _fail(folder, f"angiv kommunen med --municipality{choices}")
+            raise _fail(folder, f"angiv kommunen med --municipality ID{choices}; findes "
+                                "kommunefilen ikke, skrives den med vejledning")
         name = found[0]
     else:
         name = request.municipality
     path = folder / f"{name}.yaml"
     if not re.fullmatch(SLUG, name) or not path.is_file():
-        raise _fail(folder, f"kommunefilen '{MUNICIPALITY_DIR}/{name}.yaml' findes ikke; "
-                            "opret den først")
+        found = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        there = f" (fundet: {', '.join(found)})" if found else ""
+        raise _fail(folder, f"kommunefilen '{MUNICIPALITY_DIR}/{name}.yaml' findes ikke{there}; "
+                            "et id er små bogstaver a-z, tal og bindestreger")
     town, problems = validation.parse(load_yaml(path), Municipality)
     if errors(problems):
         raise InputError(errors(problems))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,8 +16,9 @@ from pathlib import Path
 
 from standardgen.core import markup, validation
 from standardgen.core.codes import Code
-from standardgen.core.guidance import guidance_problems
+from standardgen.core.guidance import GUIDANCE, guidance_problems
 from standardgen.core.problems import InputError, Problem, Severity, display_path, errors
+from standardgen.core.sentences import sentences
 from standardgen.core.yamlsource import (
     YamlDocument,
     iter_standard_files,
@@ -24,6 +26,7 @@ from standardgen.core.yamlsource import (
     load_yaml,
     looks_like_standard,
 )
+from standardgen.standards.logo import logo_problem, repository_of
 from standardgen.standards.model import (
     Address,
     BulletList,
@@ -35,9 +38,11 @@ from standardgen.standards.model import (
     Standard,
 )
 from standardgen.standards.profiles import (
+    GENERIC,
     Profile,
     QuoteSpec,
     Requirement,
+    known_paragraphs,
     load_profile,
     profile_for,
 )
@@ -165,6 +170,13 @@ def _expand(paths: Iterable[Path], problems: list[Problem]) -> list[Path]:
     return files
 
 
+def _found_municipalities(path: Path) -> str:
+    """' (fundet: norddjurs, solbakke)': the municipality files beside the standard or above."""
+    found = sorted({town.stem for folder in path.resolve().parents
+                    for town in (folder / MUNICIPALITY_DIR).glob("*.yaml")})
+    return f" (fundet: {', '.join(found)})" if found else ""
+
+
 def _load_one(
     path: Path, municipalities: dict[Path, Municipality | None], today: dt.date | None
 ) -> tuple[LoadedStandard | None, list[Problem]]:
@@ -188,7 +200,9 @@ def _load_one(
         problems.append(document.problem(
             ("municipality",),
             f"kommunefilen '{MUNICIPALITY_DIR}/{standard.municipality}.yaml' findes hverken i "
-            "standardens mappe eller i en mappe over den", code=Code.MUNICIPALITY))
+            f"standardens mappe eller i en mappe over den{_found_municipalities(path)}; opret "
+            f"den med 'standardgen new SLUG --municipality {standard.municipality}'",
+            code=Code.MUNICIPALITY))
         return None, problems
     town = _municipality(town_path, municipalities, problems)
     if town is None:
@@ -225,7 +239,7 @@ def _load_municipality(path: Path) -> tuple[Municipality | None, list[Problem]]:
         problems += _contrast_problems(document, town)
         problems += _statement_problems(document, town)
         if town.logo:
-            problems += _logo_problems(document, path.parent / town.logo)
+            problems += _logo_problems(document, path.parent / town.logo, path)
     return (None if errors(problems) else town), problems
 
 
@@ -262,34 +276,42 @@ def contrast_ratio(colour: str, background: str = "#ffffff") -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-LOGO_TYPES = (".svg", ".png")
-LOGO_MAX_BYTES = 512 * 1024
-
-
-def _logo_problems(document: YamlDocument, logo: Path) -> list[Problem]:
-    """The logo is published with the site: it must exist, be SVG or PNG, and stay small."""
-    if logo.suffix.lower() not in LOGO_TYPES:
-        message = "logoet skal være en SVG- eller PNG-fil"
-    elif not logo.is_file():
-        message = f"logoet '{display_path(logo)}' findes ikke (stien regnes fra kommunefilen)"
-    elif logo.stat().st_size > LOGO_MAX_BYTES:
-        message = f"logoet er for stort (højst {LOGO_MAX_BYTES // 1024} KiB)"
-    else:
-        return []
-    return [document.problem(("logo",), message, code=Code.LOGO)]
+def _logo_problems(document: YamlDocument, logo: Path, town_file: Path) -> list[Problem]:
+    """The logo is published with the site: it must be the repository's own, a real SVG or
+    PNG, small, and hold no code (:mod:`standardgen.standards.logo`)."""
+    message = logo_problem(logo, repository_of(town_file))
+    return [document.problem(("logo",), message, code=Code.LOGO)] if message else []
 
 
 # --- rules that span fields -------------------------------------------------------------------
 
+def _no_profile_yet(document: YamlDocument, standard: Standard,
+                    profile: Profile) -> list[Problem]:
+    """Said early, at the standard: a paragraph without a service profile can be published, but
+    ``letter`` and ``form`` would refuse its cases."""
+    paragraph = standard.service.paragraph
+    if profile.letters or standard.profile != GENERIC or GUIDANCE.search(paragraph):
+        return []
+    return [document.problem(
+        ("service", "paragraph"), f"{paragraph} har ingen serviceprofil endnu: standarden kan "
+        "udgives, men ikke bruges til breve og opfølgningsskemaer (serviceprofiler findes for "
+        f"{known_paragraphs()})", code=Code.NO_PROFILE_YET, severity=Severity.INFO)]
+
+
 def _rules(document: YamlDocument, standard: Standard, today: dt.date | None) -> list[Problem]:
     profile = profile_for(standard)
     if profile is None:
-        return [document.problem(("profile",), f"ukendt profil '{standard.profile}'",
-                                 code=Code.PROFILE)]
+        from standardgen.standards.profiles import all_profiles
+
+        known = ", ".join(p.name for p in all_profiles())
+        return [document.problem(("profile",), f"ukendt profil '{standard.profile}'; kendte "
+                                 f"profiler: {known}", code=Code.PROFILE)]
     problems = _profile_rules(document, standard, profile)
+    problems += _no_profile_yet(document, standard, profile)
     problems += _quote_rules(document, standard, profile)
     problems += _section_rules(document, standard, profile)
     problems += _markup_rules(document, standard)
+    problems += _complaints_rules(document, standard)
     if document.path.stem != standard.slug:
         problems.append(document.problem(
             ("slug",), f"filen bør hedde '{standard.slug}.yaml' som sin slug",
@@ -369,6 +391,33 @@ def _quote_rules(document: YamlDocument, standard: Standard,
                 ("sections", sections[0]), f"brevene citerer tekst-id '{quote.block}' i dette "
                 f"afsnit ({name}), men afsnittet har det ikke; giv den tekst, brevet skal citere, "
                 f"'id: {quote.block}'", code=Code.LETTER_QUOTE))
+    return problems
+
+
+# A text that sends the reader to "the klagevejledning": quoted inside a letter's own
+# klagevejledning it points at itself, so letters leave such blocks out.
+_GUIDANCE_REFERENCE = re.compile(r"klagevejledning", re.IGNORECASE)
+
+
+def refers_to_guidance(text: str) -> bool:
+    """Whether every sentence of ``text`` refers to the klagevejledning: it says nothing itself
+    ("Du kan klage. Hvordan, står i klagevejledningen." says something)."""
+    found = sentences(text)
+    return bool(found) and all(_GUIDANCE_REFERENCE.search(s) for s in found)
+
+
+def _complaints_rules(document: YamlDocument, standard: Standard) -> list[Problem]:
+    """A warning on a complaints section whose every block only refers to the klagevejledning:
+    the letter quotes the section inside its klagevejledning, so it would quote nothing."""
+    problems = []
+    for i, section in enumerate(standard.sections):
+        texts = [text for block in section.content for text in block.texts]
+        if section.role is Role.complaints and texts and all(map(refers_to_guidance, texts)):
+            problems.append(document.problem(
+                ("sections", i), f"afsnittet '{section.title}' henviser kun til "
+                "klagevejledningen; brevene citerer afsnittet i deres egen klagevejledning, så "
+                "skriv hvad borgeren skal vide om at klage (hvor, hvornår, hvordan)",
+                code=Code.COMPLAINTS_REFERENCE, severity=Severity.WARNING))
     return problems
 
 

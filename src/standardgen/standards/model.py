@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from standardgen.core.cvr import check_cvr
 from standardgen.core.patterns import EMAIL, ID, SLUG, URL
 
 
@@ -120,6 +122,20 @@ class Section(Frozen):
 
     def block(self, block_id: str) -> Paragraph | BulletList | None:
         return next((b for b in self.content if b.id == block_id), None)
+
+
+# The official short titles of the laws standards cite, keyed by their lower-case spelling: a
+# letter or form that names the law uses the law's own title, also when the standard writes "Lov
+# om Social Service" (the standard itself, and so the site, keep the approved text). Source: the
+# titles of the consolidated acts on Retsinformation ("Bekendtgørelse af lov om social service";
+# "... af lov om retssikkerhed og administration på det sociale område").
+_LAW_TITLES = {title.lower(): title for title in (
+    "Lov om social service", "Lov om retssikkerhed og administration på det sociale område")}
+
+
+def official_law_title(law: str) -> str:
+    """The law's official spelling when it is a known law written in another case."""
+    return _LAW_TITLES.get(" ".join(law.split()).lower(), law)
 
 
 class LegalReference(Frozen):
@@ -271,6 +287,9 @@ class Municipality(Frozen):
     email: Annotated[str, Field(pattern=EMAIL)]
     web: Annotated[str, Field(pattern=URL)]
     logo: Annotated[str | None, Field(description="Sti til logo (SVG eller PNG).")] = None
+    cvr: Annotated[str | None, AfterValidator(check_cvr), Field(
+        description="Kommunens CVR-nummer, otte cifre (modulus 11). Afsender i Digital "
+        "Post (MeMo): kræves af 'standardgen letter --format memo'.")] = None
     accessibility_statement: Annotated[str | None, Field(
         pattern=URL, description="Adressen på kommunens tilgængelighedserklæring (lavet i "
         "Digitaliseringsstyrelsens WAS-værktøj); hver side på sitet linker til den.")] = None

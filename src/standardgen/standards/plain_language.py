@@ -2,9 +2,9 @@
 
 LIX (Björnsson 1968), the figure Danish plain-language work uses: words per sentence plus the
 percentage of long words (more than six letters). Below 25 is very easy, 25-34 easy, 35-44
-medium, 45-54 hard, 55 and above very hard. A sentence ends at ``.``, ``!``, ``?`` or ``:``
-followed by a capital letter or a digit, and at the end of every paragraph and list item (a list
-item has no full stop of its own); "jf. lov" and "26. april" therefore do not end a sentence.
+medium, 45-54 hard, 55 and above very hard. Sentences are Danish sentences
+(:mod:`standardgen.core.sentences`: "kl. 8", "stk. 2" and "26. april" end none), and a sentence
+also ends with every paragraph and list item (a list item has no full stop of its own).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from pydantic import Field
 from standardgen.core import markup
 from standardgen.core.codes import Code
 from standardgen.core.problems import Problem, Severity
+from standardgen.core.sentences import sentences as danish_sentences
 from standardgen.standards.model import Frozen, Section, Standard
 
 if TYPE_CHECKING:
     from standardgen.standards.catalogue import LoadedStandard
 
-_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[\"“”»(]?[A-ZÆØÅ0-9])")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
 _ADDRESS = re.compile(r"\S+@\S+\.[a-z]{2,}|https?://\S+|www\.\S+", re.IGNORECASE)
 LONG = 6
@@ -66,7 +66,7 @@ def words(text: str) -> list[str]:
 
 def sentences(text: str) -> list[str]:
     """The sentences of one paragraph or list item (plain text)."""
-    return [s for s in (part.strip() for part in _SENTENCE_END.split(text)) if words(s)]
+    return [s for s in danish_sentences(text) if words(s)]
 
 
 def readability(texts: Iterable[str]) -> Readability:

@@ -57,6 +57,19 @@ class QuoteSpec(Frozen):
     required: bool = True
 
 
+class Kle(Frozen):
+    """The service's subject in KL's Emnesystematik (KLE), which a Digital Post message carries
+    (MeMo ``KLEdata``) so the recipient's system can file it."""
+
+    subject: Annotated[str, Field(pattern=r"^\d{2}\.\d{2}\.\d{2}$",
+                                  description="KLE-emnenummer, fx '27.54.08'.")]
+    label: str
+    facet: Annotated[str, Field(pattern=r"^[A-Z]\d{2}$",
+                                description="Handlingsfacet, fx 'G01'.")] = "G01"
+    version: Annotated[str, Field(description="Hvilken udgave af KLE nummeret er fra.")]
+    source: Annotated[str, Field(description="Hvor nummeret er slået op.")]
+
+
 class ProfileFile(Frozen):
     description: str
     base: str | None = None
@@ -66,6 +79,7 @@ class ProfileFile(Frozen):
     extent: dict[str, ExtentField] = Field(default_factory=dict)
     quotes: dict[str, QuoteSpec] = Field(default_factory=dict)
     follow_up_months: Annotated[int | None, Field(ge=1, le=36)] = None
+    kle: Kle | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,7 @@ class Profile:
     extent: dict[str, ExtentField]
     quotes: dict[str, QuoteSpec]
     follow_up_months: int | None
+    kle: Kle | None = None
 
     @property
     def letters(self) -> bool:
@@ -127,6 +142,7 @@ def load_profile(name: str) -> Profile | None:
         extent=own.extent or (base.extent if base else {}),
         quotes=own.quotes or (base.quotes if base else {}),
         follow_up_months=own.follow_up_months,
+        kle=own.kle,
     )
 
 
@@ -156,15 +172,27 @@ def profile_for(standard: Standard) -> Profile | None:
     the service profile of its paragraph (falling back to the generic profile)."""
     if standard.profile != GENERIC:
         return load_profile(standard.profile)
+    return profile_for_paragraph(standard.service.paragraph) or load_profile(GENERIC)
+
+
+def profile_for_paragraph(paragraph: str) -> Profile | None:
+    """The service profile of a paragraph ("§ 104"), or None when it has none yet."""
     # Guidance left by `standardgen new` ("[[VEJLEDNING: paragraffen, fx § 104]]") names no
     # paragraph yet: drop it before looking.
-    key = paragraph_key(GUIDANCE.sub("", standard.service.paragraph))
+    key = paragraph_key(GUIDANCE.sub("", paragraph))
     for profile in service_profiles():
         if key is not None and key in {paragraph_key(p) for p in profile.paragraphs}:
             return profile
-    return load_profile(GENERIC)
+    return None
 
 
 def known_paragraphs() -> str:
     found = [p for profile in service_profiles() for p in profile.paragraphs]
-    return ", ".join(sorted(found, key=lambda p: (len(paragraph_key(p) or ""), p)))
+    return ", ".join(sorted(found, key=_paragraph_order))
+
+
+def _paragraph_order(paragraph: str) -> tuple[int, str]:
+    """In the law's order: § 82 a, § 82 b, § 83, ..., § 116."""
+    key = paragraph_key(paragraph) or ""
+    number = re.match(r"\d+", key)
+    return (int(number.group(0)) if number else 0, key)

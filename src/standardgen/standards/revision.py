@@ -78,7 +78,22 @@ def due(next_revision: dt.date | None, day: dt.date) -> tuple[Due, int | None]:
 
 def revision_problems(document: YamlDocument, standard: Standard,
                       day: dt.date) -> list[Problem]:
-    """A warning at the ``next_revision`` line when the revision is overdue or close on ``day``."""
+    """A warning at the ``next_revision`` line when the revision is overdue or close on ``day``,
+    and at the approval date when it lies after ``day``."""
+    return _approval_future(document, standard, day) + _revision_due(document, standard, day)
+
+
+def _approval_future(document: YamlDocument, standard: Standard,
+                     day: dt.date) -> list[Problem]:
+    if standard.approval.date <= day:
+        return []
+    message = (f"godkendelsesdatoen {long_date(standard.approval.date)} ligger efter i dag "
+               f"({long_date(day)}); indtil da citerer breve den forrige godkendte version")
+    return [document.problem(("approval", "date"), message, code=Code.APPROVAL_FUTURE,
+                             severity=Severity.WARNING)]
+
+
+def _revision_due(document: YamlDocument, standard: Standard, day: dt.date) -> list[Problem]:
     if standard.next_revision is None or standard.next_revision <= standard.approval.date:
         return []  # no date, or one before the approval: that is check's "revision-date" error
     state, left = due(standard.next_revision, day)
@@ -108,6 +123,7 @@ class StatusRow:
     next_revision: dt.date | None
     due: Due
     days_left: int | None
+    approved_later: bool = False  # the approval date lies after today: not in force yet
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -115,6 +131,7 @@ class StatusRow:
             "approval": {"body": self.approval_body, "date": self.approval_date.isoformat()},
             "next_revision": self.next_revision.isoformat() if self.next_revision else None,
             "status": self.due.value, "days_left": self.days_left,
+            "approval_in_future": self.approved_later,
         }
 
 
@@ -129,9 +146,10 @@ def status_rows(standards: Iterable[Loaded], day: dt.date) -> list[StatusRow]:
         state, left = due(standard.next_revision, day)
         rows.append(StatusRow(
             standard.slug, standard.title, display_path(loaded.source), standard.version,
-            standard.approval.body, standard.approval.date, standard.next_revision, state, left))
-    return sorted(rows, key=lambda r: (_ORDER.index(r.due), r.next_revision or dt.date.max,
-                                       r.slug))
+            standard.approval.body, standard.approval.date, standard.next_revision, state, left,
+            standard.approval.date > day))
+    return sorted(rows, key=lambda r: (not r.approved_later, _ORDER.index(r.due),
+                                       r.next_revision or dt.date.max, r.slug))
 
 
 def status_json(rows: Iterable[StatusRow], day: dt.date) -> str:
@@ -153,6 +171,12 @@ def status_table(rows: Iterable[StatusRow], day: dt.date) -> str:
 
 
 def _state_text(row: StatusRow) -> str:
+    if row.approved_later:
+        return f"ikke gældende før {short_date(row.approval_date)}; {_due_text(row)}"
+    return _due_text(row)
+
+
+def _due_text(row: StatusRow) -> str:
     label = DUE_LABELS[row.due]
     if row.days_left is None or row.due is Due.ok:
         return label

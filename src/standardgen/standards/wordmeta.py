@@ -25,6 +25,7 @@ from typing import Any
 
 from lxml import etree
 
+from standardgen.core.patterns import ID
 from standardgen.standards.model import Paragraph, Role, Standard
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -73,6 +74,8 @@ def parse_mark(name: str) -> tuple[str, Role | None, str] | None:
     if not match:
         return None
     letter, ident = match.group(1), match.group(2).replace("_", "-")
+    if not re.fullmatch(ID, ident):  # `_sgc___` would give "---": generated from the text instead
+        return None
     if letter == "p":
         return "paragraph", None, ident
     if letter == "q":
