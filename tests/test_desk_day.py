@@ -266,15 +266,33 @@ def test_refused_rows_come_back_with_their_reasons_and_go_through_once_fixed() -
     assert re.search(r"2 af 2 rækker gav et brev", again), again[:2000]
 
 
-def test_a_case_number_of_another_form_is_refused_with_the_municipalitys_example() -> None:
-    from deskclient import SLUG_85
+def test_a_case_number_of_another_form_is_refused_with_the_municipalitys_example(
+        tmp_path: Path) -> None:
+    import shutil
 
-    html = client().get("/sag", params={"standard": SLUG_85, "kind": "bevilget"}).text
+    from starlette.testclient import TestClient
+
+    from deskclient import SLUG_85, SOLBAKKE
+    from standardgen.desk.app import create_app
+    from standardgen.desk.engine import Desk
+
+    shutil.copytree(SOLBAKKE / "standards", tmp_path / "standards")
+    town = tmp_path / "standards" / "municipalities" / "solbakke.yaml"
+    town.write_text(town.read_text(encoding="utf-8") + "case_number:\n  pattern: "
+                    "'^\\d{4}-\\d{3}-\\d{4}$'\n  example: 2026-085-0001\n", encoding="utf-8")
+    desk = Desk([tmp_path / "standards"], renderers=1)
+
+    def browser() -> Any:
+        return TestClient(create_app(desk), base_url="http://127.0.0.1")
+
+    html = browser().get("/sag", params={"standard": SLUG_85, "kind": "bevilget"}).text
     assert "Fx 2026-085-0001." in html and "2026-104-0001" not in html
-    response = submit(client(), example("§ 85"), case_number="SAG-2026-1234")
+    response = submit(browser(), example("§ 85"), case_number="SAG-2026-1234")
     links = summary_links(response.text)
     assert links[0][0] == "felt-case-number"
     assert "fx 2026-085-0001" in links[0][1] and "Solbakke Kommunes form" in links[0][1]
+    # Without a declared form, any file-safe number; with one, the generic rule says what is
+    # allowed before the municipality's.
     spaced = submit(client(), example("§ 85"), case_number="SAG 2026/1234")
     assert "ingen mellemrum eller skråstreg" in summary_links(spaced.text)[0][1]
 

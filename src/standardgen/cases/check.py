@@ -118,11 +118,12 @@ def same_name(document: YamlDocument, profile: Profile | None) -> YamlDocument:
 
 
 def _extent_label(profile: Profile, name: str) -> str:
-    return profile.extent[name].label
+    """The field's full Danish name, unit included: "Omfang (timer om ugen)"."""
+    return vocabulary().label(("extent", name), profile)
 
 
 def _extent_labels(name: str) -> set[str]:
-    return {p.extent[name].label for p in service_profiles() if name in p.extent}
+    return {_extent_label(p, name) for p in service_profiles() if name in p.extent}
 
 
 def _renamed(document: YamlDocument, renames: Mapping[Loc, Loc]) -> YamlDocument:

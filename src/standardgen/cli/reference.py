@@ -162,13 +162,11 @@ def case_fields_page() -> str:
 
 
 def _desk_labels() -> dict[str, str]:
-    """The desk's Danish labels: the vocabulary a caseworker already knows."""
-    import yaml
+    """The fields' Danish names (the case vocabulary): what the desk, every message and the
+    CSV template call them, the vocabulary a caseworker already knows."""
+    from standardgen.cases.vocabulary import vocabulary
 
-    from standardgen.core.templates import template_file
-
-    data = yaml.safe_load(template_file("desk/wording.yaml").read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in data["labels"].items()}
+    return {key: declared.label for key, declared in vocabulary().fields.items()}
 
 
 def _label(path: str, node: dict[str, Any], labels: dict[str, str]) -> str:
@@ -216,7 +214,8 @@ def _profiles_table() -> str:
 def letter_kinds_page() -> str:
     from standardgen.cases.letter_kinds import field_description, letter_kinds
 
-    need = {"required": "ja", "optional": "nej", "disadvantage": "når den er til ugunst"}
+    need = {"required": "ja", "optional": "nej", "disadvantage": "når den er til ugunst",
+            "never": "nej (skrivebordet spørger ikke)"}
 
     def names(fields: tuple[str, ...]) -> str:
         return ", ".join(f"`{name}`" for name in fields) or "-"

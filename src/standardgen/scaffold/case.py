@@ -3,8 +3,9 @@
 A case scaffold is written from the case JSON Schema of one standard and one letter kind (the
 same schema the desk's form comes from, :func:`standardgen.cases.check.case_schema`): the
 standard's service profile decides the extent's fields, the kind what is required and what is
-left out. Every field gets a Danish comment in the desk's words (``templates/desk/wording.yaml``)
-and a ``[[VEJLEDNING: ...]]`` value; ``letter`` refuses the case until each is replaced.
+left out. Every field gets a Danish comment in the case vocabulary's words
+(``data/case_fields.yaml``) and a ``[[VEJLEDNING: ...]]`` value; ``letter`` refuses the case
+until each is replaced.
 
 The examples are complete, fictitious cases, one per letter kind, with the standards and the
 municipality they need (``examples/solbakke`` of the repository, shipped inside the wheel).
@@ -17,6 +18,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from standardgen.cases.vocabulary import generic, vocabulary
 from standardgen.core.codes import Code
 from standardgen.core.problems import InputError, Problem, Severity, display_path
 
@@ -100,15 +102,26 @@ def _shape(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 def _comment(path: str, shape: dict[str, Any], required: bool, wording: dict[str, Any]) -> str:
     # A group's description is its model's docstring (for developers); a field's is Danish.
     own = "" if "properties" in shape else str(shape.get("description", "")).rstrip(".")
-    label = wording["labels"].get(path) or own or path
+    label = _label(path) or own or path
     need = "påkrævet" if required else "valgfri; slet den, hvis sagen ikke bruger den"
-    hint = wording["hints"].get(path)
+    hint = _hint(path)
     return f"{label} ({need})" + (f". {hint}" if hint else "")
 
 
+def _label(path: str) -> str:
+    """The field's Danish name (the case vocabulary: the desk and every message use it)."""
+    declared = vocabulary().fields.get(generic(path))
+    return declared.label if declared is not None else ""
+
+
+def _hint(path: str) -> str:
+    # The vocabulary's hints, not the desk's: the desk reads Danish dates, a case file ISO.
+    return vocabulary().hint(path)
+
+
 def _marker(path: str, shape: dict[str, Any], wording: dict[str, Any]) -> str:
-    what = str(shape.get("description") or wording["labels"].get(path) or path).rstrip(".")
-    options = wording["options"].get(path)
+    what = str(shape.get("description") or _label(path) or path).rstrip(".")
+    options = vocabulary().options.get(path)
     if "enum" in shape:
         named = [f"{value} ({options[value]})" if options and value in options else str(value)
                  for value in shape["enum"]]
