@@ -127,14 +127,11 @@ class Needs:
             elif need == "disadvantage":
                 conditional.update(dict.fromkeys(names, when))
         return cls(frozenset(required), frozenset(hidden), conditional)
+
+
 def is_index(part: str) -> bool:
     """Whether one part of a field name is a slot number (``follow_up.goals.1.theme``)."""
     return _INDEX.fullmatch(part) is not None
-
-
-def generic_key(key: str) -> str:
-    """``follow_up.goals.1.theme`` -> ``follow_up.goals.theme`` (labels of repeated groups)."""
-    return ".".join(part for part in key.split(".") if not is_index(part))
 
 
 def form_groups(schema: Mapping[str, Any], labels: Labels, *, skip: Sequence[str] = (),
