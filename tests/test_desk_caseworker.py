@@ -269,3 +269,32 @@ def test_a_batch_with_two_broken_rows_fixed_through_the_refused_rows_file(
     me.press("Skriv brevene")
     assert _report(me) == "2 af 2 rækker gav et brev."
     print("\nbatch: 2 rows refused, 2 cells fixed in the refused-rows file, 2 letters written")
+
+
+def test_a_caseworker_chooses_herself_from_caseworkers_yaml(tmp_path: Path) -> None:
+    import shutil
+
+    from selenium.webdriver.support.ui import Select
+
+    from deskclient import STANDARDS
+    from standardgen.desk.engine import Desk
+
+    shutil.copytree(STANDARDS, tmp_path / "standards")
+    (tmp_path / "caseworkers.yaml").write_text(
+        "caseworkers:\n  - name: Birthe Eksempel\n    phone: 8959 1234\n"
+        "    email: birthe.eksempel@norddjurs.dk\n    unit: Myndighed\n"
+        "  - name: Carsten Fiktiv\n    phone: 8959 2345\n"
+        "    email: carsten.fiktiv@norddjurs.dk\n", encoding="utf-8")
+    desk = Desk([tmp_path / "standards"], renderers=1)
+    with served(create_app(desk)) as url:
+        driver = clients.browser()
+        driver.get(f"{url}/sag?standard={SLUG_104}&kind=bevilget")
+        driver.execute_script("window.localStorage.clear()")
+        driver.refresh()
+        me = Caseworker(driver, url, tmp_path)
+        assert me.axe() == []
+        Select(me.element("sagsbehandler_valg")).select_by_visible_text("Carsten Fiktiv")
+        assert me.element("caseworker.name").get_attribute("value") == "Carsten Fiktiv"
+        assert me.element("caseworker.email").get_attribute("value") == (
+            "carsten.fiktiv@norddjurs.dk")
+        assert me.element("caseworker.unit").get_attribute("value") == ""
