@@ -13,6 +13,7 @@ added that way.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -214,15 +215,19 @@ def _sentence(guidance: str) -> str:
 
 def _write_case(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)  # init writes sager/
+    # Decided today: the scaffold's standard is approved the day init runs, and a letter quotes
+    # only a version in force on its decision date.
+    today = dt.date.today()
     case = {
         "case_number": "2026-1", "standard": "ny-standard", "result": "bevilget",
-        "decision_date": "2026-03-02",
+        "decision_date": today.isoformat(),
         "citizen": {"name": "Anna Testesen", "cpr": "150385-0000",
                     "address": {"street": "Prøvevej 1", "postcode": "9999", "city": "Testby"}},
         "caseworker": {"name": "Birthe Eksempel", "phone": "1234 5679",
                        "email": "birthe@testby.dk"},
-        "extent": {"days_per_week": 3, "provider": "Aktivitetshuset", "start_date": "2026-03-16"},
-        "follow_up": {"due": "2027-03-01"},
+        "extent": {"days_per_week": 3, "provider": "Aktivitetshuset",
+                   "start_date": (today + dt.timedelta(days=14)).isoformat()},
+        "follow_up": {"due": (today + dt.timedelta(days=365)).isoformat()},
     }
     path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
     return path
