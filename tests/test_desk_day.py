@@ -186,7 +186,12 @@ def test_the_pages_shown_are_the_downloaded_pdf_and_the_preview_keeps_paragraphs
     html = submit(browser, example("bevilget.yaml")).text
     shown = re.findall(r'<img src="(data:image/png;base64,[^"]+)"', html)
     pdf = _download(browser, html, "brev.pdf").content
-    assert shown and shown == pdf_pages_as_png(pdf)
+    cpr = str(example("bevilget.yaml")["citizen"]["cpr"])
+    assert shown and shown == pdf_pages_as_png(pdf, hidden=(cpr,))
+    # The preview masks the CPR number (DOMAIN: full only in the letter itself): the page
+    # images cover its last four digits, the text shows DDMMÅÅ-XXXX.
+    assert shown != pdf_pages_as_png(pdf)
+    assert cpr not in html and cpr[:7] + "XXXX" in html
     from PIL import Image
 
     first = Image.open(io.BytesIO(base64.b64decode(shown[0].split(",", 1)[1])))
@@ -309,7 +314,7 @@ def test_the_previewed_pdf_is_downloaded_without_a_second_rendering(monkeypatch:
     monkeypatch.setattr(desk, "pdf", again)
     pdf = _download(browser, html, "brev.pdf")
     assert pdf.headers["content-disposition"] == 'attachment; filename="2026-104-0003.pdf"'
-    assert pdf_pages_as_png(pdf.content) == shown
+    assert pdf_pages_as_png(pdf.content, hidden=("111062-0000",)) == shown
     # A case file changed by one byte is checked (and refused) as any other.
     tampered = base64.urlsafe_b64encode(base64.urlsafe_b64decode(packed(html)).replace(
         b"2026-104-0003", b"150385-0000")).decode()

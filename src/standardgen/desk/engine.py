@@ -259,7 +259,8 @@ class Desk:
         then gives for this case file (``raw``): they are kept for it (:meth:`checked_pdf`)."""
         pdf = self.pdf(case)
         self._previewed.put(_previewed_key(raw), (case.case_number + case.kind.file_suffix, pdf))
-        return pdf_pages_as_png(pdf)
+        # A preview shows the CPR number masked (DDMMÅÅ-XXXX), as everything but the letter does.
+        return pdf_pages_as_png(pdf, hidden=(case.citizen.cpr.full,))
 
     def checked_pdf(self, raw: bytes) -> tuple[str, bytes] | None:
         """The file name and PDF of a case file previewed today in its exact bytes, checked
@@ -376,15 +377,17 @@ class _Kept:
         return found[1]
 
 
-def pdf_pages_as_png(pdf: bytes, scale: float = 1.0) -> list[str]:
+def pdf_pages_as_png(pdf: bytes, scale: float = 1.0, hidden: Sequence[str] = ()) -> list[str]:
     """Each page of ``pdf`` as a PNG data URL (PDFium, 72 dpi). Grey and quickly compressed:
     the picture is there to show where the pages break and what the envelope's window shows;
     encoding it is most of a preview's time (a three-page letter: ~30 ms so, ~70 ms at 90 dpi,
-    more in colour), and 20 caseworkers at once share two cores."""
+    more in colour), and 20 caseworkers at once share two cores. The last four characters of
+    every occurrence of a text in ``hidden`` (a CPR number's serial) are covered."""
     import base64
     import io
 
     import pypdfium2 as pdfium
+    from PIL import ImageDraw
 
     found = []
     # PDFium is not thread-safe: two previews drawing at once crashed the whole desk (a
@@ -394,13 +397,41 @@ def pdf_pages_as_png(pdf: bytes, scale: float = 1.0) -> list[str]:
         document = pdfium.PdfDocument(pdf)
         try:
             for index in range(len(document)):
-                image = document[index].render(scale=scale, grayscale=True).to_pil()
+                page = document[index]
+                image = page.render(scale=scale, grayscale=True).to_pil()
+                boxes = _boxes_to_hide(page, hidden)
+                if boxes:
+                    draw, height = ImageDraw.Draw(image), page.get_height()
+                    for left, bottom, right, top in boxes:
+                        draw.rectangle(((left - 1) * scale, (height - top - 1) * scale,
+                                        (right + 1) * scale, (height - bottom + 1) * scale),
+                                       fill=0)
                 buffer = io.BytesIO()
                 image.save(buffer, format="PNG", compress_level=1)
                 found.append(buffer.getvalue())
         finally:
             document.close()
     return ["data:image/png;base64," + base64.b64encode(png).decode() for png in found]
+
+
+def _boxes_to_hide(page: Any, hidden: Sequence[str]) -> list[tuple[float, float, float, float]]:
+    """PDF boxes (left, bottom, right, top) of the last four characters of each occurrence of
+    each text in ``hidden`` on ``page``; under the PDFium lock."""
+    boxes = []
+    text_page = page.get_textpage()
+    try:
+        for text in hidden:
+            searcher = text_page.search(text, match_case=True)
+            try:
+                while (found := searcher.get_next()) is not None:
+                    start, count = found
+                    for char in range(start + max(count - 4, 0), start + count):
+                        boxes.append(text_page.get_charbox(char))
+            finally:
+                searcher.close()
+    finally:
+        text_page.close()
+    return boxes
 
 
 _PDFIUM = threading.Lock()

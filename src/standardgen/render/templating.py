@@ -18,6 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from standardgen.core import markup
+from standardgen.core.cpr import mask_in_text
 from standardgen.core.dates import long_date, short_date
 from standardgen.core.templates import chain_of, confined, templates_dir
 
@@ -28,6 +29,7 @@ def _configure(env: SandboxedEnvironment, typeset: bool = False) -> SandboxedEnv
     env.filters["inline"] = markup.to_html
     env.filters["plain"] = markup.to_plain
     env.filters["typeset"] = markup.typeset  # for one value (a preview), where finalize is off
+    env.filters["masked"] = mask_in_text  # a CPR number as DDMMÅÅ-XXXX: all but a letter
     if typeset:
         # Every value a template prints gets Danish typography (markup.typeset); markup the
         # templates make themselves (inline text, JSON-LD) is left alone or typeset before.
