@@ -144,6 +144,23 @@ def test_the_batch_report_counts_the_letters_of_a_change_and_an_ending() -> None
                                "2026-083-0102-ophoer.docx", "2026-083-0102-ophoer.pdf"]
 
 
+def test_a_row_spanning_lines_is_reported_by_its_first_line() -> None:
+    """A cell with a line break (Excel writes one inside quotes) makes a row span two lines;
+    the report names each row by the line it starts on, as `standardgen letter` does, and
+    never splits one row in two."""
+    lines = (CASES / "batch.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(";")
+    first = lines[1].split(";")
+    first[header.index("applied_for")] = '"aktivitets- og samværstilbud\nto dage om ugen"'
+    broken = lines[2].split(";")
+    broken[header.index("decision_date")] = "ikke en dato"
+    raw = "\n".join([lines[0], ";".join(first), ";".join(broken), ""]).encode("utf-8")
+    _, html = _batch(client(), raw)
+    rows = _report_rows(html)
+    assert [row[0] for row in rows] == ["2", "4"], rows  # row 2 spans lines 2-3
+    assert rows[0][2] == "Skrevet" and rows[1][2] != "Skrevet"
+
+
 # --- 12: a batch's zip on the disk, deleted after its download or a short while --------------
 
 @pytest.fixture
