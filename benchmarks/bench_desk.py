@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 import yaml  # noqa: E402
+from timing import wait_until_up  # noqa: E402
 
 from standardgen.desk.casedata import to_form  # noqa: E402
 
@@ -213,7 +214,7 @@ def main() -> None:
     server = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
     try:
-        _wait_until_up(port, server)
+        wait_until_up(HOST, port, server)
         memory: list[int] = []
         sampling = threading.Event()
 
@@ -249,20 +250,6 @@ def main() -> None:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if results["failed"] or results["files_left"]:
         raise SystemExit(1)
-
-
-def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            message = server.stderr.read().decode() if server.stderr else ""
-            raise SystemExit(f"the desk did not start: {message}")
-        try:
-            with socket.create_connection((HOST, port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the desk did not start within 60 s")
 
 
 def _print(r: dict[str, Any]) -> None:

@@ -31,6 +31,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from timing import wait_until_up
+
 ROOT = Path(__file__).resolve().parent.parent
 STANDARDS = ROOT / "standards"
 EXAMPLE = ROOT / "examples" / "cases" / "batch.csv"
@@ -151,7 +153,7 @@ def run(batches: int, rows: int) -> dict[str, Any]:
 
     watcher = threading.Thread(target=watch_children)
     try:
-        _wait_until_up(port, server)
+        wait_until_up(HOST, port, server)
         cold = rss_kib(server.pid)
         browser = Browser(port)
         location = browser.batch(EXAMPLE.read_bytes())
@@ -191,20 +193,6 @@ def run(batches: int, rows: int) -> dict[str, Any]:
 
 def _mib(kib: int) -> float:
     return round(kib / 1024, 1)
-
-
-def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            message = server.stderr.read().decode() if server.stderr else ""
-            raise SystemExit(f"the desk did not start: {message}")
-        try:
-            with socket.create_connection((HOST, port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the desk did not start within 60 s")
 
 
 def main() -> None:

@@ -8,7 +8,9 @@ The scripts run as ``python benchmarks/bench_x.py``, so this folder is on ``sys.
 from __future__ import annotations
 
 import resource
+import socket
 import statistics
+import subprocess
 import time
 from collections.abc import Callable, Mapping
 from typing import NamedTuple, TypeVar
@@ -80,3 +82,19 @@ def print_ratio_table(rows: Mapping[str, float], *, width: int, ratio: str, digi
     print(f"{'step':{width}} {'median ms':>10} {ratio:>{columns}}")
     for step, value in rows.items():
         print(f"{step:{width}} {value:10.{digits}f} {value / base:{columns}.{ratio_digits}f}")
+
+
+def wait_until_up(host: str, port: int, server: subprocess.Popen[bytes]) -> None:
+    """Wait (at most 60 s) until ``server`` accepts connections on ``host:port``; stop the
+    benchmark with its error output if it ends first."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            message = server.stderr.read().decode() if server.stderr else ""
+            raise SystemExit(f"the desk did not start: {message}")
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the desk did not start within 60 s")

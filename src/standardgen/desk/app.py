@@ -240,14 +240,10 @@ class _Pages:
                 return self.render(request, "index.html", 422, **self.index_values(),
                                    issues=_choice_issues(desk, standard, kind))
             return self.case_page(request, standard, kind, desk.defaults(dt.date.today()))
-        form = await self.posted(request)
-        if isinstance(form, Response):
-            return form
-        values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
-        standard, kind = values.get("standard", ""), values.get("result", "")
-        if not desk.valid_choice(standard, kind):
-            return self.render(request, "index.html", 422, **self.index_values(),
-                               issues=_choice_issues(desk, standard, kind))
+        posted = await self.posted_case_form(request)
+        if isinstance(posted, Response):
+            return posted
+        values, standard, kind = posted
         added, removed = values.pop("tilfoej", ""), values.pop("fjern", "")
         if removed:  # "Fjern mål": the form again, without that goal
             return self.redirect(request, casedata.without_slot(values, removed), "form")
@@ -321,17 +317,27 @@ class _Pages:
                   "standard": standard, "result": kind}
         return self.redirect(request, values, "form")
 
-    async def draft(self, request: Request) -> Response:
-        """"Gem kladde": the case as it is, problems and all, marked as a draft."""
-        desk = self.ctx.desk
+    async def posted_case_form(self, request: Request
+                               ) -> Response | tuple[dict[str, str], str, str]:
+        """A posted case form's values, standard and letter kind; or the page to answer with
+        (a refused post, or the start page when the standard or kind is not one offered)."""
         form = await self.posted(request)
         if isinstance(form, Response):
             return form
         values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
         standard, kind = values.get("standard", ""), values.get("result", "")
-        if not desk.valid_choice(standard, kind):
+        if not self.ctx.desk.valid_choice(standard, kind):
             return self.render(request, "index.html", 422, **self.index_values(),
-                               issues=_choice_issues(desk, standard, kind))
+                               issues=_choice_issues(self.ctx.desk, standard, kind))
+        return values, standard, kind
+
+    async def draft(self, request: Request) -> Response:
+        """"Gem kladde": the case as it is, problems and all, marked as a draft."""
+        desk = self.ctx.desk
+        posted = await self.posted_case_form(request)
+        if isinstance(posted, Response):
+            return posted
+        values, standard, kind = posted
         repeats = desk.posted_repeats(values, standard, kind)
         body, name = desk.draft(values, standard, kind, repeats)
         return Response(body, media_type="application/yaml", headers={
