@@ -7,7 +7,6 @@ waited; the optional clients are only used by the checks of the outputs (tests, 
 
 from __future__ import annotations
 
-import ctypes.util
 import shutil
 import sys
 from collections.abc import Callable
@@ -32,7 +31,12 @@ class Need:
 
 
 def _library(*names: str) -> Callable[[], bool]:
-    return lambda: all(ctypes.util.find_library(name) for name in names)
+    def present() -> bool:
+        import ctypes.util  # only doctor needs it: not at every command's start
+
+        return all(ctypes.util.find_library(name) for name in names)
+
+    return present
 
 
 def _program(*names: str) -> Callable[[], bool]:

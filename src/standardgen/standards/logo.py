@@ -10,10 +10,12 @@ than cleaned, so that what the author sees in the repository is what the site sh
 from __future__ import annotations
 
 from pathlib import Path
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from standardgen.core.problems import display_path
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 TYPES = (".svg", ".png")
 MAX_BYTES = 512 * 1024
@@ -55,6 +57,9 @@ def logo_problem(logo: Path, repository: Path) -> str | None:
 
 def svg_problem(data: bytes) -> str | None:
     """Why an SVG cannot be published as it is, or None."""
+    # Imported here: every command loads the catalogue, few of them meet an SVG logo.
+    from lxml import etree
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, remove_comments=True)
     try:
@@ -77,6 +82,8 @@ def svg_problem(data: bytes) -> str | None:
 
 
 def _active_content(element: etree._Element) -> str | None:
+    from lxml import etree
+
     name = etree.QName(element).localname
     if name in _ACTIVE:
         return f"<{name}>"
