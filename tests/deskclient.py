@@ -54,6 +54,39 @@ def packed(html: str) -> str:
     return match.group(1)
 
 
+def download(browser: TestClient, html: str, what: str) -> Any:
+    """A download from the preview ``html`` (``brev.pdf``, ``sag.yaml``, ...), which must answer
+    200."""
+    response = browser.post(f"/sag/hent/{what}", data={"csrf": csrf(html), "sag": packed(html)})
+    assert response.status_code == 200, response.text[:300]
+    return response
+
+
+def post_batch(browser: TestClient, raw: bytes) -> str:
+    """Post a CSV of cases as the batch page does; the batch's address."""
+    token = csrf(browser.get("/batch").text)
+    response = browser.post("/batch", data={"csrf": token},
+                            files={"fil": ("sager.csv", raw, "text/csv")},
+                            follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return str(response.headers["location"])
+
+
+def finished_batch(browser: TestClient, location: str, seconds: float = 120) -> Any:
+    """Wait for the batch at ``location`` to finish; its report page."""
+    deadline = time.monotonic() + seconds
+    while not browser.get(f"{location}/status.json").json()["faerdig"]:
+        assert time.monotonic() < deadline, "the batch did not finish"
+        time.sleep(0.1)
+    return browser.get(location)
+
+
+def run_batch(browser: TestClient, raw: bytes) -> tuple[str, Any]:
+    """Post a CSV and wait for its report: (the batch's address, the report page)."""
+    location = post_batch(browser, raw)
+    return location, finished_batch(browser, location)
+
+
 def example(name: str) -> dict[str, Any]:
     """An example case: examples/cases/NAME, or "§ 85", Solbakke's § 85 grant (its follow-up
     goals left out: the browser tests fill in one-line fields)."""

@@ -10,7 +10,6 @@ import logging
 import os
 import re
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,10 +24,12 @@ from deskclient import (
     STANDARDS,
     client,
     csrf,
+    download,
     example,
     form_values,
     open_form,
     packed,
+    run_batch,
     shared_desk,
     submit,
     summary_links,
@@ -40,12 +41,6 @@ from standardgen.desk.casedata import MAX_FIELD
 from standardgen.desk.server import TOKEN_VARIABLE, access_token
 
 SLUG = "aktivitets-og-samvaerstilbud"
-
-
-def _download(browser: Any, html: str, what: str) -> Any:
-    response = browser.post(f"/sag/hent/{what}", data={"csrf": csrf(html), "sag": packed(html)})
-    assert response.status_code == 200, response.text
-    return response
 
 
 # --- the flow ----------------------------------------------------------------------------------
@@ -191,8 +186,8 @@ def test_pdf_is_byte_identical_to_standardgen_letter_for_the_downloaded_yaml(
     for name in ("bevilget.yaml", "afslag.yaml", "delvis-bevilget.yaml", "§ 85"):
         browser = client()
         html = submit(browser, example(name)).text
-        pdf = _download(browser, html, "brev.pdf").content
-        case_yaml = _download(browser, html, "sag.yaml").content
+        pdf = download(browser, html, "brev.pdf").content
+        case_yaml = download(browser, html, "sag.yaml").content
         number = example(name)["case_number"]
         source = tmp_path / f"{number}.yaml"
         source.write_bytes(case_yaml)
@@ -213,7 +208,7 @@ def test_downloads_are_named_by_case_number_and_never_cached(name: str) -> None:
                            ("opfoelgning.pdf", f"{number}-opfoelgning.pdf"),
                            ("opfoelgning.docx", f"{number}-opfoelgning.docx"),
                            ("sag.yaml", f"{number}.yaml")):
-        response = _download(browser, html, what)
+        response = download(browser, html, what)
         assert response.headers["content-disposition"] == f'attachment; filename="{filename}"'
         assert response.headers["cache-control"] == "no-store"
         assert len(response.content) > 100
@@ -222,7 +217,7 @@ def test_downloads_are_named_by_case_number_and_never_cached(name: str) -> None:
 def test_yaml_download_and_upload_continue_the_same_case() -> None:
     browser = client()
     html = submit(browser, example("delvis-bevilget.yaml")).text
-    case_yaml = _download(browser, html, "sag.yaml").content
+    case_yaml = download(browser, html, "sag.yaml").content
     assert b"citizen:" in case_yaml
     token = csrf(browser.get("/").text)
     response = browser.post("/sag/indlaes", data={"csrf": token},
@@ -254,7 +249,7 @@ def test_an_uploaded_case_with_an_error_opens_the_form_at_that_field() -> None:
     assert summary_links(response.text)[0][0] == "felt-extent-days-per-week"
 
 
-def test_a_tampered_case_gets_no_download() -> None:
+def test_a_tampered_case_gets_nodownload() -> None:
     """A case with any error produces nothing, whoever posts it."""
     browser = client()
     html = submit(browser, example("bevilget.yaml")).text
@@ -385,7 +380,7 @@ def test_no_log_line_holds_a_name_or_cpr_number(caplog: pytest.LogCaptureFixture
     browser = client()
     html = submit(browser, example("bevilget.yaml")).text
     for what in ("brev.pdf", "brev.docx", "sag.yaml"):
-        _download(browser, html, what)
+        download(browser, html, what)
     submit(browser, example("bevilget.yaml"), **{"citizen.cpr": "150385-00000"})
     text = "\n".join(record.getMessage() for record in caplog.records)
     for secret in ("150385", "Anna", "Testesen", "Prøvevej"):
@@ -429,10 +424,10 @@ def test_hostile_text_comes_out_literal_in_preview_and_letter(kind: str, tmp_pat
     assert "<script>" not in html and "<b>fed</b>" not in html
     assert "&lt;script&gt;" in html or kind != "markup"
     pdf = tmp_path / "brev.pdf"
-    pdf.write_bytes(_download(browser, html, "brev.pdf").content)
+    pdf.write_bytes(download(browser, html, "brev.pdf").content)
     text = " ".join(pdftotext(pdf).split())
     assert " ".join(value.split()) in text
-    docx = _download(browser, html, "brev.docx").content
+    docx = download(browser, html, "brev.docx").content
     body = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
     runs = " ".join(html_module.unescape(t) for t in re.findall(r"<w:t[^>]*>([^<]*)</w:t>", body))
     assert value in runs
@@ -460,7 +455,7 @@ def test_a_line_break_in_a_one_line_field_cannot_add_a_key() -> None:
     response = submit(browser, example("bevilget.yaml"),
                       **{"citizen.name": "Anna\nresult: afslag"})
     assert response.status_code == 200
-    case_yaml = _download(browser, response.text, "sag.yaml").content.decode()
+    case_yaml = download(browser, response.text, "sag.yaml").content.decode()
     assert "name: 'Anna result: afslag'" in case_yaml
     assert "\nresult: bevilget" in case_yaml
 
@@ -490,29 +485,13 @@ def test_unknown_fields_and_odd_choices_are_errors_not_crashes() -> None:
 
 # --- batches -----------------------------------------------------------------------------------
 
-def _batch(browser: Any, raw: bytes) -> Any:
-    token = csrf(browser.get("/batch").text)
-    response = browser.post("/batch", data={"csrf": token},
-                            files={"fil": ("sager.csv", raw, "text/csv")},
-                            follow_redirects=False)
-    assert response.status_code == 303, response.text
-    location = response.headers["location"]
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        state = browser.get(f"{location}/status.json").json()
-        if state["faerdig"]:
-            return location, browser.get(location)
-        time.sleep(0.1)
-    raise AssertionError("the batch did not finish")
-
-
 def test_batch_reports_every_row_and_zips_the_letters_written() -> None:
     browser = client()
     raw = (CASES / "batch.csv").read_bytes()
     lines = raw.decode("utf-8").splitlines()
     bad = lines[1].replace(";2;Aktivitetshuset", ";9;Aktivitetshuset")
     raw = "\n".join([*lines, bad.replace("2026-104-0101", "2026-104-0199")]).encode() + b"\n"
-    location, report = _batch(browser, raw)
+    location, report = run_batch(browser, raw)
     html = report.text
     rows = re.findall(r"<tr>\s*<td>(\d+)</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", html)
     assert len(rows) == len(lines)  # every data row, plus the bad one
@@ -539,14 +518,14 @@ def test_batch_reports_every_row_and_zips_the_letters_written() -> None:
 def test_batch_with_a_header_error_writes_nothing() -> None:
     browser = client()
     raw = (CASES / "batch.csv").read_bytes().replace(b"applied_for", b"applied_fr", 1)
-    location, report = _batch(browser, raw)
+    location, report = run_batch(browser, raw)
     assert "Overskriftsrækken har fejl: intet er skrevet" in report.text
     assert "ukendt kolonne" in report.text
     assert browser.get(f"{location}/breve.zip").status_code == 404
 
 
 def test_a_batch_report_is_only_for_the_browser_that_sent_it() -> None:
-    location, _ = _batch(client(), (CASES / "batch.csv").read_bytes())
+    location, _ = run_batch(client(), (CASES / "batch.csv").read_bytes())
     assert client().get(location).status_code == 404
 
 
@@ -555,13 +534,13 @@ def test_no_temporary_file_is_left_even_when_a_batch_fails(
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", None)
     browser = client()
-    location, _ = _batch(browser, (CASES / "batch.csv").read_bytes())
+    location, _ = run_batch(browser, (CASES / "batch.csv").read_bytes())
     assert browser.get(f"{location}/breve.zip").status_code == 200  # fetched, so deleted
     from standardgen.desk.batch import BatchRunner
 
     desk = shared_desk()
     browser = client(batches=BatchRunner(desk.standard_paths, desk.folder, work=_disk_full))
-    _, report = _batch(browser, (CASES / "batch.csv").read_bytes())
+    _, report = run_batch(browser, (CASES / "batch.csv").read_bytes())
     assert "kørslen stoppede uventet (OSError)" in report.text
     assert list(tmp_path.iterdir()) == []
     assert os.environ["TMPDIR"] == str(tmp_path)

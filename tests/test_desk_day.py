@@ -22,22 +22,19 @@ from deskclient import (
     STANDARDS,
     client,
     csrf,
+    download,
     example,
+    finished_batch,
     form_values,
     open_form,
     packed,
+    post_batch,
     shared_desk,
     submit,
     summary_links,
 )
 from standardgen.core.dates import short_date
 from standardgen.desk.engine import pdf_pages_as_png
-
-
-def _download(browser: Any, html: str, what: str) -> Any:
-    response = browser.post(f"/sag/hent/{what}", data={"csrf": csrf(html), "sag": packed(html)})
-    assert response.status_code == 200, response.text[:300]
-    return response
 
 
 def test_a_post_is_answered_by_a_redirect_so_back_never_posts_again() -> None:
@@ -61,7 +58,7 @@ def test_danish_dates_go_in_and_the_case_file_stays_iso() -> None:
     response = submit(browser, example("bevilget.yaml"), decision_date="2.3.2026",
                       **{"extent.start_date": "16. marts 2026", "follow_up.due": "01-03-2027"})
     assert response.status_code == 200, summary_links(response.text)
-    case = yaml.safe_load(_download(browser, response.text, "sag.yaml").content)
+    case = yaml.safe_load(download(browser, response.text, "sag.yaml").content)
     assert case["decision_date"] == "2026-03-02"
     assert case["extent"]["start_date"] == "2026-03-16"
     assert case["follow_up"]["due"] == "2027-03-01"
@@ -89,7 +86,7 @@ def test_the_address_is_read_into_its_three_parts() -> None:
     browser = client()
     response = submit(browser, example("bevilget.yaml"),
                       **{"citizen.address": "Prøvevej 1, 2. th.\n8500 Grenaa"})
-    case = yaml.safe_load(_download(browser, response.text, "sag.yaml").content)
+    case = yaml.safe_load(download(browser, response.text, "sag.yaml").content)
     assert case["citizen"]["address"] == {"street": "Prøvevej 1, 2. th.", "postcode": "8500",
                                           "city": "Grenaa"}
     wrong = submit(client(), example("bevilget.yaml"), **{"citizen.address": "Prøvevej 1"})
@@ -185,7 +182,7 @@ def test_the_pages_shown_are_the_downloaded_pdf_and_the_preview_keeps_paragraphs
     browser = client()
     html = submit(browser, example("bevilget.yaml")).text
     shown = re.findall(r'<img src="(data:image/png;base64,[^"]+)"', html)
-    pdf = _download(browser, html, "brev.pdf").content
+    pdf = download(browser, html, "brev.pdf").content
     cpr = str(example("bevilget.yaml")["citizen"]["cpr"])
     assert shown and shown == pdf_pages_as_png(pdf, hidden=(cpr,))
     # The preview masks the CPR number (DOMAIN: full only in the letter itself): the page
@@ -218,21 +215,9 @@ def test_the_desk_takes_caseworkers_from_caseworkers_yaml_beside_the_standards(
 # --- batches ----------------------------------------------------------------------------------
 
 def _batch(browser: Any, raw: bytes) -> tuple[str, str]:
-    import time
-
-    token = csrf(browser.get("/batch").text)
-    response = browser.post("/batch", data={"csrf": token},
-                            files={"fil": ("sager.csv", raw, "text/csv")},
-                            follow_redirects=False)
-    assert response.status_code == 303, response.text
-    location = response.headers["location"]
-    first = browser.get(location).text
-    assert " af 0 " not in first  # the rows are counted before the run begins
-    for _ in range(1200):
-        if browser.get(f"{location}/status.json").json()["faerdig"]:
-            return location, browser.get(location).text
-        time.sleep(0.1)
-    raise AssertionError(f"the batch did not finish: {first[:200]}")
+    location = post_batch(browser, raw)
+    assert " af 0 " not in browser.get(location).text  # rows are counted before the run begins
+    return location, finished_batch(browser, location, seconds=120).text
 
 
 def test_the_csv_template_has_danish_headings_that_are_read_back() -> None:
@@ -312,7 +297,7 @@ def test_the_previewed_pdf_is_downloaded_without_a_second_rendering(monkeypatch:
         raise AssertionError("rendered twice")
 
     monkeypatch.setattr(desk, "pdf", again)
-    pdf = _download(browser, html, "brev.pdf")
+    pdf = download(browser, html, "brev.pdf")
     assert pdf.headers["content-disposition"] == 'attachment; filename="2026-104-0003.pdf"'
     assert pdf_pages_as_png(pdf.content, hidden=("111062-0000",)) == shown
     # A case file changed by one byte is checked (and refused) as any other.
@@ -357,7 +342,7 @@ def test_previews_drawn_at_once_in_many_threads_are_all_drawn() -> None:
 
     browser = client()
     html = submit(browser, example("bevilget.yaml")).text
-    pdf = _download(browser, html, "brev.pdf").content
+    pdf = download(browser, html, "brev.pdf").content
     with ThreadPoolExecutor(8) as pool:
         drawn = list(pool.map(lambda _: pdf_pages_as_png(pdf), range(24)))
     assert all(pages == drawn[0] for pages in drawn) and drawn[0]

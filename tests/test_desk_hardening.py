@@ -40,6 +40,7 @@ from deskclient import (
     form_values,
     open_form,
     packed,
+    run_batch,
     served,
     shared_desk,
     summary_links,
@@ -115,16 +116,8 @@ def test_a_content_length_of_thousands_of_digits_is_too_large_not_a_crash() -> N
 
 def _batch(browser: Any, raw: bytes) -> tuple[str, str]:
     """Post a CSV as the batch page does and wait for its report: (address, report page)."""
-    token = csrf(browser.get("/batch").text)
-    response = browser.post("/batch", data={"csrf": token},
-                            files={"fil": ("sager.csv", raw, "text/csv")}, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    location = str(response.headers["location"])
-    deadline = time.monotonic() + 120
-    while not browser.get(f"{location}/status.json").json()["faerdig"]:
-        assert time.monotonic() < deadline, "the batch did not finish"
-        time.sleep(0.1)
-    return location, str(browser.get(location).text)
+    location, report = run_batch(browser, raw)
+    return location, str(report.text)
 
 
 def _report_rows(html: str) -> list[tuple[str, str, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import time
 import zipfile
 from pathlib import Path
 
@@ -13,7 +12,16 @@ from lxml import etree
 from starlette.testclient import TestClient
 
 import memo_structure
-from deskclient import BASE, SOLBAKKE, client, csrf, example, packed, submit
+from deskclient import (
+    BASE,
+    SOLBAKKE,
+    client,
+    csrf,
+    example,
+    packed,
+    run_batch,
+    submit,
+)
 from memo_structure import NS
 from standardgen.desk.app import create_app
 from standardgen.desk.engine import Desk
@@ -50,16 +58,7 @@ def test_the_batch_zip_holds_the_messages() -> None:
     desk = Desk([SOLBAKKE / "standards"], renderers=1)
     browser = TestClient(create_app(desk), base_url=BASE)
     raw = (SOLBAKKE / "cases" / "batch-83.csv").read_bytes()
-    token = csrf(browser.get("/batch").text)
-    response = browser.post("/batch", data={"csrf": token},
-                            files={"fil": ("sager.csv", raw, "text/csv")},
-                            follow_redirects=False)
-    assert response.status_code == 303, response.text
-    location = response.headers["location"]
-    deadline = time.monotonic() + 120
-    while not browser.get(f"{location}/status.json").json()["faerdig"]:
-        assert time.monotonic() < deadline, "the batch did not finish"
-        time.sleep(0.1)
+    location, _ = run_batch(browser, raw)
     archive = zipfile.ZipFile(io.BytesIO(browser.get(f"{location}/breve.zip").content))
     # The letters and their messages (beside them, issue 21's forms, case files and report).
     names = [n for n in archive.namelist() if "/" not in n and not n.endswith(".csv")]
