@@ -34,6 +34,10 @@ from typing import Any
 from timing import wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from standardgen.letters.sample import multiplied  # noqa: E402
+
 STANDARDS = ROOT / "standards"
 EXAMPLE = ROOT / "examples" / "cases" / "batch.csv"
 HOST = "127.0.0.1"
@@ -66,16 +70,6 @@ def children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
-
-
-def cases(rows: int) -> bytes:
-    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
-    body = []
-    for number in range(rows):
-        cells = lines[1 + number % (len(lines) - 1)].split(";")
-        cells[0] = f"2026-104-{number:04d}"
-        body.append(";".join(cells))
-    return "\n".join([lines[0], *body, ""]).encode("utf-8")
 
 
 class Browser:
@@ -162,7 +156,7 @@ def run(batches: int, rows: int) -> dict[str, Any]:
         time.sleep(1)
         warm = rss_kib(server.pid)
         watcher.start()
-        raw, after, seconds, sizes = cases(rows), [], [], []
+        raw, after, seconds, sizes = multiplied(EXAMPLE, rows).encode("utf-8"), [], [], []
         for _ in range(batches):
             started = time.perf_counter()
             location = browser.batch(raw)

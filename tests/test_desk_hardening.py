@@ -53,6 +53,7 @@ from standardgen.desk.casedata import MAX_CASE, to_yaml
 from standardgen.desk.connections import HEADER_SECONDS
 from standardgen.desk.security import BodyLimit
 from standardgen.desk.server import allowed_hosts
+from standardgen.letters.sample import multiplied
 
 TEMPLATES = ROOT / "templates"
 
@@ -246,13 +247,7 @@ def test_the_batches_held_at_once_are_capped(own_tmp: Path) -> None:
 
 def _many_cases(rows: int) -> bytes:
     """A CSV of ``rows`` good cases (examples/cases/batch.csv's rows with new case numbers)."""
-    lines = (CASES / "batch.csv").read_text(encoding="utf-8").splitlines()
-    body = []
-    for number in range(rows):
-        cells = lines[1 + number % (len(lines) - 1)].split(";")
-        cells[0] = f"2026-104-{5000 + number:04d}"
-        body.append(";".join(cells))
-    return "\n".join([lines[0], *body, ""]).encode("utf-8")
+    return multiplied(CASES / "batch.csv", rows).encode("utf-8")
 
 
 def _override(tmp_path: Path) -> dict[str, str]:

@@ -12,6 +12,13 @@ from pathlib import Path
 
 
 def multiply_csv(source: Path, target: Path, count: int) -> Path:
+    """``target``: ``count`` rows of ``source`` (:func:`multiplied`)."""
+    target.write_text(multiplied(source, count), encoding="utf-8")
+    return target
+
+
+def multiplied(source: Path, count: int) -> str:
+    """The CSV text of ``count`` rows of ``source``, its rows repeated, each its own case."""
     text = source.read_text(encoding="utf-8-sig")
     reader = csv.reader(io.StringIO(text), delimiter=";")
     header = next(reader)
@@ -24,5 +31,4 @@ def multiply_csv(source: Path, target: Path, count: int) -> Path:
         row = list(rows[i % len(rows)])
         row[number] = f"B-{i + 1:06d}"
         writer.writerow(row)
-    target.write_text(out.getvalue(), encoding="utf-8")
-    return target
+    return out.getvalue()
