@@ -89,12 +89,10 @@ def _new_standard(slug: str, out: Path, municipality: str | None, title: str | N
 
 
 def _new_case(kind: str, slug: str | None, out: Path | None) -> None:
-    import yaml
 
     from standardgen.cases.check import case_schema
     from standardgen.cases.letter_kinds import get_kind, kind_names
     from standardgen.core.fileio import private_dir, write_atomic
-    from standardgen.core.templates import template_file
     from standardgen.scaffold.case import render_case
     from standardgen.standards.catalogue import load_catalogue
 
@@ -111,8 +109,7 @@ def _new_case(kind: str, slug: str | None, out: Path | None) -> None:
     target = out or Path("sager") / f"{slug}-{kind}.yaml"
     if target.exists():
         raise click.UsageError(f"filen findes allerede: {target}; vælg en anden med --out")
-    wording = yaml.safe_load(template_file("desk/wording.yaml").read_text(encoding="utf-8"))
-    text = render_case(case_schema(known[slug], kind), wording, get_kind(kind).label)
+    text = render_case(case_schema(known[slug], kind), get_kind(kind).label)
     if not target.parent.exists():
         private_dir(target.parent)  # a folder for personal data is private (0700)
     write_atomic(target, text.encode("utf-8"), mode=0o600)

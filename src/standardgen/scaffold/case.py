@@ -42,7 +42,7 @@ def copy_examples(target: Path) -> list[Path]:
     return sorted(p for p in target.rglob("*") if p.is_file())
 
 
-def render_case(schema: dict[str, Any], wording: dict[str, Any], kind_label: str) -> str:
+def render_case(schema: dict[str, Any], kind_label: str) -> str:
     """The scaffold's YAML text for a case schema (standard and kind fixed in it)."""
     lines = [
         f"# Ny sag: {kind_label}. Lavet af `standardgen new --case`.",
@@ -52,39 +52,39 @@ def render_case(schema: dict[str, Any], wording: dict[str, Any], kind_label: str
         "# ignorerer.",
         "",
     ]
-    _emit(schema, schema, "", 0, lines, wording)
+    _emit(schema, schema, "", 0, lines)
     return "\n".join(lines) + "\n"
 
 
 def _emit(schema: dict[str, Any], node: dict[str, Any], prefix: str, depth: int,
-          lines: list[str], wording: dict[str, Any], first: str = "") -> None:
+          lines: list[str], first: str = "") -> None:
     required = set(node.get("required", []))
     for index, (name, prop) in enumerate(node.get("properties", {}).items()):
         path = f"{prefix}{name}"
         pad = _INDENT * depth
         lead = first if index == 0 and first else pad
         shape = _shape(schema, prop)
-        lines.append(f"{pad}# {_comment(path, shape, name in required, wording)}")
+        lines.append(f"{pad}# {_comment(path, shape, name in required)}")
         if "const" in shape:
             lines.append(f"{lead}{name}: {_scalar(shape['const'])}")
         elif "properties" in shape:
             lines.append(f"{lead}{name}:")
-            _emit(schema, shape, path + ".", depth + 1, lines, wording)
+            _emit(schema, shape, path + ".", depth + 1, lines)
         elif shape.get("type") == "array":
-            _array(schema, shape, path, depth, lead + f"{name}:", lines, wording)
+            _array(schema, shape, path, depth, lead + f"{name}:", lines)
         else:
-            lines.append(f"{lead}{name}: {_scalar(_marker(path, shape, wording))}")
+            lines.append(f"{lead}{name}: {_scalar(_marker(path, shape))}")
 
 
 def _array(schema: dict[str, Any], shape: dict[str, Any], path: str, depth: int, head: str,
-           lines: list[str], wording: dict[str, Any]) -> None:
+           lines: list[str]) -> None:
     lines.append(head)
     item = _shape(schema, shape.get("items", {}))
     pad = _INDENT * (depth + 1)
     if "properties" in item:
-        _emit(schema, item, path + ".", depth + 2, lines, wording, first=pad + "- ")
+        _emit(schema, item, path + ".", depth + 2, lines, first=pad + "- ")
     else:
-        lines.append(f"{pad}- {_scalar(_marker(path, item, wording))}")
+        lines.append(f"{pad}- {_scalar(_marker(path, item))}")
 
 
 def _shape(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +99,7 @@ def _shape(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def _comment(path: str, shape: dict[str, Any], required: bool, wording: dict[str, Any]) -> str:
+def _comment(path: str, shape: dict[str, Any], required: bool) -> str:
     # A group's description is its model's docstring (for developers); a field's is Danish.
     own = "" if "properties" in shape else str(shape.get("description", "")).rstrip(".")
     label = _label(path) or own or path
@@ -119,7 +119,7 @@ def _hint(path: str) -> str:
     return vocabulary().hint(path)
 
 
-def _marker(path: str, shape: dict[str, Any], wording: dict[str, Any]) -> str:
+def _marker(path: str, shape: dict[str, Any]) -> str:
     what = str(shape.get("description") or _label(path) or path).rstrip(".")
     options = vocabulary().options.get(path)
     if "enum" in shape:
