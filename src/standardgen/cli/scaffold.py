@@ -89,7 +89,6 @@ def _new_standard(slug: str, out: Path, municipality: str | None, title: str | N
 
 
 def _new_case(kind: str, slug: str | None, out: Path | None) -> None:
-
     from standardgen.cases.check import case_schema
     from standardgen.cases.letter_kinds import get_kind, kind_names
     from standardgen.core.fileio import private_dir, write_atomic
